@@ -1,0 +1,435 @@
+"""Monte Carlo ROI ranking of an ML portfolio: PERT sampling, success draws, reuse credit and P(top-K).
+
+Pure math (stdlib and NumPy only; no Django, no Celery, nothing of ours). Units: impact in value units
+per year, effort in person-weeks, cost per person-week in value units, value and cost over the horizon
+in value units, ROI as a ratio (0.5 means the project returns its cost plus half). Sample arrays have
+shape (trials, projects), one column per project in the caller's order, so every step is vectorized
+over trials and projects at once.
+"""
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+DELIVERED_STATUSES = frozenset({"shipped", "iterating"})
+TO_BUILD_STATUSES = frozenset({"idea", "discovery", "building"})
+PARKED_STATUS = "parked"
+STATUSES = DELIVERED_STATUSES | TO_BUILD_STATUSES | {PARKED_STATUS}
+DEFAULT_SUCCESS_PROBABILITY = {"easy": 0.9, "hard": 0.5, "impossible": 0.0}
+IMPOSSIBLE_TAG = "impossible"
+LINK_KINDS = frozenset({"requires", "benefits"})
+MAX_SAVING_FRACTION = 0.9
+
+EXCLUDED_DELIVERED = "delivered (shipped or iterating)"
+EXCLUDED_PARKED = "parked"
+EXCLUDED_NO_EFFORT = "needs an effort estimate (no feasibility assessment or provisional effort range)"
+
+# Trials per block when finding each trial's K-th largest ROI: bounds the partition's scratch memory.
+_TOP_K_BLOCK_TRIALS = 256
+
+
+def _finite(value: object, what: str) -> float:
+    """``value`` as a float, or ValueError naming ``what`` if it is not a finite number."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{what} must be a number, got {value!r}") from exc
+    if not math.isfinite(number):
+        raise ValueError(f"{what} must be finite, got {value!r}")
+    return number
+
+
+@dataclass(frozen=True)
+class Range:
+    """A three-point estimate (low <= likely <= high) read as a PERT distribution; units are the caller's."""
+
+    low: float
+    likely: float
+    high: float
+
+    def __post_init__(self) -> None:
+        for name in ("low", "likely", "high"):
+            object.__setattr__(self, name, _finite(getattr(self, name), f"range {name}"))
+        if not self.low <= self.likely <= self.high:
+            raise ValueError(f"range must satisfy low <= likely <= high, got {self.low}, {self.likely}, {self.high}")
+
+    @property
+    def mean(self) -> float:
+        """PERT mean, (low + 4 likely + high) / 6, in the range's units."""
+        return (self.low + 4 * self.likely + self.high) / 6
+
+
+@dataclass(frozen=True)
+class ProjectInput:
+    """One project as the math sees it.
+
+    ``impact`` is in value units per year; ``effort`` in person-weeks (the EM assessment's range, else
+    the PM's provisional one, else None); ``tag`` is None until assessed ("needs feasibility");
+    ``success_probability`` is already resolved by the caller (override, tag default or 'hard' default).
+    """
+
+    key: int
+    name: str
+    status: str
+    impact: Range
+    effort: Range | None
+    tag: str | None
+    success_probability: float
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"project {self.name!r}: unknown status {self.status!r}")
+        if self.tag is not None and self.tag not in DEFAULT_SUCCESS_PROBABILITY:
+            raise ValueError(f"project {self.name!r}: unknown feasibility tag {self.tag!r}")
+        p = _finite(self.success_probability, f"project {self.name!r}: success probability")
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"project {self.name!r}: success probability must be in [0, 1], got {p}")
+        object.__setattr__(self, "success_probability", p)
+
+
+@dataclass(frozen=True)
+class LinkInput:
+    """A reuse link: ``producer`` saves ``fraction`` (0..0.9) of ``consumer``'s effort; keys are project keys."""
+
+    producer: int
+    consumer: int
+    kind: str
+    fraction: float
+
+    def __post_init__(self) -> None:
+        if self.kind not in LINK_KINDS:
+            raise ValueError(f"unknown reuse link kind {self.kind!r}")
+        fraction = _finite(self.fraction, "reuse link fraction")
+        if not 0.0 <= fraction <= MAX_SAVING_FRACTION:
+            raise ValueError(f"reuse link fraction must be in [0, {MAX_SAVING_FRACTION}], got {fraction}")
+        object.__setattr__(self, "fraction", fraction)
+
+
+@dataclass(frozen=True)
+class ScoringSettings:
+    """Portfolio settings the ranking needs: value units per person-week, value horizon in years, Monte Carlo
+    trials and the K of P(top-K)."""
+
+    cost_per_person_week: float
+    horizon_years: float
+    trials: int
+    top_k: int
+
+    def __post_init__(self) -> None:
+        if _finite(self.cost_per_person_week, "cost per person-week") <= 0:
+            raise ValueError("cost per person-week must be positive")
+        if _finite(self.horizon_years, "horizon in years") < 0:
+            raise ValueError("horizon in years must not be negative")
+        if int(self.trials) != self.trials or self.trials < 1:
+            raise ValueError(f"trials must be a positive integer, got {self.trials!r}")
+        if int(self.top_k) != self.top_k or self.top_k < 1:
+            raise ValueError(f"top-K must be a positive integer, got {self.top_k!r}")
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: comparing NumPy arrays with == has no single truth value
+class Samples:
+    """One Monte Carlo draw shared by the ranking (and the roadmap simulation).
+
+    Columns follow ``keys``. ``success`` is bool (trials, n); ``impact`` float (trials, n) in value units
+    per year; ``effort`` float (trials, n) in person-weeks after savings from shipped producers, with a
+    NaN column for a project that has no effort range.
+    """
+
+    keys: tuple[int, ...]
+    success: np.ndarray
+    impact: np.ndarray
+    effort: np.ndarray
+
+
+def pert_sample(ranges: Sequence[Range], trials: int, rng: np.random.Generator) -> np.ndarray:
+    """Draw ``trials`` values of each PERT range in one call: array (trials, len(ranges)) in the ranges' units.
+
+    A range with low == high gives a constant column.
+    """
+    low = np.array([r.low for r in ranges], dtype=float)
+    likely = np.array([r.likely for r in ranges], dtype=float)
+    high = np.array([r.high for r in ranges], dtype=float)
+    width = high - low
+    constant = width <= 0
+    safe_width = np.where(constant, 1.0, width)
+    alpha = np.where(constant, 1.0, 1 + 4 * (likely - low) / safe_width)
+    beta = np.where(constant, 1.0, 1 + 4 * (high - likely) / safe_width)
+    out = rng.beta(alpha, beta, size=(trials, len(ranges)))
+    out *= width
+    out += low
+    np.minimum(out, high, out=out)  # low + width * 1.0 may round one ulp above high
+    return out
+
+
+def draw_samples(
+    projects: Sequence[ProjectInput], links: Sequence[LinkInput], trials: int, rng: np.random.Generator
+) -> Samples:
+    """Draw success, impact (value units per year) and effort (person-weeks) for every project, in that order.
+
+    Effort is then multiplied, per consumer, by (1 - min(0.9, sum of fractions of its links from shipped
+    producers)); a project without an effort range gets a NaN effort column.
+    """
+    keys = tuple(p.key for p in projects)
+    if len(set(keys)) != len(keys):
+        raise ValueError("project keys must be unique")
+    if int(trials) != trials or trials < 1:
+        raise ValueError(f"trials must be a positive integer, got {trials!r}")
+    probability = np.array([p.success_probability for p in projects], dtype=float)
+    success = rng.random((trials, len(keys))) < probability
+    impact = pert_sample([p.impact for p in projects], trials, rng)
+    placeholder = Range(0.0, 0.0, 0.0)  # drawn like any constant so the stream does not depend on which are None
+    effort = pert_sample([p.effort if p.effort is not None else placeholder for p in projects], trials, rng)
+    effort[:, np.array([i for i, p in enumerate(projects) if p.effort is None], dtype=np.intp)] = np.nan
+    columns, factors = _shipped_saving_factors(projects, links)
+    if columns:
+        effort[:, columns] *= factors
+    return Samples(keys=keys, success=success, impact=impact, effort=effort)
+
+
+def _shipped_saving_factors(
+    projects: Sequence[ProjectInput], links: Iterable[LinkInput]
+) -> tuple[list[int], np.ndarray]:
+    """Consumer columns whose effort shrinks thanks to shipped producers, and each one's effort multiplier."""
+    column = {p.key: i for i, p in enumerate(projects)}
+    saved: dict[int, float] = {}
+    for link in links:
+        producer, consumer = column.get(link.producer), column.get(link.consumer)
+        if producer is None or consumer is None or producer == consumer:
+            continue
+        if projects[producer].status in DELIVERED_STATUSES:
+            saved[consumer] = saved.get(consumer, 0.0) + link.fraction
+    columns = sorted(saved)
+    return columns, np.array([1.0 - min(MAX_SAVING_FRACTION, saved[c]) for c in columns])
+
+
+def _credit_terms(projects: Sequence[ProjectInput], links: Iterable[LinkInput]) -> list[tuple[int, int, float]]:
+    """(producer column, consumer column, fraction) of every link that earns reuse credit.
+
+    The producer is not delivered yet and the consumer is still to be built with an effort range; links
+    naming unknown projects, or a project and itself, earn nothing.
+    """
+    column = {p.key: i for i, p in enumerate(projects)}
+    terms = []
+    for link in links:
+        producer, consumer = column.get(link.producer), column.get(link.consumer)
+        if producer is None or consumer is None or producer == consumer:
+            continue
+        target = projects[consumer]
+        if (
+            projects[producer].status not in DELIVERED_STATUSES
+            and target.status in TO_BUILD_STATUSES
+            and target.effort is not None
+        ):
+            terms.append((producer, consumer, link.fraction))
+    return terms
+
+
+def _add_reuse_credit(
+    out: np.ndarray,
+    out_column: dict[int, int],
+    samples: Samples,
+    terms: Iterable[tuple[int, int, float]],
+    cost_per_person_week: float,
+) -> None:
+    """Add each term's success_t(producer) * fraction * consumer effort_t * cost (value units) to ``out``.
+
+    ``out_column`` maps a sample column to its column in ``out``; producers not in it are skipped.
+    """
+    for producer, consumer, fraction in terms:
+        target = out_column.get(producer)
+        if target is not None:
+            credit = samples.effort[:, consumer] * (fraction * cost_per_person_week)
+            credit *= samples.success[:, producer]
+            out[:, target] += credit
+
+
+def reuse_credit(
+    samples: Samples, projects: Sequence[ProjectInput], links: Sequence[LinkInput], cost_per_person_week: float
+) -> np.ndarray:
+    """Reuse credit per trial and project, in value units: array (trials, n) in the samples' column order.
+
+    For each link (counted once) whose producer is not delivered and whose consumer is still to be built
+    with an effort range, the producer earns success_t * fraction * consumer effort_t (person-weeks, after
+    shipped-producer savings) * cost per person-week.
+    """
+    _check_samples_match(samples, projects)
+    credit = np.zeros(samples.impact.shape)
+    every_column = {i: i for i in range(len(projects))}
+    _add_reuse_credit(credit, every_column, samples, _credit_terms(projects, links), cost_per_person_week)
+    return credit
+
+
+@dataclass(frozen=True)
+class ProjectScore:
+    """A project's place in the ranking and its figures; all None (rank too) when it is excluded.
+
+    Value and cost are in value units over the horizon, effort in person-weeks, ROI a ratio; P10/P90
+    figures are percentiles over trials (chart whiskers); ``risk_adjusted_value_per_year`` is the mean of
+    success_t * impact_t in value units per year (the chart's impact axis).
+    """
+
+    key: int
+    name: str
+    rank: int | None
+    excluded_reason: str
+    needs_feasibility: bool
+    tag: str | None
+    success_probability: float
+    expected_value: float | None = None
+    expected_effort: float | None = None
+    expected_cost: float | None = None
+    expected_roi: float | None = None
+    roi_p10: float | None = None
+    roi_p50: float | None = None
+    roi_p90: float | None = None
+    value_p10: float | None = None
+    value_p90: float | None = None
+    effort_p10: float | None = None
+    effort_p90: float | None = None
+    p_top_k: float | None = None
+    risk_adjusted_value_per_year: float | None = None
+
+
+@dataclass(frozen=True)
+class RankingResult:
+    """Ranked projects in rank order, then the excluded ones (delivered, parked, no effort) sorted by name."""
+
+    scores: tuple[ProjectScore, ...]
+    trials: int
+    top_k: int
+
+
+def exclusion_reason(project: ProjectInput) -> str:
+    """Why a project gets no rank, or "" when it is ranked (still to be built and has an effort range)."""
+    if project.status in DELIVERED_STATUSES:
+        return EXCLUDED_DELIVERED
+    if project.status == PARKED_STATUS:
+        return EXCLUDED_PARKED
+    if project.effort is None:
+        return EXCLUDED_NO_EFFORT
+    return ""
+
+
+def _check_ranked_efforts(projects: Iterable[ProjectInput]) -> None:
+    """A ranked project's effort must stay above 0 person-weeks, or its cost (and ROI) is undefined."""
+    for project in projects:
+        if not exclusion_reason(project) and project.effort is not None and project.effort.low <= 0:
+            raise ValueError(f"project {project.name!r}: effort low must be above 0 person-weeks")
+
+
+def _check_samples_match(samples: Samples, projects: Sequence[ProjectInput]) -> None:
+    """The samples' columns must be these projects, in this order."""
+    if samples.keys != tuple(p.key for p in projects):
+        raise ValueError("samples were drawn for other projects (keys or their order differ)")
+
+
+def _p_top_k(roi: np.ndarray, top_k: int) -> np.ndarray:
+    """Share of trials in which each column's ROI is among the K highest, ties at the K-th shared fairly.
+
+    With thr the K-th largest ROI of a trial, g the count above it and e the count equal to it, a column
+    scores 1 above thr, (K - g) / e at thr, 0 below; so every trial hands out exactly K.
+    """
+    trials, n = roi.shape
+    k = min(top_k, n)
+    if k == n:
+        return np.ones(n)
+    threshold = np.empty((trials, 1))
+    for start in range(0, trials, _TOP_K_BLOCK_TRIALS):
+        block = np.partition(roi[start : start + _TOP_K_BLOCK_TRIALS], n - k, axis=1)
+        threshold[start : start + _TOP_K_BLOCK_TRIALS, 0] = block[:, n - k]
+    above = roi > threshold
+    tied = roi == threshold
+    share = (k - np.count_nonzero(above, axis=1)) / np.count_nonzero(tied, axis=1)
+    shared = np.sum(np.broadcast_to(share[:, None], roi.shape), axis=0, where=tied)
+    return (np.count_nonzero(above, axis=0) + shared) / trials
+
+
+def _ranked_figures(
+    samples: Samples,
+    projects: Sequence[ProjectInput],
+    links: Sequence[LinkInput],
+    settings: ScoringSettings,
+    columns: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Per ranked column (in ``columns`` order), every figure of ProjectScore as an array over projects."""
+    cost = settings.cost_per_person_week
+    value = np.take(samples.impact, columns, axis=1)
+    value *= np.take(samples.success, columns, axis=1)
+    figures = {"risk_adjusted_value_per_year": value.mean(axis=0)}
+    value *= settings.horizon_years
+    out_column = {int(column): j for j, column in enumerate(columns)}
+    _add_reuse_credit(value, out_column, samples, _credit_terms(projects, links), cost)
+    figures["expected_value"] = value.mean(axis=0)
+    figures["value_p10"], figures["value_p90"] = np.percentile(value, [10, 90], axis=0)
+    effort = np.take(samples.effort, columns, axis=1)
+    figures["expected_effort"] = effort.mean(axis=0)
+    figures["expected_cost"] = figures["expected_effort"] * cost
+    # roi_t = (value_t - cost_t) / cost_t = value_t / effort_t / cost - 1, computed in place in ``value``.
+    roi = np.divide(value, effort, out=value)
+    roi /= cost
+    roi -= 1.0
+    figures["effort_p10"], figures["effort_p90"] = np.percentile(effort, [10, 90], axis=0, overwrite_input=True)
+    del effort
+    figures["expected_roi"] = roi.mean(axis=0)
+    figures["p_top_k"] = _p_top_k(roi, settings.top_k)
+    percentiles = np.percentile(roi, [10, 50, 90], axis=0, overwrite_input=True)
+    figures["roi_p10"], figures["roi_p50"], figures["roi_p90"] = percentiles
+    return figures
+
+
+def _excluded_score(project: ProjectInput) -> ProjectScore:
+    """The project's score without figures: final for an excluded project, the base of a ranked one."""
+    return ProjectScore(
+        key=project.key,
+        name=project.name,
+        rank=None,
+        excluded_reason=exclusion_reason(project),
+        needs_feasibility=project.tag is None,
+        tag=project.tag,
+        success_probability=project.success_probability,
+    )
+
+
+def rank_from_samples(
+    samples: Samples, projects: Sequence[ProjectInput], links: Sequence[LinkInput], settings: ScoringSettings
+) -> RankingResult:
+    """Rank the projects from an existing draw (``compute_ranking`` is ``draw_samples`` followed by this).
+
+    Ranked projects (still to be built, with an effort range) come by expected ROI descending, impossible
+    ones after all others, ties by name; excluded ones follow, sorted by name, with no figures.
+    """
+    _check_samples_match(samples, projects)
+    _check_ranked_efforts(projects)
+    columns = np.array([i for i, p in enumerate(projects) if not exclusion_reason(p)], dtype=np.intp)
+    figures = _ranked_figures(samples, projects, links, settings, columns)
+
+    def order(j: int) -> tuple[bool, float, str, int]:
+        project = projects[columns[j]]
+        return (project.tag == IMPOSSIBLE_TAG, -figures["expected_roi"][j], project.name, project.key)
+
+    ranked = []
+    for rank, j in enumerate(sorted(range(len(columns)), key=order), start=1):
+        base = _excluded_score(projects[columns[j]])
+        numbers = {name: float(values[j]) for name, values in figures.items()}
+        ranked.append(replace(base, rank=rank, excluded_reason="", **numbers))
+    excluded = sorted((p for p in projects if exclusion_reason(p)), key=lambda p: (p.name, p.key))
+    scores = tuple(ranked) + tuple(_excluded_score(p) for p in excluded)
+    return RankingResult(scores=scores, trials=samples.success.shape[0], top_k=settings.top_k)
+
+
+def compute_ranking(
+    projects: Sequence[ProjectInput],
+    links: Sequence[LinkInput],
+    settings: ScoringSettings,
+    rng: np.random.Generator,
+) -> RankingResult:
+    """Draw ``settings.trials`` trials with ``rng`` and rank the portfolio by expected ROI (see the module doc).
+
+    The same generator state and inputs always give the same result.
+    """
+    projects, links = tuple(projects), tuple(links)
+    _check_ranked_efforts(projects)  # fail before the expensive draw
+    samples = draw_samples(projects, links, settings.trials, rng)
+    return rank_from_samples(samples, projects, links, settings)

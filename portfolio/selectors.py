@@ -1,0 +1,143 @@
+"""Reads from the backlog; each function decides its query shape (list pages run a fixed number of queries)."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from . import scoring
+from .models import FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink, Status
+
+TO_BUILD = (Status.IDEA, Status.DISCOVERY, Status.BUILDING)
+
+
+def portfolios_for_user(user) -> list[tuple[Portfolio, str]]:
+    """The portfolios a user may see, each with the user's role in it."""
+    if user.is_superuser:
+        return [(p, "admin") for p in Portfolio.objects.order_by("name")]
+    memberships = Membership.objects.filter(user=user).select_related("portfolio").order_by("portfolio__name")
+    return [(m.portfolio, m.role) for m in memberships]
+
+
+def _current_assessment_prefetch() -> Prefetch:
+    return Prefetch(
+        "assessments",
+        queryset=FeasibilityAssessment.objects.filter(is_current=True),
+        to_attr="current_assessments",
+    )
+
+
+def current_assessment(project: Project) -> FeasibilityAssessment | None:
+    """The project's current assessment, from the prefetch when there is one."""
+    if hasattr(project, "current_assessments"):
+        return project.current_assessments[0] if project.current_assessments else None
+    return project.assessments.filter(is_current=True).first()
+
+
+def project_list(
+    *, portfolio: Portfolio, search: str = "", statuses: list[str] | None = None, tags: list[str] | None = None
+) -> QuerySet[Project]:
+    """The backlog's projects with their current assessment (two queries whatever the count).
+
+    ``tags`` may contain "none" for projects not assessed yet.
+    """
+    qs = Project.objects.filter(portfolio=portfolio).prefetch_related(_current_assessment_prefetch())
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(summary__icontains=search) | Q(owner__icontains=search))
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    if tags:
+        tag_q = Q(assessments__is_current=True, assessments__tag__in=[t for t in tags if t != "none"])
+        if "none" in tags:
+            tag_q |= ~Q(assessments__is_current=True)
+        qs = qs.filter(tag_q).distinct()
+    return qs.order_by("name")
+
+
+def project_detail(*, portfolio: Portfolio, project_id: int) -> Project:
+    """One project with everything its page shows (raises Project.DoesNotExist)."""
+    return (
+        Project.objects.filter(portfolio=portfolio)
+        .prefetch_related(
+            Prefetch("assessments", queryset=FeasibilityAssessment.objects.select_related("assessed_by")),
+            Prefetch("links_in", queryset=ReuseLink.objects.select_related("producer")),
+            Prefetch("links_out", queryset=ReuseLink.objects.select_related("consumer")),
+            "changes__user",
+        )
+        .get(pk=project_id)
+    )
+
+
+def feasibility_queue(*, portfolio: Portfolio) -> list[tuple[Project, str]]:
+    """Projects still to be built that need an EM's assessment, each with the reason."""
+    projects = (
+        Project.objects.filter(portfolio=portfolio, status__in=TO_BUILD)
+        .prefetch_related(_current_assessment_prefetch())
+        .order_by("name")
+    )
+    queue = []
+    for project in projects:
+        current = current_assessment(project)
+        if current is None:
+            queue.append((project, "not assessed yet"))
+        elif (current.impact_low_seen, current.impact_likely_seen, current.impact_high_seen) != (
+            project.impact_low,
+            project.impact_likely,
+            project.impact_high,
+        ):
+            queue.append((project, "impact changed since the last assessment"))
+    return queue
+
+
+def link_list(*, portfolio: Portfolio) -> QuerySet[ReuseLink]:
+    """Every reuse link of the portfolio, with both ends."""
+    return ReuseLink.objects.filter(producer__portfolio=portfolio).select_related("producer", "consumer")
+
+
+def scoring_inputs(*, portfolio_id: int) -> tuple[Portfolio, list[scoring.ProjectInput], list[scoring.LinkInput]]:
+    """Everything the math needs, read consistently: the caller checks the portfolio's input version
+    before and after (every input change bumps it in the same transaction)."""
+    portfolio = Portfolio.objects.get(pk=portfolio_id)
+    projects = []
+    for project in Project.objects.filter(portfolio_id=portfolio_id).prefetch_related(_current_assessment_prefetch()):
+        assessment = current_assessment(project)
+        if assessment is not None:
+            effort = scoring.Range(assessment.effort_low, assessment.effort_likely, assessment.effort_high)
+            tag = assessment.tag
+            p = assessment.success_probability_override
+        else:
+            effort = (
+                scoring.Range(
+                    project.provisional_effort_low, project.provisional_effort_likely, project.provisional_effort_high
+                )
+                if project.has_provisional_effort
+                else None
+            )
+            tag, p = None, None
+        projects.append(
+            scoring.ProjectInput(
+                key=project.pk,
+                name=project.name,
+                status=project.status,
+                impact=scoring.Range(project.impact_low, project.impact_likely, project.impact_high),
+                effort=effort,
+                tag=tag,
+                success_probability=p if p is not None else portfolio.success_probability_for(tag),
+            )
+        )
+    links = [
+        scoring.LinkInput(producer=p, consumer=c, kind=k, fraction=f)
+        for p, c, k, f in ReuseLink.objects.filter(producer__portfolio_id=portfolio_id).values_list(
+            "producer_id", "consumer_id", "kind", "fraction"
+        )
+    ]
+    return portfolio, projects, links
+
+
+def scoring_settings(portfolio: Portfolio) -> scoring.ScoringSettings:
+    """The portfolio's settings as the math takes them."""
+    return scoring.ScoringSettings(
+        cost_per_person_week=portfolio.cost_per_person_week,
+        horizon_years=portfolio.horizon_years,
+        trials=portfolio.trials,
+        top_k=portfolio.top_k,
+    )
+
+

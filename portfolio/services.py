@@ -1,0 +1,275 @@
+"""Writes to the backlog. Every change to a ranking input bumps the portfolio's input version in the
+same transaction and, once it commits, announces it (``signals.inputs_changed``) so the ranking is
+recomputed in the background.
+"""
+
+from collections import deque
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F
+from django.utils.text import slugify
+
+from .models import Change, FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink
+from .signals import inputs_changed
+
+# Fields whose changes are kept in a project's history (the estimates and what the math reads).
+TRACKED_PROJECT_FIELDS = (
+    "name",
+    "status",
+    "staffing",
+    "target_date",
+    "impact_low",
+    "impact_likely",
+    "impact_high",
+    "provisional_effort_low",
+    "provisional_effort_likely",
+    "provisional_effort_high",
+)
+# Fields that feed the ranking: a change to any of them makes the figures out of date.
+RANKING_INPUT_FIELDS = frozenset(TRACKED_PROJECT_FIELDS) - {"name"}
+TRACKED_ASSESSMENT_FIELDS = ("tag", "success_probability_override", "effort_low", "effort_likely", "effort_high")
+PORTFOLIO_SETTING_FIELDS = (
+    "name",
+    "description",
+    "value_unit",
+    "cost_per_person_week",
+    "horizon_years",
+    "trials",
+    "top_k",
+    "p_easy",
+    "p_hard",
+    "p_impossible",
+    "capacity",
+    "roadmap_start",
+)
+
+
+class ConflictError(Exception):
+    """A save was based on an older version of the object than the one stored.
+
+    ``changes`` maps each field the other person changed to (value in the form's version, value now).
+    """
+
+    def __init__(self, obj: Any, changes: dict[str, tuple[Any, Any]]):
+        self.obj = obj
+        self.changes = changes
+        super().__init__(f"{obj} was changed by someone else meanwhile.")
+
+
+class CycleError(Exception):
+    """A reuse link would close a cycle; ``path`` names the projects around it."""
+
+    def __init__(self, path: list[str]):
+        self.path = path
+        super().__init__("This link would close a cycle: " + " → ".join(path) + ".")
+
+
+def portfolio_inputs_changed(*, portfolio_id: int) -> None:
+    """Bump the input version (inside the caller's transaction) and announce it after commit."""
+    Portfolio.objects.filter(pk=portfolio_id).update(input_version=F("input_version") + 1)
+    transaction.on_commit(lambda: inputs_changed.send(sender=Portfolio, portfolio_id=portfolio_id))
+
+
+def _record_changes(*, project: Project, user, before: dict, after: dict, prefix: str = "") -> list[str]:
+    """Write a Change row per field that differs; return the names of the changed fields."""
+    changed = [field for field, old in before.items() if old != after.get(field)]
+    Change.objects.bulk_create(
+        Change(
+            project=project,
+            user=user if user and user.is_authenticated else None,
+            field=prefix + field,
+            old="" if before[field] is None else str(before[field])[:500],
+            new="" if after.get(field) is None else str(after[field])[:500],
+        )
+        for field in changed
+    )
+    return changed
+
+
+@transaction.atomic
+def portfolio_create(*, name: str, owner: AbstractBaseUser | None = None, **settings: Any) -> Portfolio:
+    """Create a portfolio (its owner, if given, becomes its PM)."""
+    slug = settings.pop("slug", None) or slugify(name)[:120] or "portfolio"
+    portfolio = Portfolio(name=name, slug=slug, **settings)
+    portfolio.full_clean()
+    portfolio.save()
+    if owner is not None:
+        membership_set(user=owner, portfolio=portfolio, role="pm")
+    return portfolio
+
+
+@transaction.atomic
+def portfolio_update(*, portfolio: Portfolio, data: dict[str, Any], expected_version: int | None = None) -> Portfolio:
+    """Change a portfolio's settings; refuse a save based on an older version of them."""
+    current = Portfolio.objects.select_for_update().get(pk=portfolio.pk)
+    before = {f: getattr(current, f) for f in PORTFOLIO_SETTING_FIELDS}
+    if expected_version is not None and current.version != expected_version:
+        raise ConflictError(current, {f: (getattr(portfolio, f), before[f]) for f in before if f in data})
+    for field, value in data.items():
+        if field in PORTFOLIO_SETTING_FIELDS:
+            setattr(current, field, value)
+    current.full_clean()
+    current.version += 1
+    current.save()
+    if any(before[f] != getattr(current, f) for f in PORTFOLIO_SETTING_FIELDS if f not in ("name", "description")):
+        portfolio_inputs_changed(portfolio_id=current.pk)
+        current.refresh_from_db(fields=["input_version"])
+    return current
+
+
+def membership_set(*, user: AbstractBaseUser, portfolio: Portfolio, role: str) -> Membership:
+    """Give ``user`` the ``role`` in ``portfolio`` (replacing any earlier role)."""
+    membership, _ = Membership.objects.update_or_create(user=user, portfolio=portfolio, defaults={"role": role})
+    membership.full_clean()
+    return membership
+
+
+@transaction.atomic
+def project_create(*, portfolio: Portfolio, user=None, **fields: Any) -> Project:
+    """Add a project to the backlog."""
+    project = Project(portfolio=portfolio, **fields)
+    project.full_clean()
+    project.save()
+    Change.objects.create(
+        project=project, user=user if user and user.is_authenticated else None, field="created", new=project.name
+    )
+    portfolio_inputs_changed(portfolio_id=portfolio.pk)
+    return project
+
+
+@transaction.atomic
+def project_update(*, project: Project, data: dict[str, Any], user=None, expected_version: int | None = None) -> Project:
+    """Change a project's fields; the history keeps every estimate change.
+
+    With ``expected_version`` (the version the user's form was based on) a save on top of someone
+    else's newer save is refused with ``ConflictError`` naming what they changed.
+    """
+    current = Project.objects.select_for_update().get(pk=project.pk)
+    if expected_version is not None and current.version != expected_version:
+        theirs = {
+            f: (getattr(project, f), getattr(current, f))
+            for f in data
+            if hasattr(current, f) and getattr(project, f) != getattr(current, f)
+        }
+        raise ConflictError(current, theirs)
+    before = {f: getattr(current, f) for f in TRACKED_PROJECT_FIELDS}
+    for field, value in data.items():
+        setattr(current, field, value)
+    current.full_clean()
+    current.version += 1
+    current.save()
+    changed = _record_changes(
+        project=current, user=user, before=before, after={f: getattr(current, f) for f in TRACKED_PROJECT_FIELDS}
+    )
+    if RANKING_INPUT_FIELDS.intersection(changed):
+        portfolio_inputs_changed(portfolio_id=current.portfolio_id)
+    return current
+
+
+@transaction.atomic
+def project_delete(*, project: Project) -> None:
+    """Remove a project (and its links) from the backlog."""
+    portfolio_id = project.portfolio_id
+    project.delete()
+    portfolio_inputs_changed(portfolio_id=portfolio_id)
+
+
+@transaction.atomic
+def assessment_record(*, project: Project, user=None, **fields: Any) -> FeasibilityAssessment:
+    """Record an EM's feasibility assessment; it becomes current and the earlier one is kept."""
+    Project.objects.select_for_update().filter(pk=project.pk).first()  # serialise concurrent assessments
+    previous = FeasibilityAssessment.objects.filter(project=project, is_current=True).first()
+    assessment = FeasibilityAssessment(
+        project=project,
+        assessed_by=user if user and user.is_authenticated else None,
+        impact_low_seen=project.impact_low,
+        impact_likely_seen=project.impact_likely,
+        impact_high_seen=project.impact_high,
+        **fields,
+    )
+    assessment.full_clean(exclude=["project"])
+    if previous is not None:
+        previous.is_current = False
+        previous.save(update_fields=["is_current"])
+    assessment.save()
+    before = {f: getattr(previous, f) if previous else None for f in TRACKED_ASSESSMENT_FIELDS}
+    _record_changes(
+        project=project,
+        user=user,
+        before=before,
+        after={f: getattr(assessment, f) for f in TRACKED_ASSESSMENT_FIELDS},
+        prefix="feasibility.",
+    )
+    portfolio_inputs_changed(portfolio_id=project.portfolio_id)
+    return assessment
+
+
+def find_cycle(*, producer: Project, consumer: Project, ignore_link_id: int | None = None) -> list[str] | None:
+    """If a link producer -> consumer would close a cycle, return the projects around it."""
+    links = ReuseLink.objects.filter(producer__portfolio_id=producer.portfolio_id).exclude(pk=ignore_link_id)
+    edges: dict[int, list[int]] = {}
+    for p, c in links.values_list("producer_id", "consumer_id"):
+        edges.setdefault(p, []).append(c)
+    # Breadth-first search from the consumer back to the producer along existing links.
+    came_from: dict[int, int | None] = {consumer.pk: None}
+    queue = deque([consumer.pk])
+    while queue:
+        node = queue.popleft()
+        if node == producer.pk:
+            path = [node]
+            while came_from[path[-1]] is not None:
+                path.append(came_from[path[-1]])
+            ids = [producer.pk, *reversed(path)]
+            names = dict(Project.objects.filter(pk__in=ids).values_list("pk", "name"))
+            return [names[i] for i in ids]
+        for nxt in edges.get(node, []):
+            if nxt not in came_from:
+                came_from[nxt] = node
+                queue.append(nxt)
+    return None
+
+
+@transaction.atomic
+def link_create(*, producer: Project, consumer: Project, user=None, **fields: Any) -> ReuseLink:
+    """Record that ``consumer`` reuses what ``producer`` derives; refuse a link that closes a cycle."""
+    Portfolio.objects.select_for_update().filter(pk=producer.portfolio_id).first()  # serialise link edits
+    link = ReuseLink(producer=producer, consumer=consumer, **fields)
+    link.full_clean()
+    cycle = find_cycle(producer=producer, consumer=consumer)
+    if cycle:
+        raise CycleError(cycle)
+    link.save()
+    _record_changes(project=consumer, user=user, before={"reuses": None}, after={"reuses": str(link)}, prefix="link.")
+    portfolio_inputs_changed(portfolio_id=producer.portfolio_id)
+    return link
+
+
+@transaction.atomic
+def link_update(*, link: ReuseLink, data: dict[str, Any], user=None, expected_version: int | None = None) -> ReuseLink:
+    """Change a reuse link's kind, fraction or note."""
+    current = ReuseLink.objects.select_for_update().select_related("producer", "consumer").get(pk=link.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ConflictError(current, {f: (getattr(link, f), getattr(current, f)) for f in data})
+    before = str(current)
+    for field in ("kind", "fraction", "note"):
+        if field in data:
+            setattr(current, field, data[field])
+    current.full_clean()
+    current.version += 1
+    current.save()
+    _record_changes(
+        project=current.consumer, user=user, before={"reuses": before}, after={"reuses": str(current)}, prefix="link."
+    )
+    portfolio_inputs_changed(portfolio_id=current.producer.portfolio_id)
+    return current
+
+
+@transaction.atomic
+def link_delete(*, link: ReuseLink, user=None) -> None:
+    """Remove a reuse link."""
+    consumer, portfolio_id, before = link.consumer, link.producer.portfolio_id, str(link)
+    link.delete()
+    _record_changes(project=consumer, user=user, before={"reuses": before}, after={"reuses": None}, prefix="link.")
+    portfolio_inputs_changed(portfolio_id=portfolio_id)

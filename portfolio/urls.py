@@ -1,0 +1,22 @@
+from django.urls import path
+
+from .views import backlog, feasibility, home, imports, links, project, settings
+
+app_name = "portfolio"
+
+urlpatterns = [
+    path("", home.portfolio_list, name="list"),
+    path("p/<slug:slug>/", backlog.backlog, name="backlog"),
+    path("p/<slug:slug>/projects/new/", backlog.project_create, name="project-create"),
+    path("p/<slug:slug>/projects/<int:pk>/row/", backlog.project_row, name="project-row"),
+    path("p/<slug:slug>/projects/<int:pk>/", project.project_detail, name="project"),
+    path("p/<slug:slug>/projects/<int:pk>/edit/", project.project_edit, name="project-edit"),
+    path("p/<slug:slug>/projects/<int:pk>/delete/", project.project_delete, name="project-delete"),
+    path("p/<slug:slug>/projects/<int:pk>/links/new/", links.link_create, name="link-create"),
+    path("p/<slug:slug>/links/<int:link_id>/edit/", links.link_edit, name="link-edit"),
+    path("p/<slug:slug>/links/<int:link_id>/delete/", links.link_delete, name="link-delete"),
+    path("p/<slug:slug>/feasibility/", feasibility.queue, name="feasibility"),
+    path("p/<slug:slug>/projects/<int:pk>/assess/", feasibility.assess, name="assess"),
+    path("p/<slug:slug>/settings/", settings.portfolio_settings, name="settings"),
+    path("p/<slug:slug>/import/", imports.import_csv, name="import"),
+]

@@ -1,0 +1,12 @@
+"""The list of portfolios a user can see."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from .. import selectors
+
+
+@login_required
+def portfolio_list(request):
+    """Portfolios the user is a member of, with their role in each."""
+    return render(request, "portfolio/portfolio_list.html", {"rows": selectors.portfolios_for_user(request.user)})

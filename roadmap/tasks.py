@@ -1,0 +1,38 @@
+"""Celery tasks: thin wrappers that take ids and call one service."""
+
+from celery import shared_task
+from django.conf import settings
+from django.db import DatabaseError
+
+from . import services
+
+
+@shared_task(
+    bind=True,
+    name="roadmap.recompute_portfolio",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(DatabaseError, OSError),
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+    soft_time_limit=settings.RECOMPUTE_SOFT_TIME_LIMIT,
+    time_limit=settings.RECOMPUTE_SOFT_TIME_LIMIT + 60,
+)
+def recompute_portfolio(self, portfolio_id: int) -> int | None:
+    """Recompute one portfolio's ranking; returns the input version of the snapshot now current."""
+    try:
+        snapshot = services.portfolio_recompute(portfolio_id=portfolio_id)
+    except Exception as exc:
+        retryable = isinstance(exc, self.autoretry_for)
+        if not retryable or self.request.retries >= self.max_retries:
+            services.recompute_failed(portfolio_id=portfolio_id, error=f"{type(exc).__name__}: {exc}")
+        raise
+    return snapshot.input_version if snapshot else None
+
+
+@shared_task(name="roadmap.sweep_dirty_portfolios", acks_late=True, time_limit=120)
+def sweep_dirty_portfolios() -> list[int]:
+    """Periodic (beat): recompute every portfolio whose figures are out of date."""
+    return services.sweep_dirty_portfolios()

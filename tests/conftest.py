@@ -1,0 +1,118 @@
+"""Shared fixtures: a portfolio with one member per role, logged-in clients, eager Celery by default.
+
+Tests marked ``celery_worker`` talk to a real worker over Redis; every other test runs the
+recompute in-process, so the suite works with or without REDIS_URL.
+"""
+
+import os
+
+import pytest
+from django.test import Client
+
+from config.celery import app as celery_app
+
+from .factories import MembershipFactory, PortfolioFactory, UserFactory
+
+
+def _is_postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def _real_services_required() -> bool:
+    """CI sets PLANNER_REQUIRE_REAL_SERVICES=1: tests needing a missing service then fail instead of skipping."""
+    return os.environ.get("PLANNER_REQUIRE_REAL_SERVICES") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    if _real_services_required():
+        return
+    for item in items:
+        if "postgres" in item.keywords and not _is_postgres():
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://..."))
+        if ("redis" in item.keywords or "celery_worker" in item.keywords) and not os.environ.get("REDIS_URL"):
+            item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://..."))
+
+
+@pytest.fixture(autouse=True)
+def _real_services_present(request):
+    """With PLANNER_REQUIRE_REAL_SERVICES=1, a test needing PostgreSQL or Redis fails loudly when it is absent."""
+    if not _real_services_required():
+        return
+    if "postgres" in request.keywords and not _is_postgres():
+        pytest.fail("PLANNER_REQUIRE_REAL_SERVICES=1 but DATABASE_URL does not point at PostgreSQL")
+    if ("redis" in request.keywords or "celery_worker" in request.keywords) and not os.environ.get("REDIS_URL"):
+        pytest.fail("PLANNER_REQUIRE_REAL_SERVICES=1 but REDIS_URL is not set")
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Run tasks in-process unless the test drives a real worker."""
+    if "celery_worker" in request.keywords:
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def portfolio(db):
+    return PortfolioFactory(name="Trust & Safety ML", slug="trust-safety")
+
+
+@pytest.fixture
+def pm_user(portfolio):
+    user = UserFactory(username="pat-pm")
+    MembershipFactory(user=user, portfolio=portfolio, role="pm")
+    return user
+
+
+@pytest.fixture
+def em_user(portfolio):
+    user = UserFactory(username="erin-em")
+    MembershipFactory(user=user, portfolio=portfolio, role="em")
+    return user
+
+
+@pytest.fixture
+def leader_user(portfolio):
+    user = UserFactory(username="lee-lead")
+    MembershipFactory(user=user, portfolio=portfolio, role="leadership")
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="olga-outsider")
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def pm_client(pm_user):
+    return _client_for(pm_user)
+
+
+@pytest.fixture
+def em_client(em_user):
+    return _client_for(em_user)
+
+
+@pytest.fixture
+def leader_client(leader_user):
+    return _client_for(leader_user)
+
+
+@pytest.fixture
+def outsider_client(outsider):
+    return _client_for(outsider)
+
+
+@pytest.fixture
+def role_clients(pm_client, em_client, leader_client, outsider_client):
+    return {"pm": pm_client, "em": em_client, "leadership": leader_client, "outsider": outsider_client}

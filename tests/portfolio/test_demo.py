@@ -1,0 +1,110 @@
+"""The demo portfolio: ``manage.py load_demo`` loads a realistic, ranked backlog, and is idempotent."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from portfolio import demo
+from portfolio.models import FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink
+from portfolio.services import find_cycle
+from roadmap.models import RankingSnapshot
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo(*args: str) -> str:
+    out = StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_demo_data_is_consistent():
+    names = [p.name for p in demo.PROJECTS]
+    assert len(names) == len(set(names))
+    assert all(link.producer in names and link.consumer in names for link in demo.LINKS)
+    assert all(0.1 <= link.fraction <= 0.5 for link in demo.LINKS)
+    assert set(demo.REVISED_IMPACT) <= set(names)
+
+
+def test_load_demo_creates_about_thirty_projects_with_a_realistic_mix():
+    output = load_demo()
+
+    portfolio = Portfolio.objects.get(slug=demo.DEMO_SLUG)
+    projects = Project.objects.filter(portfolio=portfolio)
+    assert 25 <= projects.count() <= 35
+    statuses = set(projects.values_list("status", flat=True))
+    assert statuses == {"idea", "discovery", "building", "shipped", "iterating", "parked"}
+    tags = set(FeasibilityAssessment.objects.filter(project__portfolio=portfolio, is_current=True).values_list(
+        "tag", flat=True
+    ))
+    assert tags == {"easy", "hard", "impossible"}
+    assert projects.filter(assessments__isnull=True, provisional_effort_low__isnull=False).exists()
+    assert projects.filter(assessments__isnull=True, provisional_effort_low__isnull=True).exists()
+    assert "Loaded the demo portfolio" in output and "http://127.0.0.1:8000/" in output
+    assert demo.DEMO_PASSWORD in output
+
+
+def test_load_demo_creates_one_user_per_role_and_a_superuser():
+    load_demo()
+
+    portfolio = Portfolio.objects.get(slug=demo.DEMO_SLUG)
+    roles = dict(Membership.objects.filter(portfolio=portfolio).values_list("user__username", "role"))
+    assert roles == {"pm": "pm", "em": "em", "lead": "leadership"}
+    users = get_user_model().objects.in_bulk(["pm", "em", "lead", "admin"], field_name="username")
+    assert all(user.check_password(demo.DEMO_PASSWORD) for user in users.values())
+    assert users["admin"].is_superuser and not users["pm"].is_superuser
+
+
+def test_demo_reuse_links_form_no_cycle():
+    load_demo()
+
+    links = ReuseLink.objects.filter(producer__portfolio__slug=demo.DEMO_SLUG).select_related("producer", "consumer")
+    assert len(links) >= 10
+    assert {link.kind for link in links} == {"requires", "benefits"}
+    for link in links:
+        # Adding the reverse of any existing link would close a cycle; nothing else around it does.
+        assert find_cycle(producer=link.consumer, consumer=link.producer) is not None
+        assert find_cycle(producer=link.producer, consumer=link.consumer, ignore_link_id=link.pk) is None
+
+
+def test_load_demo_computes_a_ranking_with_ranked_and_excluded_projects():
+    load_demo()
+
+    portfolio = Portfolio.objects.get(slug=demo.DEMO_SLUG)
+    snapshot = RankingSnapshot.objects.get(portfolio=portfolio)
+    assert snapshot.input_version == portfolio.input_version
+    scores = list(snapshot.scores.all())
+    assert len(scores) == portfolio.projects.count()
+    ranked = sorted((s for s in scores if s.rank is not None), key=lambda s: s.rank)
+    assert [s.rank for s in ranked] == list(range(1, len(ranked) + 1))
+    assert [s.tag for s in ranked[-2:]] == ["impossible", "impossible"]
+    reasons = {s.excluded_reason for s in scores if s.rank is None}
+    assert any("delivered" in r for r in reasons)
+    assert any("parked" in r for r in reasons)
+    assert any("effort estimate" in r for r in reasons)
+
+
+def test_load_demo_twice_does_not_duplicate():
+    load_demo()
+    counts = (Project.objects.count(), ReuseLink.objects.count(), FeasibilityAssessment.objects.count())
+
+    output = load_demo()
+
+    assert "already there" in output
+    assert Portfolio.objects.filter(slug=demo.DEMO_SLUG).count() == 1
+    assert (Project.objects.count(), ReuseLink.objects.count(), FeasibilityAssessment.objects.count()) == counts
+    assert get_user_model().objects.filter(username__in=["pm", "em", "lead", "admin"]).count() == 4
+    assert RankingSnapshot.objects.count() == 1
+
+
+def test_load_demo_reset_reloads_the_portfolio():
+    load_demo()
+    Project.objects.filter(portfolio__slug=demo.DEMO_SLUG).first().delete()
+
+    load_demo("--reset")
+
+    portfolio = Portfolio.objects.get(slug=demo.DEMO_SLUG)
+    assert portfolio.projects.count() == len(demo.PROJECTS)
+    assert RankingSnapshot.objects.filter(portfolio=portfolio, input_version=portfolio.input_version).exists()
