@@ -1,0 +1,154 @@
+"""The EM's feasibility assessment form: tag, optional success probability, effort range, data readiness.
+
+Validation is the model's (effort range in order, finite numbers, 0..1 probabilities), so messages land
+next to the field. The form also carries the version of the project it was filled against, a signed
+snapshot of the project as shown and the id of the assessment that was current, so a save made after
+the PM changed the project, or after another EM assessed it, is refused and the EM sees what changed.
+"""
+
+from typing import Any
+
+from django import forms
+from django.core import signing
+
+from ..models import FeasibilityAssessment, Portfolio, Project, Tag
+
+ASSESSMENT_FIELDS = (
+    "tag",
+    "success_probability_override",
+    "effort_low",
+    "effort_likely",
+    "effort_high",
+    "examples_needed",
+    "examples_available",
+    "label_agreement_target",
+    "label_agreement_current",
+    "rationale",
+)
+# What the EM sees of the project while assessing it; a change to any of these is reported on conflict.
+PROJECT_SNAPSHOT_FIELDS = (
+    "name",
+    "summary",
+    "status",
+    "impact_low",
+    "impact_likely",
+    "impact_high",
+    "provisional_effort_low",
+    "provisional_effort_likely",
+    "provisional_effort_high",
+    "staffing",
+    "target_date",
+)
+SNAPSHOT_SALT = "portfolio.forms.feasibility.project-snapshot"
+
+
+def _shown(value: Any) -> str | None:
+    if value is None:
+        return None
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def project_snapshot(project: Project) -> str:
+    """The project's fields as the form shows them, signed so the browser cannot alter them."""
+    return signing.dumps({f: _shown(getattr(project, f)) for f in PROJECT_SNAPSHOT_FIELDS}, salt=SNAPSHOT_SALT)
+
+
+def project_changes(snapshot: str, project: Project) -> dict[str, tuple[str | None, str | None]]:
+    """What changed on ``project`` since ``snapshot``: {field label: (value then, value now)}."""
+    try:
+        then = signing.loads(snapshot, salt=SNAPSHOT_SALT)
+    except signing.BadSignature:
+        return {}
+    changes = {}
+    for name in PROJECT_SNAPSHOT_FIELDS:
+        now = _shown(getattr(project, name))
+        if name in then and then[name] != now:
+            changes[str(Project._meta.get_field(name).verbose_name)] = (then[name], now)
+    return changes
+
+
+class AssessmentForm(forms.ModelForm):
+    """A new assessment of ``project``; prefilled from the current one, else from the PM's provisional effort."""
+
+    tag = forms.ChoiceField(label="Feasibility", widget=forms.RadioSelect)
+    project_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    project_snapshot = forms.CharField(widget=forms.HiddenInput, required=False)
+    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False, label="Assessment seen")
+
+    class Meta:
+        model = FeasibilityAssessment
+        fields = ASSESSMENT_FIELDS
+        labels = {
+            "success_probability_override": "Success probability (override)",
+            "effort_low": "Effort low",
+            "effort_likely": "Effort likely",
+            "effort_high": "Effort high",
+            "examples_needed": "Labelled examples needed",
+            "examples_available": "Labelled examples available",
+            "label_agreement_target": "Label agreement target",
+            "label_agreement_current": "Label agreement now",
+        }
+        help_texts = {
+            "effort_low": "person-weeks, optimistic",
+            "effort_likely": "person-weeks, most likely",
+            "effort_high": "person-weeks, pessimistic",
+            "examples_needed": "How many labelled examples the model needs (optional).",
+            "examples_available": "How many labelled examples exist today (optional).",
+            "label_agreement_target": "Share of items two raters label alike, as a fraction 0 to 1 (0.9 = 90%).",
+            "label_agreement_current": "Agreement measured today, as a fraction 0 to 1 (optional).",
+            "rationale": "Why this tag and range: what is known, what is risky, what data is missing.",
+        }
+        widgets = {"rationale": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, project: Project, portfolio: Portfolio, current=None, **kwargs: Any):
+        instance = FeasibilityAssessment(
+            project=project,
+            impact_low_seen=project.impact_low,
+            impact_likely_seen=project.impact_likely,
+            impact_high_seen=project.impact_high,
+        )
+        kwargs.setdefault("initial", {}).update(self._prefill(project, current))
+        super().__init__(*args, instance=instance, **kwargs)
+        self.portfolio = portfolio
+        defaults = {tag: portfolio.success_probability_for(tag) for tag in Tag.values}
+        self.fields["tag"].choices = [
+            (tag, f"{label} (default {defaults[tag] * 100:.0f}% chance of success)") for tag, label in Tag.choices
+        ]
+        self.fields["success_probability_override"].help_text = (
+            "Optional, a fraction 0 to 1. Empty = the portfolio's default for the tag: "
+            + ", ".join(f"{tag} {p * 100:.0f}%" for tag, p in defaults.items())
+            + "."
+        )
+        for name in ("success_probability_override", "label_agreement_target", "label_agreement_current"):
+            self.fields[name].widget.attrs.update(step="any", min="0", max="1")
+        for name in ("effort_low", "effort_likely", "effort_high"):
+            self.fields[name].widget.attrs.update(step="any", min="0.1")
+
+    @staticmethod
+    def _prefill(project: Project, current: FeasibilityAssessment | None) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "project_version": project.version,
+            "project_snapshot": project_snapshot(project),
+            "based_on": current.pk if current else None,
+        }
+        if current is not None:
+            initial.update({name: getattr(current, name) for name in ASSESSMENT_FIELDS})
+        elif project.has_provisional_effort:
+            initial.update(
+                effort_low=project.provisional_effort_low,
+                effort_likely=project.provisional_effort_likely,
+                effort_high=project.provisional_effort_high,
+            )
+        return initial
+
+    def rebased(self, project: Project, current: FeasibilityAssessment | None) -> "AssessmentForm":
+        """The same typed values, now based on the project and assessment as they are, to save again."""
+        data = self.data.copy()
+        data["project_version"] = str(project.version)
+        data["project_snapshot"] = project_snapshot(project)
+        data["based_on"] = str(current.pk) if current else ""
+        return type(self)(data, project=project, portfolio=self.portfolio, current=current)
+
+    def service_data(self) -> dict[str, Any]:
+        """The assessment's fields, for ``services.assessment_record``."""
+        return {name: self.cleaned_data[name] for name in ASSESSMENT_FIELDS}

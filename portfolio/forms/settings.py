@@ -1,0 +1,65 @@
+"""The portfolio settings form (PM): scoring and roadmap inputs, each explained next to its field.
+
+It is a ``VersionedModelForm``: it carries the version it was loaded at and every field's value as
+loaded, so a save on top of someone else's is refused and the message says what they changed.
+"""
+
+from typing import Any
+
+from django import forms
+
+from ..models import Portfolio
+from ..services import PORTFOLIO_SETTING_FIELDS
+from .project import VersionedModelForm
+
+
+class PortfolioSettingsForm(VersionedModelForm):
+    """Name, description and every setting the ranking and the roadmap read."""
+
+    class Meta:
+        model = Portfolio
+        fields = PORTFOLIO_SETTING_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "roadmap_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        labels = {
+            "value_unit": "Value unit",
+            "cost_per_person_week": "Cost per person-week",
+            "horizon_years": "Value horizon (years)",
+            "trials": "Monte Carlo trials",
+            "top_k": "Top-K",
+            "p_easy": "Success probability: easy",
+            "p_hard": "Success probability: hard",
+            "p_impossible": "Success probability: impossible",
+            "capacity": "Team capacity (people)",
+            "roadmap_start": "Roadmap start",
+        }
+        help_texts = {
+            "name": "Shown at the top of every page.",
+            "description": "What this backlog covers (optional).",
+            "value_unit": "Label of every impact and value figure, e.g. k$ (thousands of dollars) or M€.",
+            "horizon_years": "Years of value a shipped project is credited with: value = impact per year × "
+            "horizon. 0.1 to 20.",
+            "trials": "Simulated outcomes per ranking: more trials, steadier figures, slower recompute. 100 to 20,000.",
+            "top_k": "P(top-K) is the share of trials in which a project's ROI is among the K highest.",
+            "p_easy": "Chance an easy ML problem succeeds, 0 to 1 (0.9 = 90%). An EM may override it per project.",
+            "p_hard": "Chance a hard problem succeeds, 0 to 1; also used for projects not assessed yet.",
+            "p_impossible": "Chance an impossible problem succeeds, 0 to 1 (usually 0); such projects rank last.",
+            "capacity": "People who build the roadmap; each project takes its staffing from them.",
+            "roadmap_start": "Day the roadmap simulation starts; start and finish dates count from here.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        unit = self.instance.value_unit
+        self.fields[
+            "cost_per_person_week"
+        ].help_text = f"What one person-week costs, in {unit}: cost of a project = effort (person-weeks) × this."
+        for name in ("cost_per_person_week", "horizon_years", "p_easy", "p_hard", "p_impossible"):
+            self.fields[name].widget.attrs.update(step="any")
+        for name in ("p_easy", "p_hard", "p_impossible"):
+            self.fields[name].widget.attrs.update(min="0", max="1")
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"].strip()
