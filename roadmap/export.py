@@ -1,0 +1,217 @@
+"""Export of a portfolio and its latest ranking: a dict (JSON) or CSV text that the CSV import reads back.
+
+``portfolio_export`` builds the whole document from ``portfolio_dict`` (settings and snapshot) and one
+``project_dict`` per project; extend those two to add keys (the roadmap timeline, for instance). The CSV
+has the import header's columns first, so an exported file re-imports, then the figures.
+"""
+
+import csv
+import io
+import math
+
+from portfolio.models import Portfolio, Project
+
+from . import selectors
+from .models import ProjectScore, RankingSnapshot, ScheduleRow
+
+IMPORT_COLUMNS = (
+    "name",
+    "summary",
+    "status",
+    "owner",
+    "impact_low",
+    "impact_likely",
+    "impact_high",
+    "effort_low",
+    "effort_likely",
+    "effort_high",
+    "feasibility",
+    "success_probability",
+    "requires",
+    "reuses",
+    "target_date",
+    "staffing",
+)
+FIGURE_COLUMNS = (
+    "effort_source",
+    "success_probability_used",
+    "rank",
+    "expected_roi",
+    "roi_p10",
+    "roi_p50",
+    "roi_p90",
+    "p_top_k",
+    "expected_value",
+    "expected_effort",
+    "needs_feasibility",
+    "excluded_reason",
+)
+CSV_COLUMNS = IMPORT_COLUMNS + FIGURE_COLUMNS
+FIGURES = ("rank", "expected_roi", "roi_p10", "roi_p50", "roi_p90", "p_top_k", "expected_value", "expected_effort")
+SCHEDULE_DATES = ("start_p10", "start_p50", "start_p90", "finish_p10", "finish_p50", "finish_p90")
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _three(low, likely, high) -> dict | None:
+    return None if low is None else {"low": low, "likely": likely, "high": high}
+
+
+def _current_assessment(project: Project):
+    assessments = getattr(project, "current_assessments", None)
+    if assessments is None:
+        return project.assessments.filter(is_current=True).first()
+    return assessments[0] if assessments else None
+
+
+def portfolio_dict(portfolio: Portfolio, snapshot: RankingSnapshot | None) -> dict:
+    """The portfolio's settings and which snapshot the figures come from (its keys null when there is none)."""
+    return {
+        "name": portfolio.name,
+        "slug": portfolio.slug,
+        "value_unit": portfolio.value_unit,
+        "cost_per_person_week": portfolio.cost_per_person_week,
+        "horizon_years": portfolio.horizon_years,
+        "trials": portfolio.trials,
+        "top_k": portfolio.top_k,
+        "p_easy": portfolio.p_easy,
+        "p_hard": portfolio.p_hard,
+        "p_impossible": portfolio.p_impossible,
+        "capacity": portfolio.capacity,
+        "roadmap_start": portfolio.roadmap_start.isoformat(),
+        "current_input_version": portfolio.input_version,
+        "snapshot": {
+            "input_version": snapshot.input_version if snapshot else None,
+            "seed": snapshot.seed if snapshot else None,
+            "trials": snapshot.trials if snapshot else None,
+            "top_k": snapshot.top_k if snapshot else None,
+            "computed_at": snapshot.computed_at.isoformat() if snapshot else None,
+        },
+    }
+
+
+def schedule_dict(row: ScheduleRow | None) -> dict:
+    """A project's roadmap figures: P10/P50/P90 start and finish as ISO dates, P(meet target) (null: not on it)."""
+    dates = {name: getattr(row, name) if row else None for name in SCHEDULE_DATES}
+    return {
+        **{name: day.isoformat() if day else None for name, day in dates.items()},
+        "p_meet_target": row.p_meet_target if row else None,
+        "roadmap_position": row.position if row else None,
+        "roadmap_left_off_reason": (row.left_off_reason or None) if row else None,
+    }
+
+
+def value_curve_list(points) -> list[dict]:
+    """The roadmap's cumulative annual value delivered, P10/P50/P90 (value units per year) by ISO date."""
+    return [{"date": p.date.isoformat(), "p10": p.p10, "p50": p.p50, "p90": p.p90} for p in points]
+
+
+def project_dict(
+    project: Project, score: ProjectScore | None, portfolio: Portfolio, schedule: ScheduleRow | None = None
+) -> dict:
+    """One project's inputs (as the import takes them) and its figures in the snapshot (null when unranked)."""
+    assessment = _current_assessment(project)
+    if assessment is not None:
+        effort = _three(assessment.effort_low, assessment.effort_likely, assessment.effort_high)
+        source = "assessment"
+        override = assessment.success_probability_override
+    else:
+        effort = _three(
+            project.provisional_effort_low, project.provisional_effort_likely, project.provisional_effort_high
+        )
+        source = "provisional" if effort else None
+        override = None
+    tag = assessment.tag if assessment else None
+    links = {"requires": [], "reuses": []}
+    for link in project.links_in.all():
+        key = "requires" if link.kind == "requires" else "reuses"
+        links[key].append({"name": link.producer.name, "fraction": link.fraction})
+    return {
+        "id": project.pk,
+        "name": project.name,
+        "status": project.status,
+        "owner": project.owner,
+        "summary": project.summary,
+        "problem_type": project.problem_type,
+        "feasibility": tag,
+        "success_probability": override if override is not None else portfolio.success_probability_for(tag),
+        "success_probability_override": override,
+        "impact": _three(project.impact_low, project.impact_likely, project.impact_high),
+        "effort": effort,
+        "effort_source": source,
+        "staffing": project.staffing,
+        "target_date": project.target_date.isoformat() if project.target_date else None,
+        **links,
+        **{name: getattr(score, name) if score else None for name in FIGURES},
+        "excluded_reason": (score.excluded_reason or None) if score else None,
+        "needs_feasibility": assessment is None,
+        "in_snapshot": score is not None,
+        "roadmap_pin": project.roadmap_pin,
+        **schedule_dict(schedule),
+    }
+
+
+def portfolio_export(portfolio: Portfolio) -> dict:
+    """The portfolio, its latest snapshot and every project with its figures: a constant number of queries."""
+    snapshot = selectors.latest_snapshot(portfolio=portfolio)
+    scores = selectors.scores_by_project(snapshot=snapshot)
+    projects = selectors.export_projects(portfolio=portfolio)
+    schedule = {r.project_id: r for r in selectors.schedule_rows(snapshot=snapshot)}
+    return {
+        **portfolio_dict(portfolio, snapshot),
+        "value_curve": value_curve_list(selectors.value_curve_points(snapshot=snapshot)),
+        "projects": [project_dict(p, scores.get(p.pk), portfolio, schedule.get(p.pk)) for p in projects],
+    }
+
+
+def neutralize(cell):
+    """A text cell a spreadsheet would run as a formula gets a leading ' ; numbers are left as they are."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_PREFIXES):
+        return "'" + cell
+    return cell
+
+
+def _links_cell(links: list[dict]) -> str:
+    return ";".join(f"{link['name']}:{link['fraction']:g}" for link in links)
+
+
+def _number(value):
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return ""
+    return value
+
+
+def csv_row(project: dict) -> list:
+    """One CSV row (``CSV_COLUMNS`` order) from a ``project_dict``; the import's columns come first."""
+    impact, effort = project["impact"], project["effort"] or {}
+    row = {
+        "name": project["name"],
+        "summary": project["summary"],
+        "status": project["status"],
+        "owner": project["owner"],
+        **{f"impact_{k}": impact[k] for k in ("low", "likely", "high")},
+        **{f"effort_{k}": _number(effort.get(k)) for k in ("low", "likely", "high")},
+        "feasibility": project["feasibility"] or "",
+        # The override only: a re-import then keeps following the portfolio's per-tag probability.
+        "success_probability": _number(project["success_probability_override"]),
+        "requires": _links_cell(project["requires"]),
+        "reuses": _links_cell(project["reuses"]),
+        "target_date": project["target_date"] or "",
+        "staffing": project["staffing"],
+        "effort_source": project["effort_source"] or "",
+        "success_probability_used": project["success_probability"],
+        **{name: _number(project[name]) for name in FIGURES},
+        "needs_feasibility": "yes" if project["needs_feasibility"] else "no",
+        "excluded_reason": project["excluded_reason"] or "",
+    }
+    return [neutralize(row[column]) for column in CSV_COLUMNS]
+
+
+def export_csv(document: dict) -> str:
+    """CSV text of a ``portfolio_export`` document: a header row, then one row per project."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for project in document["projects"]:
+        writer.writerow(csv_row(project))
+    return out.getvalue()

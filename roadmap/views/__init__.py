@@ -1,0 +1,1 @@
+"""Views of the computed plan, one module per page (each view fits on a screen)."""

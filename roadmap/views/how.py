@@ -1,0 +1,29 @@
+""" "How scores are computed": the formulas with this portfolio's settings, and a worked example."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from portfolio.permissions import portfolio_access
+from portfolio.scoring import EXCLUDED_DELIVERED, EXCLUDED_NO_EFFORT, EXCLUDED_PARKED, MAX_SAVING_FRACTION
+from portfolio.views.common import page_context
+
+from .. import selectors
+
+
+@login_required
+def how_scores(request: HttpRequest, slug: str) -> HttpResponse:
+    """The math of the ranking explained with the portfolio's own numbers; htmx gets the #worked-example partial."""
+    access = portfolio_access(request.user, slug)
+    snapshot = selectors.latest_snapshot(portfolio=access.portfolio)
+    context = page_context(
+        request,
+        access,
+        nav="how",
+        snapshot=snapshot,
+        example=selectors.worked_example(portfolio=access.portfolio, snapshot=snapshot),
+        max_saving=MAX_SAVING_FRACTION,
+        exclusions=(EXCLUDED_DELIVERED, EXCLUDED_PARKED, EXCLUDED_NO_EFFORT),
+    )
+    template = "roadmap/how.html#worked-example" if request.htmx else "roadmap/how.html"
+    return render(request, template, context)

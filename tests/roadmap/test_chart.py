@@ -1,0 +1,303 @@
+"""The leadership ROI chart: geometry (no database), the page, its htmx partial and the SVG download."""
+
+import math
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+
+from roadmap import charts
+from roadmap.models import ProjectScore, RankingSnapshot
+from roadmap.services import portfolio_recompute
+from tests.factories import AssessmentFactory, ProjectFactory
+
+SVG = "{http://www.w3.org/2000/svg}"
+HOSTILE = "<b>\"Fraud\" & 'spam'</b>"
+
+
+def _point(rank, roi, effort, value=100.0, tag="easy", key=None):
+    return charts.ChartPoint(
+        key=key,
+        name=f"P{rank}",
+        rank=rank,
+        tag=tag,
+        expected_roi=roi,
+        value_per_year=value,
+        value_p10_per_year=0.0,
+        value_p90_per_year=value * 1.5,
+        expected_effort=effort,
+        effort_p10=effort * 0.8,
+        effort_p90=effort * 1.3,
+    )
+
+
+def _polygon_area(path: str) -> float:
+    xy = [tuple(map(float, pair.split(","))) for pair in re.findall(r"-?[\d.]+,-?[\d.]+", path)]
+    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(xy, xy[1:] + xy[:1], strict=True))) / 2
+
+
+# --- geometry, no database ---------------------------------------------------------------------------
+
+
+def test_linear_ticks_start_at_zero_and_end_at_a_nice_top():
+    top, ticks = charts.linear_ticks(87.0)
+    assert top == 100.0
+    assert ticks == [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
+
+
+def test_all_values_zero_give_an_axis_from_0_to_1():
+    top, ticks = charts.linear_ticks(0.0)
+    assert top == 1.0 and ticks[0] == 0.0 and ticks[-1] == pytest.approx(1.0)
+
+
+def test_effort_ticks_follow_the_1_2_5_series_and_are_labelled_as_effort():
+    assert charts.effort_ticks(3, 60) == [5, 10, 20, 50]
+    assert charts.effort_label(8) == "1/8 pw"
+    assert charts.effort_label(2000) == "1/2,000 pw"
+    assert len(charts.effort_ticks(0.01, 1e6)) <= charts.MAX_TICKS
+
+
+def test_tick_labels_stay_short_for_huge_and_small_numbers():
+    assert charts.format_number(2.5e9) == "2.5B"
+    assert charts.format_number(1_250_000) == "1.25M"
+    assert charts.format_number(0.000123) == "0.000123"
+    assert charts.format_number(12_500) == "12,500"
+
+
+def test_bubble_area_is_proportional_to_roi():
+    big, small = charts.bubble_radius(8.0, 8.0), charts.bubble_radius(2.0, 8.0)
+    assert big == charts.MAX_RADIUS
+    assert (small / big) ** 2 == pytest.approx(2.0 / 8.0)
+
+
+@pytest.mark.parametrize("roi", [-1.0, -0.2, 0.0])
+def test_a_project_with_roi_at_or_below_zero_gets_the_minimum_radius(roi):
+    assert charts.bubble_radius(roi, 5.0) == charts.MIN_RADIUS
+
+
+def test_every_bubble_is_minimum_size_when_no_roi_is_positive():
+    chart = charts.build_chart([_point(1, -0.1, 4), _point(2, -0.9, 10)])
+    assert {b.r for b in chart.bubbles} == {charts.MIN_RADIUS}
+    assert chart.size_legend[-1].r == charts.MIN_RADIUS
+
+
+@pytest.mark.parametrize("shape", ["diamond", "triangle"])
+def test_square_and_triangle_markers_have_the_area_of_the_circle(shape):
+    path = charts.marker_path(shape, 300.0, 200.0, 20.0)
+    assert _polygon_area(path) == pytest.approx(math.pi * 20.0**2, rel=0.02)
+
+
+def test_ease_axis_is_logarithmic_and_easier_is_to_the_right():
+    chart = charts.build_chart([_point(1, 1.0, 1.0), _point(2, 1.0, 10.0), _point(3, 1.0, 100.0)])
+    x = {b.point.expected_effort: b.cx for b in chart.bubbles}
+    assert x[1.0] > x[10.0] > x[100.0]
+    assert x[1.0] - x[10.0] == pytest.approx(x[10.0] - x[100.0])
+
+
+def test_whiskers_span_effort_p90_to_p10_and_value_p10_to_p90():
+    (bubble,) = charts.build_chart([_point(1, 1.0, 10.0, value=50.0)]).bubbles
+    assert bubble.whisker_x1 < bubble.cx < bubble.whisker_x2  # 1/effort_p90 is left of 1/effort_p10
+    assert bubble.whisker_y1 > bubble.cy > bubble.whisker_y2  # SVG y grows downwards
+
+
+def test_one_project_gets_a_chart_with_ticks_and_no_quadrants():
+    chart = charts.build_chart([_point(1, 0.5, 6.0)])
+    assert len(chart.bubbles) == 1
+    assert len(chart.x_ticks) >= 2 and len(chart.y_ticks) >= 2
+    assert chart.median_x is None and chart.quadrant_labels == ()
+
+
+def test_quadrants_are_named_at_the_medians():
+    chart = charts.build_chart([_point(1, 3.0, 2, value=500), _point(2, 1.0, 50, value=10), _point(3, 2.0, 8)])
+    assert [label.text.split(" (")[0] for label in chart.quadrant_labels] == [
+        "Quick wins",
+        "Big bets",
+        "Fill-ins",
+        "Money pits",
+    ]
+    assert chart.median_x == pytest.approx(sorted(b.cx for b in chart.bubbles)[1])
+
+
+def test_a_chart_where_every_value_is_zero_puts_bubbles_on_the_axis():
+    points = [_point(1, -1.0, 4.0, value=0.0), _point(2, -1.0, 9.0, value=0.0)]
+    chart = charts.build_chart(points)
+    assert [t.label for t in chart.y_ticks][-1] == "1"
+    assert {b.cy for b in chart.bubbles} == {chart.bottom}
+    assert {b.r for b in chart.bubbles} == {charts.MIN_RADIUS}
+
+
+def test_huge_and_tiny_numbers_stay_inside_the_plot():
+    chart = charts.build_chart([_point(1, 2.5e9, 0.1, value=1e9), _point(2, 1e-6, 1e5, value=1e-6)])
+    for b in chart.bubbles:
+        assert chart.left <= b.cx <= chart.right and chart.top <= b.cy <= chart.bottom
+        assert math.isfinite(b.r) and b.r >= charts.MIN_RADIUS
+
+
+def test_top_ten_ranks_are_labelled():
+    chart = charts.build_chart([_point(rank, 1.0, rank) for rank in range(1, 13)])
+    assert sorted(b.point.rank for b in chart.bubbles if b.show_rank) == list(range(1, 11))
+
+
+# --- page and download, real database -----------------------------------------------------------------
+
+
+def _score(snapshot, project, **figures):
+    effort = figures.pop("expected_effort", 8.0)
+    value = figures.pop("risk_adjusted_value_per_year", 100.0)
+    defaults = {
+        "name": project.name,
+        "tag": "easy",
+        "success_probability": 0.9,
+        "expected_value": value,
+        "expected_effort": effort,
+        "expected_cost": effort * 4,
+        "roi_p10": -1.0,
+        "roi_p50": 1.0,
+        "roi_p90": 3.0,
+        "value_p10": 0.0,
+        "value_p90": value * 1.6,
+        "effort_p10": effort * 0.7,
+        "effort_p90": effort * 1.4,
+        "p_top_k": 0.5,
+        "risk_adjusted_value_per_year": value,
+    }
+    return ProjectScore.objects.create(snapshot=snapshot, project=project, **{**defaults, **figures})
+
+
+@pytest.fixture
+def known_snapshot(portfolio):
+    """Four ranked projects with ROIs 3, 1, 0.2 and -0.5 at efforts 2, 8, 30 and 100 pw; one parked."""
+    snapshot = RankingSnapshot.objects.create(portfolio=portfolio, input_version=1, seed=42, trials=2000, top_k=10)
+    rows = [("Spam filter", 3.0, 2.0, "easy"), (HOSTILE, 1.0, 8.0, "hard"), ("Feed ranking", 0.2, 30.0, "")]
+    rows.append(("Mind reading", -0.5, 100.0, "impossible"))
+    for rank, (name, roi, effort, tag) in enumerate(rows, start=1):
+        project = ProjectFactory(portfolio=portfolio, name=name)
+        figures = {"rank": rank, "expected_roi": roi, "expected_effort": effort, "tag": tag}
+        _score(snapshot, project, needs_feasibility=not tag, **figures)
+    parked = ProjectFactory(portfolio=portfolio, name="Old idea", status="parked")
+    ProjectScore.objects.create(
+        snapshot=snapshot, project=parked, name=parked.name, excluded_reason="parked", success_probability=0.5
+    )
+    return snapshot
+
+
+def _bubbles(svg_text: str) -> list[ET.Element]:
+    root = ET.fromstring(svg_text.encode())
+    return [g for g in root.iter(f"{SVG}g") if g.get("class") == "bubble"]
+
+
+def test_svg_download_is_a_valid_standalone_file(known_snapshot, leader_client):
+    response = leader_client.get(reverse("roadmap:chart-svg", args=["trust-safety"]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("image/svg+xml")
+    assert response["Content-Disposition"] == 'attachment; filename="trust-safety-roi-chart.svg"'
+    body = response.content.decode()
+    assert body.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{SVG}svg"
+    background = root.find(f"{SVG}rect")
+    assert background.get("fill") == "#ffffff" and background.get("width") == root.get("width")
+    assert "Arial" in root.get("font-family")
+
+
+def test_chart_has_one_bubble_per_ranked_project(known_snapshot, leader_client):
+    body = leader_client.get(reverse("roadmap:chart-svg", args=["trust-safety"])).content.decode()
+    bubbles = _bubbles(body)
+    assert sorted(int(b.get("data-rank")) for b in bubbles) == [1, 2, 3, 4]
+
+
+def test_bubble_areas_are_ordered_like_the_rois_and_negative_roi_gets_the_minimum(known_snapshot, leader_client):
+    bubbles = _bubbles(leader_client.get(reverse("roadmap:chart-svg", args=["trust-safety"])).content.decode())
+    by_roi = sorted(bubbles, key=lambda b: float(b.get("data-roi")), reverse=True)
+    radii = [float(b.get("data-r")) for b in by_roi]
+    assert radii == sorted(radii, reverse=True) and radii[0] > radii[-1]
+    assert radii[-1] == charts.MIN_RADIUS  # ROI -0.5
+    assert (radii[1] / radii[0]) ** 2 == pytest.approx(1.0 / 3.0, rel=1e-3)
+
+
+def test_bubble_x_positions_follow_ease_on_a_log_scale(known_snapshot, leader_client):
+    bubbles = _bubbles(leader_client.get(reverse("roadmap:chart-svg", args=["trust-safety"])).content.decode())
+    by_effort = sorted(bubbles, key=lambda b: float(b.get("data-effort")))
+    xs = [float(b.get("data-cx")) for b in by_effort]
+    assert xs == sorted(xs, reverse=True)  # more effort, less ease, further left
+    efforts = [float(b.get("data-effort")) for b in by_effort]
+    per_decade = (xs[0] - xs[1]) / math.log10(efforts[1] / efforts[0])
+    assert (xs[1] - xs[2]) / math.log10(efforts[2] / efforts[1]) == pytest.approx(per_decade, rel=1e-3)
+
+
+def test_each_bubble_has_a_tooltip_and_links_to_its_project(known_snapshot, leader_client):
+    body = leader_client.get(reverse("roadmap:chart-svg", args=["trust-safety"])).content.decode()
+    root = ET.fromstring(body.encode())
+    links = [a for a in root.iter(f"{SVG}a")]
+    assert len(links) == 4
+    spam = known_snapshot.scores.get(rank=1)
+    assert links[0].get("href").endswith(reverse("portfolio:project", args=["trust-safety", spam.project_id]))
+    titles = [b.find(f"{SVG}title").text for b in _bubbles(body)]
+    spam_title = next(t for t in titles if t.startswith("Spam filter"))
+    assert "rank 1" in spam_title and "Expected ROI +300%" in spam_title and "P(top-10): 50%" in spam_title
+    assert "person-weeks" in spam_title and "Easy" in spam_title
+
+
+def test_a_hostile_project_name_is_escaped_in_the_svg_title(known_snapshot, leader_client):
+    body = leader_client.get(reverse("roadmap:chart-svg", args=["trust-safety"])).content.decode()
+    assert HOSTILE not in body
+    assert "&lt;b&gt;&quot;Fraud&quot; &amp; &#x27;spam&#x27;&lt;/b&gt;" in body
+    titles = [b.find(f"{SVG}title").text for b in _bubbles(body)]
+    assert any(t.startswith(HOSTILE + " — rank 2") for t in titles)
+
+
+def test_chart_page_shows_chart_ranking_and_excluded_projects(known_snapshot, leader_client):
+    response = leader_client.get(reverse("roadmap:chart", args=["trust-safety"]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('class="bubble"') == 4
+    assert "<figcaption" in html and "seed 42" in html and "2000 trials" in html
+    assert "Quick wins" in html and "Money pits" in html
+    assert 'id="roi-chart"' in html and 'hx-trigger="figures-updated from:body"' in html
+    assert f'hx-get="{reverse("roadmap:chart", args=["trust-safety"])}"' in html
+    assert "Old idea" in html and "parked" in html
+    assert "needs feasibility" in html  # the row with an empty tag
+    assert reverse("roadmap:chart-svg", args=["trust-safety"]) in html
+    assert reverse("roadmap:export", args=["trust-safety", "csv"]) in html
+    assert "&lt;b&gt;&quot;Fraud&quot;" in html and HOSTILE not in html
+
+
+def test_chart_page_has_no_inline_script_style_or_handlers(known_snapshot, pm_client):
+    html = pm_client.get(reverse("roadmap:chart", args=["trust-safety"])).content.decode()
+    assert not re.search(r"\sstyle=", html)
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html)
+    assert not re.search(r"\son[a-z]+=", html)
+    assert "javascript:" not in html
+
+
+def test_htmx_refresh_gets_only_the_chart_partial(known_snapshot, em_client):
+    url = reverse("roadmap:chart", args=["trust-safety"])
+    response = em_client.get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode().strip()
+    assert html.startswith('<div id="roi-chart"')
+    assert "<html" not in html and "Spam filter" in html
+
+
+def test_chart_without_a_snapshot_says_no_figures_yet(portfolio, leader_client):
+    html = leader_client.get(reverse("roadmap:chart", args=["trust-safety"])).content.decode()
+    assert "No figures computed yet" in html
+    svg = leader_client.get(reverse("roadmap:chart-svg", args=["trust-safety"])).content
+    root = ET.fromstring(svg)
+    assert "No figures computed yet." in "".join(root.itertext())
+
+
+def test_chart_of_a_real_recompute_has_a_bubble_per_ranked_project(portfolio, pm_client):
+    for name, tag in [("Spam", "easy"), ("Fraud", "hard"), ("Telepathy", "impossible")]:
+        AssessmentFactory(project=ProjectFactory(portfolio=portfolio, name=name), tag=tag)
+    ProjectFactory(portfolio=portfolio, name="No estimate yet")
+    snapshot = portfolio_recompute(portfolio_id=portfolio.pk)
+    html = pm_client.get(reverse("roadmap:chart", args=["trust-safety"])).content.decode()
+    assert html.count('class="bubble"') == snapshot.scores.filter(rank__isnull=False).count() == 3
+    assert "needs an effort estimate" in html
+
+
+def test_chart_is_not_shown_to_non_members(known_snapshot, outsider_client):
+    assert outsider_client.get(reverse("roadmap:chart", args=["trust-safety"])).status_code == 404
+    assert outsider_client.get(reverse("roadmap:chart-svg", args=["trust-safety"])).status_code == 404
