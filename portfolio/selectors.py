@@ -1,5 +1,8 @@
 """Reads from the backlog; each function decides its query shape (list pages run a fixed number of queries)."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from . import scoring
@@ -91,36 +94,33 @@ def link_list(*, portfolio: Portfolio) -> QuerySet[ReuseLink]:
     return ReuseLink.objects.filter(producer__portfolio=portfolio).select_related("producer", "consumer")
 
 
+@dataclass(frozen=True)
+class PlanFacts:
+    """What the roadmap needs of a project beyond the ranking inputs: people, target date, PM's pin."""
+
+    staffing: int
+    target_date: datetime.date | None
+    pin: int | None
+
+
 def scoring_inputs(*, portfolio_id: int) -> tuple[Portfolio, list[scoring.ProjectInput], list[scoring.LinkInput]]:
     """Everything the math needs, read consistently: the caller checks the portfolio's input version
     before and after (every input change bumps it in the same transaction)."""
+    portfolio, projects, links, _ = planning_inputs(portfolio_id=portfolio_id)
+    return portfolio, projects, links
+
+
+def planning_inputs(
+    *, portfolio_id: int
+) -> tuple[Portfolio, list[scoring.ProjectInput], list[scoring.LinkInput], dict[int, PlanFacts]]:
+    """The ranking inputs plus each project's roadmap facts (keyed by project id), in one read of three
+    queries; the caller checks the input version before and after, as for ``scoring_inputs``."""
     portfolio = Portfolio.objects.get(pk=portfolio_id)
-    projects = []
+    projects, facts = [], {}
     for project in Project.objects.filter(portfolio_id=portfolio_id).prefetch_related(_current_assessment_prefetch()):
-        assessment = current_assessment(project)
-        if assessment is not None:
-            effort = scoring.Range(assessment.effort_low, assessment.effort_likely, assessment.effort_high)
-            tag = assessment.tag
-            p = assessment.success_probability_override
-        else:
-            effort = (
-                scoring.Range(
-                    project.provisional_effort_low, project.provisional_effort_likely, project.provisional_effort_high
-                )
-                if project.has_provisional_effort
-                else None
-            )
-            tag, p = None, None
-        projects.append(
-            scoring.ProjectInput(
-                key=project.pk,
-                name=project.name,
-                status=project.status,
-                impact=scoring.Range(project.impact_low, project.impact_likely, project.impact_high),
-                effort=effort,
-                tag=tag,
-                success_probability=p if p is not None else portfolio.success_probability_for(tag),
-            )
+        projects.append(_project_input(portfolio, project))
+        facts[project.pk] = PlanFacts(
+            staffing=project.staffing, target_date=project.target_date, pin=project.roadmap_pin
         )
     links = [
         scoring.LinkInput(producer=p, consumer=c, kind=k, fraction=f)
@@ -128,7 +128,34 @@ def scoring_inputs(*, portfolio_id: int) -> tuple[Portfolio, list[scoring.Projec
             "producer_id", "consumer_id", "kind", "fraction"
         )
     ]
-    return portfolio, projects, links
+    return portfolio, projects, links, facts
+
+
+def _project_input(portfolio: Portfolio, project: Project) -> scoring.ProjectInput:
+    """A project as the math sees it: the EM's effort range, else the PM's provisional one, else none."""
+    assessment = current_assessment(project)
+    if assessment is not None:
+        effort = scoring.Range(assessment.effort_low, assessment.effort_likely, assessment.effort_high)
+        tag = assessment.tag
+        p = assessment.success_probability_override
+    else:
+        effort = (
+            scoring.Range(
+                project.provisional_effort_low, project.provisional_effort_likely, project.provisional_effort_high
+            )
+            if project.has_provisional_effort
+            else None
+        )
+        tag, p = None, None
+    return scoring.ProjectInput(
+        key=project.pk,
+        name=project.name,
+        status=project.status,
+        impact=scoring.Range(project.impact_low, project.impact_likely, project.impact_high),
+        effort=effort,
+        tag=tag,
+        success_probability=p if p is not None else portfolio.success_probability_for(tag),
+    )
 
 
 def scoring_settings(portfolio: Portfolio) -> scoring.ScoringSettings:
@@ -141,3 +168,40 @@ def scoring_settings(portfolio: Portfolio) -> scoring.ScoringSettings:
     )
 
 
+def project_count(*, portfolio: Portfolio) -> int:
+    """How many projects the backlog holds (the "12 of 31 projects" of a filtered list)."""
+    return Project.objects.filter(portfolio=portfolio).count()
+
+
+def project_get(*, portfolio: Portfolio, project_id: int) -> Project:
+    """One project of the portfolio, for editing (raises Project.DoesNotExist)."""
+    return Project.objects.get(portfolio=portfolio, pk=project_id)
+
+
+def link_get(*, portfolio: Portfolio, link_id: int) -> ReuseLink:
+    """One reuse link of the portfolio with both ends (raises ReuseLink.DoesNotExist)."""
+    return ReuseLink.objects.select_related("producer", "consumer").get(producer__portfolio=portfolio, pk=link_id)
+
+
+def assessed_projects(*, portfolio: Portfolio) -> list[FeasibilityAssessment]:
+    """The current assessment of every assessed project, with its project and assessor (one query)."""
+    return list(
+        FeasibilityAssessment.objects.filter(project__portfolio=portfolio, is_current=True)
+        .select_related("project", "assessed_by")
+        .order_by("project__name")
+    )
+
+
+def project_for_assessment(*, portfolio: Portfolio, project_id: int) -> Project:
+    """A project with all its assessments, newest first, and who made them (raises Project.DoesNotExist)."""
+    return (
+        Project.objects.filter(portfolio=portfolio)
+        .prefetch_related(
+            Prefetch(
+                "assessments",
+                queryset=FeasibilityAssessment.objects.select_related("assessed_by").order_by("-created_at", "-id"),
+                to_attr="assessment_history",
+            )
+        )
+        .get(pk=project_id)
+    )

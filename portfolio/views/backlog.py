@@ -1,1 +1,255 @@
-# placeholder: being written
+"""The backlog page: every project of a portfolio with its figures; PMs add projects and edit rows inline.
+
+The table is the named partial ``project-table`` (search, filters, sorting and the live refresh swap
+it); a row is ``project-row`` (read-only) or ``project-row-edit`` (inline edit).
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from roadmap.models import ProjectScore
+from roadmap.selectors import latest_snapshot, scores_by_project
+
+from .. import selectors, services
+from ..forms.project import SORT_CHOICES, BacklogFilterForm, ProjectCreateForm, ProjectRowForm, add_service_errors
+from ..models import FeasibilityAssessment, Project, Status, Tag
+from ..permissions import Access, portfolio_access
+from .common import page_context
+
+TEMPLATE = "portfolio/backlog.html"
+STATUS_ORDER = {value: i for i, value in enumerate(Status.values)}
+TAG_ORDER = {value: i for i, value in enumerate(Tag.values)}
+NUMERIC_COLUMNS = frozenset({"impact", "effort", "rank", "roi", "ptopk"})
+DESCENDING_FIRST = frozenset({"impact", "roi", "ptopk"})  # a first click on these shows the largest first
+
+
+@dataclass(frozen=True)
+class BacklogRow:
+    """One project of the table with its current assessment and its figures in the latest snapshot."""
+
+    project: Project
+    assessment: FeasibilityAssessment | None
+    score: ProjectScore | None
+
+    @property
+    def tag(self) -> str | None:
+        return self.assessment.tag if self.assessment else None
+
+    @property
+    def effort_likely(self) -> float | None:
+        if self.assessment:
+            return self.assessment.effort_likely
+        return self.project.provisional_effort_likely
+
+    @property
+    def excluded(self) -> bool:
+        return self.score is not None and self.score.rank is None
+
+
+def _score_field(name: str):
+    return lambda row: getattr(row.score, name) if row.score else None
+
+
+SORT_KEYS = {
+    "name": lambda row: row.project.name.casefold(),
+    "status": lambda row: STATUS_ORDER.get(row.project.status),
+    "owner": lambda row: row.project.owner.casefold() or None,
+    "impact": lambda row: row.project.impact_likely,
+    "effort": lambda row: row.effort_likely,
+    "tag": lambda row: TAG_ORDER.get(row.tag) if row.tag else None,
+    "rank": _score_field("rank"),
+    "roi": _score_field("expected_roi"),
+    "ptopk": _score_field("p_top_k"),
+}
+
+
+def sort_rows(rows: list[BacklogRow], key: str, direction: str) -> list[BacklogRow]:
+    """Rows ordered by one column (ties keep name order); rows without a value come last either way."""
+    getter = SORT_KEYS[key]
+    present = [row for row in rows if getter(row) is not None]
+    missing = [row for row in rows if getter(row) is None]
+    present.sort(key=getter, reverse=direction == "desc")
+    return present + missing
+
+
+def _columns(request: HttpRequest, base_url: str, sort: str, direction: str, top_k: int) -> list[dict]:
+    """Column headers with the link that sorts by them (a second click reverses the order)."""
+    columns = []
+    for key, label in SORT_CHOICES:
+        if key == sort:
+            next_dir = "asc" if direction == "desc" else "desc"
+        else:
+            next_dir = "desc" if key in DESCENDING_FIRST else "asc"
+        query = request.GET.copy()
+        query.pop("editing", None)
+        query["sort"], query["dir"] = key, next_dir
+        columns.append(
+            {
+                "key": key,
+                "label": f"P(top-{top_k})" if key == "ptopk" else label,
+                "url": f"{base_url}?{query.urlencode()}",
+                "numeric": key in NUMERIC_COLUMNS,
+                "aria_sort": ("ascending" if direction == "asc" else "descending") if key == sort else "none",
+            }
+        )
+    return columns
+
+
+def backlog_table(request: HttpRequest, access: Access) -> dict:
+    """Context of the table partial: filtered, sorted rows with figures from the latest snapshot."""
+    portfolio = access.portfolio
+    filters = BacklogFilterForm(request.GET)
+    sort, direction = filters.value("sort", "rank"), filters.value("dir", "asc")
+    projects = selectors.project_list(
+        portfolio=portfolio,
+        search=filters.value("q", "").strip(),
+        statuses=filters.value("status", []),
+        tags=filters.value("tag", []),
+    )
+    snapshot = latest_snapshot(portfolio=portfolio)
+    scores = scores_by_project(snapshot=snapshot)
+    rows = [BacklogRow(p, selectors.current_assessment(p), scores.get(p.pk)) for p in projects]
+    base_url = reverse("portfolio:backlog", args=[portfolio.slug])
+    query = request.GET.copy()
+    query.pop("editing", None)
+    table_query = query.urlencode()
+    return {
+        "rows": sort_rows(rows, sort, direction),
+        "sort": sort,
+        "direction": direction,
+        "total": selectors.project_count(portfolio=portfolio),
+        "filters": filters,
+        "columns": _columns(request, base_url, sort, direction, snapshot.top_k if snapshot else portfolio.top_k),
+        "snapshot": snapshot,
+        "table_query": table_query,
+        "table_url": f"{base_url}?{table_query}" if table_query else base_url,
+        "editing": {int(pk) for pk in request.GET.getlist("editing") if pk.isdigit()},
+        "needs_assessment": len(selectors.feasibility_queue(portfolio=portfolio)) if access.can_assess else 0,
+    }
+
+
+@login_required
+def backlog(request: HttpRequest, slug: str) -> HttpResponse:
+    """The backlog table; an htmx request (search, filter, sort, live refresh) gets the table alone."""
+    access = portfolio_access(request.user, slug)
+    context = page_context(request, access, nav="backlog", **backlog_table(request, access))
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, TEMPLATE + "#project-table", context)
+    if access.can_edit:
+        context["create_form"] = ProjectCreateForm(portfolio=access.portfolio)
+    return render(request, TEMPLATE, context)
+
+
+@login_required
+@require_POST
+def project_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add a project from the compact form; htmx swaps the form (and, on success, the table)."""
+    access = portfolio_access(request.user, slug)
+    access.require("edit_projects")
+    form = ProjectCreateForm(request.POST, portfolio=access.portfolio)
+    project = None
+    if form.is_valid():
+        try:
+            project = services.project_create(portfolio=access.portfolio, user=request.user, **form.service_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+    if request.htmx:  # the form (fresh, or with its errors as 200: htmx 2 does not swap 4xx) and the new table
+        if project is None:
+            extra = {"create_form": form}
+        else:
+            blank = ProjectCreateForm(portfolio=access.portfolio)
+            extra = {"create_form": blank, "created": project, "table_oob": True, **backlog_table(request, access)}
+        return render(request, TEMPLATE + "#project-create", page_context(request, access, nav="backlog", **extra))
+    if project is not None:
+        messages.success(request, f"Project “{project.name}” added.")
+        return redirect("portfolio:backlog", slug=slug)
+    context = page_context(request, access, nav="backlog", create_form=form, **backlog_table(request, access))
+    return render(request, TEMPLATE, context, status=400)
+
+
+def _row(access: Access, project: Project) -> BacklogRow:
+    scores = scores_by_project(snapshot=latest_snapshot(portfolio=access.portfolio))
+    return BacklogRow(project, selectors.current_assessment(project), scores.get(project.pk))
+
+
+def _get_project(access: Access, pk: int) -> Project:
+    try:
+        return selectors.project_get(portfolio=access.portfolio, project_id=pk)
+    except Project.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_row(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One backlog row for htmx inline editing: GET the edit row (or ``?cancel=1``: the read-only row),
+    POST save it (the read-only row back, or the edit row with errors or a conflict)."""
+    access = portfolio_access(request.user, slug)
+    project = _get_project(access, pk)
+    if request.method == "GET" and "cancel" in request.GET:
+        if not request.htmx:
+            return redirect("portfolio:backlog", slug=slug)
+        context = page_context(request, access, nav="backlog", row=_row(access, project))
+        return render(request, TEMPLATE + "#project-row", context)
+    access.require("edit_projects")
+    if request.method == "GET":
+        if not request.htmx:
+            return redirect("portfolio:project-edit", slug=slug, pk=pk)
+        form = ProjectRowForm(instance=project, portfolio=access.portfolio)
+        return render(request, TEMPLATE + "#project-row-edit", page_context(request, access, "backlog", form=form))
+    return _save_row(request, access, project)
+
+
+def _save_row(request: HttpRequest, access: Access, project: Project) -> HttpResponse:
+    name, row_url = project.name, reverse("portfolio:project-row", args=[access.portfolio.slug, project.pk])
+    form = ProjectRowForm(request.POST, instance=project, portfolio=access.portfolio)
+    conflict, status = None, 400
+    if form.is_valid():
+        try:
+            saved = versioned_update(services.project_update, "project", form, user=request.user)
+        except services.ConflictError as error:
+            conflict, status = labelled_conflict(error, form), 409
+            form = form.rebased(error.obj)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if not request.htmx:
+                messages.success(request, f"Project “{saved.name}” saved.")
+                return redirect("portfolio:backlog", slug=access.portfolio.slug)
+            context = page_context(request, access, nav="backlog", row=_row(access, saved), saved=True)
+            return render(request, TEMPLATE + "#project-row", context)
+    context = page_context(request, access, nav="backlog", form=form, conflict=conflict)
+    if request.htmx:  # htmx 2 does not swap 4xx answers: the row with its messages comes back as 200
+        return render(request, TEMPLATE + "#project-row-edit", context)
+    cancel_url = reverse("portfolio:backlog", args=[access.portfolio.slug])
+    context.update(title=f"Edit {name}", action=row_url, cancel_url=cancel_url)
+    return render(request, "portfolio/project_form.html", context, status=status)
+
+
+def labelled_conflict(error: services.ConflictError, form) -> services.ConflictError:
+    """The same conflict with the fields named by their labels ("Impact likely", not "impact_likely")."""
+    labels = {name: str(field.label) for name, field in form.fields.items()}
+    changes = {labels.get(name, name.replace("_", " ")): values for name, values in error.changes.items()}
+    return services.ConflictError(error.obj, changes)
+
+
+def versioned_update(update, target: str, form, **kwargs):
+    """Save a versioned edit form through ``update`` (a service taking ``<target>=, data=, expected_version=``).
+
+    A concurrent save that changed none of the form's fields is no conflict: the edit is applied on top
+    of it. Otherwise ``ConflictError`` propagates, naming what the other person changed.
+    """
+    base, data = form.base_version(), form.service_data()
+    try:
+        return update(**{target: base}, data=data, expected_version=form.cleaned_data["version"], **kwargs)
+    except services.ConflictError as error:
+        if error.changes:
+            raise
+        return update(**{target: base}, data=data, expected_version=error.obj.version, **kwargs)

@@ -1,1 +1,130 @@
-# placeholder: being written
+"""Reuse links, edited from a project's page: add (either direction), edit with its version, remove."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import selectors, services
+from ..forms.links import LinkCreateForm, LinkEditForm
+from ..forms.project import add_service_errors
+from ..models import Project, ReuseLink
+from ..permissions import Access, portfolio_access
+from .backlog import labelled_conflict, versioned_update
+from .common import page_context
+from .project import TEMPLATE as PROJECT_TEMPLATE
+from .project import project_page_context
+
+# Errors the model raises about a link's ends belong next to the "project" choice of the form.
+END_FIELDS = {"producer": "other", "consumer": "other"}
+
+
+def _project(access: Access, pk: int) -> Project:
+    try:
+        return selectors.project_detail(portfolio=access.portfolio, project_id=pk)
+    except Project.DoesNotExist:
+        raise Http404 from None
+
+
+def _link(access: Access, link_id: int) -> ReuseLink:
+    try:
+        return selectors.link_get(portfolio=access.portfolio, link_id=link_id)
+    except ReuseLink.DoesNotExist:
+        raise Http404 from None
+
+
+def _return_to(request: HttpRequest, link: ReuseLink) -> int:
+    """The project page the user came from: one end of the link (``from``), else its consumer."""
+    asked = request.POST.get("from") or request.GET.get("from")
+    ends = {link.producer_id, link.consumer_id}
+    return int(asked) if asked and asked.isdigit() and int(asked) in ends else link.consumer_id
+
+
+def _links_response(request: HttpRequest, access: Access, project_id: int, **extra) -> HttpResponse:
+    project = _project(access, project_id)
+    context = project_page_context(request, access, project, **extra)
+    return render(request, PROJECT_TEMPLATE + "#project-links", context)
+
+
+@login_required
+@require_POST
+def link_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Add a reuse link with this project as consumer or producer; a cycle is refused with its path."""
+    access = portfolio_access(request.user, slug)
+    access.require("edit_links")
+    project = _project(access, pk)
+    form = LinkCreateForm(request.POST, project=project)
+    if form.is_valid():
+        producer, consumer = form.ends()
+        try:
+            link = services.link_create(producer=producer, consumer=consumer, user=request.user, **form.service_data())
+        except services.CycleError as error:
+            form.add_error("other", "This link would close a cycle: " + " → ".join(error.path) + ".")
+        except ValidationError as error:
+            add_service_errors(form, error, aliases=END_FIELDS)
+        else:
+            note = f"Link added: {link.consumer.name} reuses the output of {link.producer.name}."
+            if request.htmx:
+                return _links_response(request, access, pk, link_note=note)
+            messages.success(request, note)
+            return redirect("portfolio:project", slug=slug, pk=pk)
+    if request.htmx:  # htmx 2 does not swap 4xx answers: the form with its messages comes back as 200
+        return _links_response(request, access, pk, link_form=form)
+    return render(request, PROJECT_TEMPLATE, project_page_context(request, access, project, link_form=form), status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link_edit(request: HttpRequest, slug: str, link_id: int) -> HttpResponse:
+    """Change a link's kind, fraction and note; a save on top of someone else's is refused and explained."""
+    access = portfolio_access(request.user, slug)
+    access.require("edit_links")
+    link = _link(access, link_id)
+    back = _return_to(request, link)
+    title = f"Edit reuse link: {link.consumer.name} reuses the output of {link.producer.name}"
+    conflict, status = None, 200
+    if request.method == "GET":
+        form = LinkEditForm(instance=link)
+    else:
+        form, status = LinkEditForm(request.POST, instance=link), 400
+        if form.is_valid():
+            try:
+                versioned_update(services.link_update, "link", form, user=request.user)
+            except services.ConflictError as error:
+                conflict, status = labelled_conflict(error, form), 409
+                form = form.rebased(error.obj)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Reuse link saved.")
+                return redirect("portfolio:project", slug=slug, pk=back)
+    context = page_context(
+        request,
+        access,
+        nav="backlog",
+        form=form,
+        conflict=conflict,
+        title=title,
+        action=reverse("portfolio:link-edit", args=[slug, link_id]) + f"?from={back}",
+        cancel_url=reverse("portfolio:project", args=[slug, back]),
+    )
+    return render(request, "portfolio/project_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def link_delete(request: HttpRequest, slug: str, link_id: int) -> HttpResponse:
+    """Remove a reuse link and go back to the project page it was removed from."""
+    access = portfolio_access(request.user, slug)
+    access.require("edit_links")
+    link = _link(access, link_id)
+    back = _return_to(request, link)
+    note = f"Link removed: {link.consumer.name} no longer reuses the output of {link.producer.name}."
+    services.link_delete(link=link, user=request.user)
+    if request.htmx:
+        return _links_response(request, access, back, link_note=note)
+    messages.success(request, note)
+    return redirect("portfolio:project", slug=slug, pk=back)

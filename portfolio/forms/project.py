@@ -1,0 +1,212 @@
+"""Project forms: the full edit form, the backlog's compact add form and inline row, the backlog filters.
+
+Validation is the model's (ranges in order, finite numbers, limits), so messages land next to the
+field they are about. Edit forms carry the hidden ``version`` they were based on, and every field
+also carries its value as loaded (``initial-<name>``), so a refused save can say what the other
+person changed.
+"""
+
+import copy
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from ..models import Project, Status, Tag
+
+PROJECT_FIELDS = (
+    "name",
+    "summary",
+    "user_problem",
+    "problem_type",
+    "status",
+    "owner",
+    "output_kpi",
+    "input_metrics",
+    "lazy_10x_note",
+    "target_date",
+    "staffing",
+    "impact_low",
+    "impact_likely",
+    "impact_high",
+    "provisional_effort_low",
+    "provisional_effort_likely",
+    "provisional_effort_high",
+)
+ROW_FIELDS = (
+    "name",
+    "status",
+    "owner",
+    "impact_low",
+    "impact_likely",
+    "impact_high",
+    "provisional_effort_low",
+    "provisional_effort_likely",
+    "provisional_effort_high",
+    "staffing",
+    "target_date",
+)
+CREATE_FIELDS = (
+    "name",
+    "status",
+    "owner",
+    "impact_low",
+    "impact_likely",
+    "impact_high",
+    "provisional_effort_low",
+    "provisional_effort_likely",
+    "provisional_effort_high",
+)
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError, *, aliases: dict | None = None) -> None:
+    """Put a ValidationError raised by a service next to the form's fields (the rest above the form)."""
+    aliases = aliases or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        field = aliases.get(field, field)
+        form.add_error(field if field in form.fields else None, messages)
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A ModelForm for editing an object that carries the version it was based on.
+
+    ``base_version()`` rebuilds the object as the user saw it when the form was loaded (from the
+    hidden ``initial-<field>`` inputs), so a ConflictError can list what someone else changed.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._as_loaded = copy.copy(self.instance)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            for name in self._meta.fields:
+                self.fields[name].show_hidden_initial = True
+        else:
+            del self.fields["version"]
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned values of the model's fields, for the service."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
+
+    def base_version(self):
+        """The object as the user saw it (their values where the loaded ones are missing or unreadable)."""
+        seen = copy.copy(self._as_loaded)
+        for name in self._meta.fields:
+            field = self.fields[name]
+            try:
+                value = field.clean(self.data[self.add_initial_prefix(name)])
+            except (KeyError, ValidationError):
+                value = self.cleaned_data.get(name, getattr(seen, name))
+            setattr(seen, name, value)
+        return seen
+
+    def rebased(self, current: models.Model, **kwargs: Any) -> "VersionedModelForm":
+        """A fresh form showing the current values and version, for the user to reapply their changes."""
+        return type(self)(instance=current, **kwargs)
+
+
+class ProjectForm(VersionedModelForm):
+    """Every field of a project a PM edits (the project page's edit form)."""
+
+    class Meta:
+        model = Project
+        fields = PROJECT_FIELDS
+        widgets = {
+            "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "user_problem": forms.Textarea(attrs={"rows": 3}),
+            "input_metrics": forms.Textarea(attrs={"rows": 3}),
+            "lazy_10x_note": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "impact_low": "Impact low",
+            "impact_likely": "Impact likely",
+            "impact_high": "Impact high",
+            "provisional_effort_low": "Provisional effort low",
+            "provisional_effort_likely": "Provisional effort likely",
+            "provisional_effort_high": "Provisional effort high",
+            "staffing": "Staffing (people)",
+        }
+
+    def __init__(self, *args: Any, portfolio, **kwargs: Any):
+        self.portfolio = portfolio
+        super().__init__(*args, **kwargs)
+        self.instance.portfolio = portfolio
+        for name in ("impact_low", "impact_likely", "impact_high"):
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(step="any", min="0")
+                self.fields[name].help_text = f"{portfolio.value_unit} per year"
+        for name in ("provisional_effort_low", "provisional_effort_likely", "provisional_effort_high"):
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(step="any", min="0.1")
+                self.fields[name].help_text = "person-weeks (optional: the PM's guess until an EM assesses it)"
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        taken = Project.objects.filter(portfolio=self.portfolio, name=name).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError("This portfolio already has a project with this name.", code="duplicate")
+        return name
+
+    def rebased(self, current: Project, **kwargs: Any) -> "ProjectForm":
+        return type(self)(instance=current, portfolio=self.portfolio, **kwargs)
+
+
+class ProjectRowForm(ProjectForm):
+    """The backlog's inline edit of one row: the fields shown in the table."""
+
+    class Meta(ProjectForm.Meta):
+        fields = ROW_FIELDS
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        # The add form above the table has inputs of the same names: keep the row's ids apart.
+        instance = kwargs.get("instance")
+        kwargs.setdefault("auto_id", f"row-{instance.pk if instance else 'new'}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class ProjectCreateForm(ProjectForm):
+    """The compact form above the backlog table; the other fields keep their defaults."""
+
+    class Meta(ProjectForm.Meta):
+        fields = CREATE_FIELDS
+
+
+SORT_CHOICES = (
+    ("name", "Name"),
+    ("status", "Status"),
+    ("owner", "Owner"),
+    ("impact", "Impact"),
+    ("effort", "Effort"),
+    ("tag", "Feasibility"),
+    ("rank", "Rank"),
+    ("roi", "Expected ROI"),
+    ("ptopk", "P(top-K)"),
+)
+
+
+class BacklogFilterForm(forms.Form):
+    """Search, filters and sort order of the backlog (a GET form; bad values fall back to defaults)."""
+
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    status = forms.MultipleChoiceField(required=False, choices=Status.choices, widget=forms.CheckboxSelectMultiple)
+    tag = forms.MultipleChoiceField(
+        required=False,
+        choices=[*Tag.choices, ("none", "Needs assessment")],
+        widget=forms.CheckboxSelectMultiple,
+        label="Feasibility",
+    )
+    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
+    dir = forms.ChoiceField(required=False, choices=(("asc", "ascending"), ("desc", "descending")))
+
+    def value(self, name: str, default: Any = None) -> Any:
+        """The cleaned value of one field, or ``default`` when it is missing or invalid."""
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        return self.cleaned_data.get(name) or default
