@@ -16,6 +16,7 @@ from django.db.models import F, Q
 MAX_VALUE = 1e9  # value units per year
 MAX_EFFORT = 1e5  # person-weeks
 MAX_TEXT = 4000
+MAX_ROADMAP_PIN = 10000  # a pin is a place on the roadmap list; past this it is a typo
 
 
 def validate_finite(value: float | None) -> None:
@@ -152,6 +153,8 @@ class Project(models.Model):
 
     ``provisional_effort_*`` is the PM's own guess in person-weeks, used until an EM assesses the
     project. ``version`` increases on every edit so a save based on a stale form is refused.
+    ``roadmap_pin`` (PM, optional) puts the project at that place of the roadmap list instead of its
+    rank's place; the producers it requires still come before it (see roadmap.planning).
     """
 
     portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="projects")
@@ -184,6 +187,13 @@ class Project(models.Model):
     )
     provisional_effort_high = models.FloatField(
         null=True, blank=True, validators=[MinValueValidator(0.1), MaxValueValidator(MAX_EFFORT), validate_finite]
+    )
+    roadmap_pin = models.PositiveIntegerField(
+        "roadmap pin",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_ROADMAP_PIN)],
+        help_text="Place on the roadmap list (1 = first), set by a PM to override the rank; empty = rank order.",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

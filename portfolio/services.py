@@ -273,3 +273,54 @@ def link_delete(*, link: ReuseLink, user=None) -> None:
     link.delete()
     _record_changes(project=consumer, user=user, before={"reuses": before}, after={"reuses": None}, prefix="link.")
     portfolio_inputs_changed(portfolio_id=portfolio_id)
+
+
+@transaction.atomic
+def project_pin_set(
+    *, project: Project, position: int | None, user=None, expected_version: int | None = None
+) -> Project:
+    """Pin a project to ``position`` on the roadmap list (1 = first), or unpin it with None (PM only).
+
+    The pin overrides the rank's place on the roadmap; producers the project requires still come first.
+    It is a roadmap input: the history records it and the input version goes up, so the plan is recomputed.
+    """
+    current = Project.objects.select_for_update().get(pk=project.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ConflictError(current, {"roadmap_pin": (project.roadmap_pin, current.roadmap_pin)})
+    if current.roadmap_pin == position:
+        return current
+    before = {"roadmap_pin": current.roadmap_pin}
+    current.roadmap_pin = position
+    current.full_clean()
+    current.version += 1
+    current.save()
+    _record_changes(project=current, user=user, before=before, after={"roadmap_pin": position})
+    portfolio_inputs_changed(portfolio_id=current.portfolio_id)
+    return current
+
+
+def project_pin_clear(*, project: Project, user=None, expected_version: int | None = None) -> Project:
+    """Remove a project's roadmap pin: it goes back to its rank's place on the roadmap list."""
+    return project_pin_set(project=project, position=None, user=user, expected_version=expected_version)
+
+
+@transaction.atomic
+def assessment_record_if_current(
+    *, project: Project, expected_project_version: int, expected_assessment_id: int | None, user=None, **fields: Any
+) -> FeasibilityAssessment:
+    """Record an assessment only if nothing the EM was shown has changed since the form was loaded.
+
+    Refused with ``ConflictError`` when the project changed (its impact, say; ``obj`` is the project and
+    ``changes`` is empty: the caller knows what the EM was shown) or when someone else recorded an
+    assessment meanwhile (``obj`` is that assessment; ``changes`` compares it with the one the EM saw).
+    """
+    current = Project.objects.select_for_update().get(pk=project.pk)
+    if current.version != expected_project_version:
+        raise ConflictError(current, {})
+    latest = FeasibilityAssessment.objects.filter(project=current, is_current=True).first()
+    if (latest.pk if latest else None) != expected_assessment_id:
+        seen = FeasibilityAssessment.objects.filter(pk=expected_assessment_id).first()
+        then = {f: getattr(seen, f) if seen else None for f in TRACKED_ASSESSMENT_FIELDS}
+        now = {f: getattr(latest, f) if latest else None for f in TRACKED_ASSESSMENT_FIELDS}
+        raise ConflictError(latest, {f: (then[f], now[f]) for f in TRACKED_ASSESSMENT_FIELDS if then[f] != now[f]})
+    return assessment_record(project=current, user=user, **fields)

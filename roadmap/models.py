@@ -1,4 +1,4 @@
-"""The plan computed from the backlog: ranking snapshots and the state of the background recompute."""
+"""The plan computed from the backlog: ranking snapshots (with their roadmap) and the state of the recompute."""
 
 from django.db import models
 
@@ -68,6 +68,61 @@ class ProjectScore(models.Model):
     def ease(self) -> float | None:
         """Ease axis of the ROI chart: 1 / expected effort (per person-week)."""
         return 1.0 / self.expected_effort if self.expected_effort else None
+
+
+class ScheduleRow(models.Model):
+    """One project's place on the roadmap of a snapshot, computed from the same draw as its ranking.
+
+    Scheduled rows have a ``position`` (1 = first on the list) and P10/P50/P90 start and finish dates;
+    a ranked project that cannot be scheduled (impossible, or waiting for a producer that is not on the
+    roadmap) has no position and says why in ``left_off_reason``. ``finish_cdf`` is the finish-date
+    distribution as [[ISO date, cumulative share of trials], ...]; ``requires`` the ids of the producers it
+    waits for; ``staffing`` people; ``pin`` the PM's pin when the snapshot was computed.
+    """
+
+    snapshot = models.ForeignKey(RankingSnapshot, on_delete=models.CASCADE, related_name="schedule")
+    project = models.ForeignKey(Project, null=True, on_delete=models.SET_NULL, related_name="schedule_rows")
+    name = models.CharField(max_length=200)
+    status = models.CharField(max_length=12)
+    position = models.PositiveIntegerField(null=True)
+    rank = models.PositiveIntegerField(null=True)
+    pin = models.PositiveIntegerField(null=True)
+    left_off_reason = models.CharField(max_length=300, blank=True)
+    staffing = models.PositiveSmallIntegerField()
+    target_date = models.DateField(null=True)
+    start_p10 = models.DateField(null=True)
+    start_p50 = models.DateField(null=True)
+    start_p90 = models.DateField(null=True)
+    finish_p10 = models.DateField(null=True)
+    finish_p50 = models.DateField(null=True)
+    finish_p90 = models.DateField(null=True)
+    p_meet_target = models.FloatField(null=True)
+    finish_cdf = models.JSONField(default=list)
+    requires = models.JSONField(default=list)
+
+    class Meta:
+        ordering = [models.F("position").asc(nulls_last=True), "name"]
+        constraints = [models.UniqueConstraint(fields=["snapshot", "project"], name="one_schedule_row_per_project")]
+
+    def __str__(self) -> str:
+        return f"{self.position or '-'}. {self.name}"
+
+
+class ValueCurvePoint(models.Model):
+    """The roadmap's annual value delivered by ``date`` (value units per year), P10/P50/P90 over trials."""
+
+    snapshot = models.ForeignKey(RankingSnapshot, on_delete=models.CASCADE, related_name="value_curve")
+    date = models.DateField()
+    p10 = models.FloatField()
+    p50 = models.FloatField()
+    p90 = models.FloatField()
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["snapshot", "date"], name="one_value_point_per_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.p50:g}"
 
 
 class RecomputeState(models.Model):

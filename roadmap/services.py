@@ -7,8 +7,11 @@ transaction; if the inputs moved on meanwhile it runs again. A broker that canno
 the edit saved and the portfolio dirty; the beat sweep (``sweep_dirty_portfolios``) catches up.
 """
 
+import copy
 import logging
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
@@ -18,9 +21,11 @@ from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from portfolio import scoring, selectors
-from portfolio.models import Portfolio
+from portfolio import services as portfolio_services
+from portfolio.models import Portfolio, Project
 
-from .models import ProjectScore, RankingSnapshot, RecomputeState
+from . import planning
+from .models import ProjectScore, RankingSnapshot, RecomputeState, ScheduleRow, ValueCurvePoint
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +75,15 @@ def recompute_enqueue(*, portfolio_id: int, force: bool = False) -> bool:
     return True
 
 
-def _write_snapshot(portfolio: Portfolio, result: scoring.RankingResult, *, seed: int, duration_ms: int):
-    """Write a snapshot and all its rows in one transaction: readers see all of it or none of it."""
-    fields = [f.name for f in ProjectScore._meta.get_fields() if f.concrete and f.name not in ("id", "snapshot")]
+def _write_snapshot(
+    portfolio: Portfolio,
+    result: scoring.RankingResult,
+    plan: planning.RoadmapPlan,
+    *,
+    seed: int,
+    duration_ms: int,
+):
+    """Write a snapshot with its ranking and roadmap rows in one transaction: readers see all of it or none."""
     with transaction.atomic():
         snapshot = RankingSnapshot.objects.create(
             portfolio=portfolio,
@@ -90,20 +101,78 @@ def _write_snapshot(portfolio: Portfolio, result: scoring.RankingResult, *, seed
                 "p_hard": portfolio.p_hard,
                 "p_impossible": portfolio.p_impossible,
                 "value_unit": portfolio.value_unit,
+                "capacity": plan.capacity,
+                "roadmap_start": plan.start.isoformat(),
             },
         )
-        rows = []
-        for score in result.scores:
-            values = {f: getattr(score, f) for f in fields if f != "project" and hasattr(score, f)}
-            values["tag"] = score.tag or ""
-            rows.append(ProjectScore(snapshot=snapshot, project_id=score.key, **values))
-        ProjectScore.objects.bulk_create(rows, batch_size=500)
+        ProjectScore.objects.bulk_create(_score_rows(snapshot, result), batch_size=500)
+        ScheduleRow.objects.bulk_create(_schedule_rows(snapshot, plan), batch_size=500)
+        ValueCurvePoint.objects.bulk_create(
+            (
+                ValueCurvePoint(snapshot=snapshot, date=p.date, p10=p.p10, p50=p.p50, p90=p.p90)
+                for p in plan.value_curve
+            ),
+            batch_size=500,
+        )
     return snapshot
 
 
-def compute_once(*, portfolio_id: int) -> RankingSnapshot | None:
-    """Compute and store the ranking for the portfolio's current input version (idempotent).
+def _score_rows(snapshot: RankingSnapshot, result: scoring.RankingResult) -> list[ProjectScore]:
+    fields = [f.name for f in ProjectScore._meta.get_fields() if f.concrete and f.name not in ("id", "snapshot")]
+    rows = []
+    for score in result.scores:
+        values = {f: getattr(score, f) for f in fields if f != "project" and hasattr(score, f)}
+        values["tag"] = score.tag or ""
+        rows.append(ProjectScore(snapshot=snapshot, project_id=score.key, **values))
+    return rows
 
+
+def _schedule_rows(snapshot: RankingSnapshot, plan: planning.RoadmapPlan) -> list[ScheduleRow]:
+    return [
+        ScheduleRow(
+            snapshot=snapshot,
+            project_id=p.key,
+            name=p.name,
+            status=p.status,
+            position=p.position,
+            rank=p.rank,
+            pin=p.pin,
+            left_off_reason=p.left_off_reason[:300],
+            staffing=p.staffing,
+            target_date=p.target_date,
+            start_p10=p.start_p10,
+            start_p50=p.start_p50,
+            start_p90=p.start_p90,
+            finish_p10=p.finish_p10,
+            finish_p50=p.finish_p50,
+            finish_p90=p.finish_p90,
+            p_meet_target=p.p_meet_target,
+            finish_cdf=[[d.isoformat(), share] for d, share in p.finish_cdf],
+            requires=list(p.requires),
+        )
+        for p in plan.projects
+    ]
+
+
+def plan_for(
+    portfolio: Portfolio, projects, links, facts, *, seed: int, capacity: int | None = None
+) -> tuple[scoring.RankingResult, planning.RoadmapPlan]:
+    """Rank and schedule the given inputs with ``seed``: the recompute and every what-if go through here."""
+    return planning.compute_plan(
+        projects,
+        links,
+        selectors.scoring_settings(portfolio),
+        facts,
+        capacity=portfolio.capacity if capacity is None else capacity,
+        start=portfolio.roadmap_start,
+        rng=np.random.default_rng(seed),
+    )
+
+
+def compute_once(*, portfolio_id: int) -> RankingSnapshot | None:
+    """Compute and store the ranking and roadmap for the portfolio's current input version (idempotent).
+
+    Both come from one draw (same input version, same seed) and are written in one transaction.
     Returns the snapshot for that version (an existing one if another run got there first), or None
     when the inputs changed while they were being read (the caller tries again).
     """
@@ -111,17 +180,15 @@ def compute_once(*, portfolio_id: int) -> RankingSnapshot | None:
     existing = RankingSnapshot.objects.filter(portfolio_id=portfolio_id, input_version=version).first()
     if existing:
         return existing
-    portfolio, projects, links = selectors.scoring_inputs(portfolio_id=portfolio_id)
+    portfolio, projects, links, facts = selectors.planning_inputs(portfolio_id=portfolio_id)
     if portfolio.input_version != version or Portfolio.objects.get(pk=portfolio_id).input_version != version:
         return None
     seed = seed_for(portfolio_id, version)
     started = time.perf_counter()
-    result = scoring.compute_ranking(
-        projects, links, selectors.scoring_settings(portfolio), np.random.default_rng(seed)
-    )
+    result, plan = plan_for(portfolio, projects, links, facts, seed=seed)
     duration_ms = int((time.perf_counter() - started) * 1000)
     try:
-        return _write_snapshot(portfolio, result, seed=seed, duration_ms=duration_ms)
+        return _write_snapshot(portfolio, result, plan, seed=seed, duration_ms=duration_ms)
     except IntegrityError:  # another worker wrote the same version first: same inputs, same seed, same figures
         return RankingSnapshot.objects.get(portfolio_id=portfolio_id, input_version=version)
 
@@ -181,3 +248,94 @@ def sweep_dirty_portfolios() -> list[int]:
         if recompute_enqueue(portfolio_id=portfolio_id, force=force):
             sent.append(portfolio_id)
     return sent
+
+
+# --- what-if scenarios ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScenarioComparison:
+    """A scenario's roadmap beside the plan from the same inputs and seed, with what moves and by how much."""
+
+    saved: planning.RoadmapPlan
+    scenario: planning.RoadmapPlan
+    shifts: list[planning.DateShift]
+    quarters: list[planning.QuarterValue]
+    input_version: int
+    seed: int
+    duration_ms: int
+
+    @property
+    def moved(self) -> list[planning.DateShift]:
+        return [s for s in self.shifts if s.note or s.finish_p50_days or s.finish_p90_days]
+
+
+def scenario_compare(*, portfolio_id: int, scenario: planning.Scenario) -> ScenarioComparison:
+    """Compute a what-if inline, saving nothing: the plan and the scenario from the same draw (same seed).
+
+    The seed is the snapshot's for the current input version, so the unchanged plan equals the saved one
+    once the recompute has caught up, and every difference is the scenario's, not Monte Carlo noise.
+    """
+    started = time.perf_counter()
+    portfolio, projects, links, facts = selectors.planning_inputs(portfolio_id=portfolio_id)
+    seed = seed_for(portfolio_id, portfolio.input_version)
+    _, saved = plan_for(portfolio, projects, links, facts, seed=seed)
+    changed, new_facts = planning.apply_scenario(projects, facts, scenario)
+    _, plan = plan_for(portfolio, changed, links, new_facts, seed=seed, capacity=scenario.capacity)
+    return ScenarioComparison(
+        saved=saved,
+        scenario=plan,
+        shifts=planning.date_shifts(saved, plan),
+        quarters=planning.quarter_values(saved, plan),
+        input_version=portfolio.input_version,
+        seed=seed,
+        duration_ms=int((time.perf_counter() - started) * 1000),
+    )
+
+
+@transaction.atomic
+def scenario_save(
+    *,
+    portfolio: Portfolio,
+    scenario: planning.Scenario,
+    settings_version: int,
+    base_capacity: int,
+    project_versions: Mapping[int, int],
+    user=None,
+) -> None:
+    """Make a scenario the plan, all or nothing, through the backlog's services and their version checks.
+
+    Capacity goes into the portfolio settings; pins onto the projects; a dropped project is parked and an
+    added (parked) one goes back to idea. ``settings_version``, ``base_capacity`` and ``project_versions``
+    are what the scenario form was based on: anything changed since raises ConflictError and saves nothing.
+    """
+    if scenario.capacity != base_capacity:
+        mine = copy.copy(portfolio)
+        mine.capacity = base_capacity
+        portfolio_services.portfolio_update(
+            portfolio=mine, data={"capacity": scenario.capacity}, expected_version=settings_version
+        )
+    pins = dict(scenario.pins or {})
+    touched = sorted(set(pins) | scenario.drop | scenario.add)
+    for project in Project.objects.filter(portfolio=portfolio, pk__in=touched).order_by("pk"):
+        version = project_versions.get(project.pk, project.version)
+        if project.version != version:
+            raise portfolio_services.ConflictError(project, {"version": (version, project.version)})
+        if project.pk in pins and pins[project.pk] != project.roadmap_pin:
+            project = portfolio_services.project_pin_set(
+                project=project, position=pins[project.pk], user=user, expected_version=version
+            )
+        status = _scenario_status(project, scenario)
+        if status:
+            portfolio_services.project_update(
+                project=project, data={"status": status}, user=user, expected_version=project.version
+            )
+
+
+def _scenario_status(project: Project, scenario: planning.Scenario) -> str:
+    """The status a scenario gives the project ("" for no change): dropped -> parked, added -> idea."""
+    if project.pk in scenario.drop and project.status != "parked":
+        return "parked"
+    if project.pk in scenario.add and project.status == "parked":
+        return "idea"
+    return ""

@@ -1,0 +1,274 @@
+"""Geometry of the roadmap's SVG charts (the Gantt with confidence bands, the value band chart).
+
+Plain Python over dates and numbers (no Django): the views pass rows and curve points in, the SVG templates
+(``roadmap/timeline.svg``, ``roadmap/value_curve.svg``) draw what comes out. Colours are returned as SVG
+presentation attributes so a downloaded SVG looks the same without the page's stylesheet. The Gantt has a
+fixed height per row and a fixed scale per day, so 100 or 1,000 projects scroll rather than squeeze.
+"""
+
+import datetime
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+ROW_HEIGHT = 24  # px per project
+BAR_HEIGHT = 10
+TOP = 34  # px above the first row: quarter labels
+LABEL_WIDTH = 250  # px of project names left of the plot
+RIGHT = 24
+MIN_PLOT = 900  # px
+MAX_PLOT = 6000
+PX_PER_DAY = 2.0  # a year is ~730 px; shorter roadmaps are stretched to MIN_PLOT, longer ones scroll
+NAME_CHARS = 34
+GOOD, WARN, BAD = "#1d7a3a", "#c77c00", "#a32020"
+VALUE_WIDTH, VALUE_HEIGHT, VALUE_LEFT, VALUE_BOTTOM = 900, 280, 80, 36
+
+
+def target_colour(p_meet: float | None) -> str:
+    """A target marker's colour by the probability of making it: green >= 80%, amber >= 50%, else red."""
+    if p_meet is None:
+        return "#7f7f7f"
+    return GOOD if p_meet >= 0.8 else WARN if p_meet >= 0.5 else BAD
+
+
+@dataclass(frozen=True)
+class Axis:
+    """A linear date axis: x = left + (date - first) days * px_per_day."""
+
+    first: datetime.date
+    last: datetime.date
+    left: float
+    px_per_day: float
+
+    def x(self, date: datetime.date) -> float:
+        return round(self.left + (date - self.first).days * self.px_per_day, 1)
+
+    @property
+    def right(self) -> float:
+        return self.x(self.last)
+
+
+@dataclass(frozen=True)
+class GridLine:
+    x: float
+    label: str
+
+
+@dataclass(frozen=True)
+class GanttRow:
+    """One project's row: bar from P50 start to P50 finish, P10-P90 finish band, target marker, tooltip."""
+
+    index: int
+    pk: int | None
+    name: str
+    label: str
+    url: str
+    y: float
+    bar_y: float
+    bar_x: float
+    bar_width: float
+    band_x: float
+    band_width: float
+    band_y: float
+    target_x: float | None
+    target_path: str
+    target_colour: str
+    tooltip: str
+
+
+@dataclass(frozen=True)
+class Arrow:
+    """A ``requires`` link: from the producer's P50 finish to the consumer's P50 start."""
+
+    path: str
+    title: str
+
+
+@dataclass(frozen=True)
+class GanttChart:
+    width: float
+    height: float
+    plot_left: float
+    plot_right: float
+    plot_bottom: float
+    rows: tuple[GanttRow, ...]
+    arrows: tuple[Arrow, ...]
+    quarters: tuple[GridLine, ...]
+    today_x: float | None
+    today: datetime.date
+    start: datetime.date
+    px_per_day: float
+
+
+def quarter_starts(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    """The first days of calendar quarters strictly after ``first`` and on or before ``last``."""
+    month = ((first.month - 1) // 3 + 1) * 3 + 1
+    year = first.year + (month > 12)
+    day = datetime.date(year, (month - 1) % 12 + 1, 1)
+    out = []
+    while day <= last:
+        out.append(day)
+        month = day.month + 3
+        day = datetime.date(day.year + (month > 12), (month - 1) % 12 + 1, 1)
+    return out
+
+
+def quarter_label(day: datetime.date) -> str:
+    """ "Q2 2027" for a date in April-June 2027."""
+    return f"Q{(day.month - 1) // 3 + 1} {day.year}"
+
+
+def _date_axis(start: datetime.date, dates: Sequence[datetime.date | None], left: float) -> Axis:
+    """From the roadmap start to two weeks past the latest date given (at least 90 days)."""
+    latest = max([d for d in dates if d is not None] + [start + datetime.timedelta(days=90)])
+    last = latest + datetime.timedelta(days=14)
+    days = max((last - start).days, 1)
+    px_per_day = min(max(PX_PER_DAY, MIN_PLOT / days), MAX_PLOT / days)
+    return Axis(first=start, last=last, left=left, px_per_day=px_per_day)
+
+
+def _tooltip(row: Any, value_unit: str) -> str:
+    """The row's numbers in words, for the SVG <title> (the table repeats them)."""
+    parts = [
+        f"{row.position}. {row.name} ({row.staffing} people)",
+        f"start P10/P50/P90: {row.start_p10} / {row.start_p50} / {row.start_p90}",
+        f"finish P10/P50/P90: {row.finish_p10} / {row.finish_p50} / {row.finish_p90}",
+    ]
+    if row.target_date:
+        parts.append(f"target {row.target_date}: {round(100 * (row.p_meet_target or 0))}% likely to make it")
+    if row.pin:
+        parts.append(f"pinned to place {row.pin}")
+    return "\n".join(parts)
+
+
+def gantt(
+    rows: Sequence[Any],
+    *,
+    start: datetime.date,
+    today: datetime.date,
+    url_for: Callable[[int | None], str],
+    value_unit: str = "",
+) -> GanttChart:
+    """Lay out the scheduled rows (schedule order) of a roadmap: one row each, arrows for ``requires``.
+
+    ``rows`` are ScheduleRow-like objects (name, project_id, position, staffing, pin, start_p10..finish_p90,
+    target_date, p_meet_target, requires); rows without a position are skipped.
+    """
+    rows = [r for r in rows if r.position is not None]
+    axis = _date_axis(start, [r.finish_p90 for r in rows] + [r.target_date for r in rows], LABEL_WIDTH)
+    laid = []
+    for i, row in enumerate(rows):
+        y = TOP + i * ROW_HEIGHT
+        bar_x, band_x = axis.x(row.start_p50), axis.x(row.finish_p10)
+        in_range = row.target_date is not None and start <= row.target_date <= axis.last
+        target_x = axis.x(row.target_date) if in_range else None
+        centre = y + ROW_HEIGHT / 2
+        laid.append(
+            GanttRow(
+                index=i,
+                pk=row.project_id,
+                name=row.name,
+                label=row.name if len(row.name) <= NAME_CHARS else row.name[: NAME_CHARS - 1] + "…",
+                url=url_for(row.project_id),
+                y=y,
+                bar_y=y + (ROW_HEIGHT - BAR_HEIGHT) / 2,
+                bar_x=bar_x,
+                bar_width=max(axis.x(row.finish_p50) - bar_x, 1.0),
+                band_x=band_x,
+                band_width=max(axis.x(row.finish_p90) - band_x, 1.0),
+                band_y=y + 3,
+                target_x=target_x,
+                target_path=f"M{target_x},{centre - 7} l5,7 l-5,7 l-5,-7 z" if in_range else "",
+                target_colour=target_colour(row.p_meet_target),
+                tooltip=_tooltip(row, value_unit),
+            )
+        )
+    height = TOP + len(rows) * ROW_HEIGHT + 8
+    return GanttChart(
+        width=axis.right + RIGHT,
+        height=height,
+        plot_left=axis.left,
+        plot_right=axis.right,
+        plot_bottom=height - 8,
+        rows=tuple(laid),
+        arrows=tuple(_arrows(rows, laid, axis)),
+        quarters=tuple(GridLine(axis.x(q), quarter_label(q)) for q in quarter_starts(start, axis.last)),
+        today_x=axis.x(today) if start <= today <= axis.last else None,
+        today=today,
+        start=start,
+        px_per_day=axis.px_per_day,
+    )
+
+
+def _arrows(rows: Sequence[Any], laid: Sequence[GanttRow], axis: Axis) -> list[Arrow]:
+    """A curve from each required producer's bar end to its consumer's bar start (producers on the chart)."""
+    index = {row.project_id: i for i, row in enumerate(rows)}
+    arrows = []
+    for i, row in enumerate(rows):
+        for producer in row.requires or ():
+            j = index.get(producer)
+            if j is None:
+                continue
+            x1, y1 = axis.x(rows[j].finish_p50), laid[j].y + ROW_HEIGHT / 2
+            x2, y2 = laid[i].bar_x, laid[i].y + ROW_HEIGHT / 2
+            bend = max(12.0, abs(x2 - x1) / 3)
+            path = f"M{x1},{y1} C{x1 + bend},{y1} {x2 - bend},{y2} {x2},{y2}"
+            arrows.append(Arrow(path=path, title=f"{row.name} requires {rows[j].name}"))
+    return arrows
+
+
+@dataclass(frozen=True)
+class ValueChart:
+    width: float
+    height: float
+    plot_left: float
+    plot_right: float
+    plot_top: float
+    plot_bottom: float
+    band: str  # polygon points, P10 forward then P90 back
+    median: str  # polyline points of P50
+    y_ticks: tuple[GridLine, ...]  # x holds the y coordinate here
+    quarters: tuple[GridLine, ...]
+    today_x: float | None
+    y_title: float
+
+
+def nice_ticks(top: float, count: int = 5) -> list[float]:
+    """Round tick values from 0 to at least ``top`` (1, 2 or 5 times a power of ten apart)."""
+    if top <= 0 or not math.isfinite(top):
+        return [0.0, 1.0]
+    raw = top / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return [step * k for k in range(math.ceil(top / step - 1e-9) + 1)]
+
+
+def value_chart(points: Sequence[Any], *, start: datetime.date, today: datetime.date) -> ValueChart:
+    """Lay out the cumulative value band chart from curve points (date, p10, p50, p90)."""
+    width, height = VALUE_WIDTH, VALUE_HEIGHT
+    top, bottom = 16.0, height - VALUE_BOTTOM
+    last = points[-1].date if points else start
+    days = max((last - start).days, 1)
+    axis = Axis(start, start + datetime.timedelta(days=days), VALUE_LEFT, (width - VALUE_LEFT - RIGHT) / days)
+    ticks = nice_ticks(max([p.p90 for p in points] + [0.0]))
+    scale = (bottom - top) / ticks[-1]
+
+    def y(value: float) -> float:
+        return round(bottom - value * scale, 1)
+
+    band = [f"{axis.x(p.date)},{y(p.p10)}" for p in points] + [f"{axis.x(p.date)},{y(p.p90)}" for p in points[::-1]]
+    return ValueChart(
+        width=width,
+        height=height,
+        plot_left=VALUE_LEFT,
+        plot_right=axis.right,
+        plot_top=top,
+        plot_bottom=bottom,
+        band=" ".join(band),
+        median=" ".join(f"{axis.x(p.date)},{y(p.p50)}" for p in points),
+        y_ticks=tuple(GridLine(y(t), f"{t:,.{0 if t >= 10 or t == 0 else 1}f}") for t in ticks),
+        quarters=tuple(GridLine(axis.x(q), quarter_label(q)) for q in quarter_starts(start, axis.last)),
+        today_x=axis.x(today) if start <= today <= axis.last else None,
+        y_title=(top + bottom) / 2,
+    )

@@ -1,0 +1,93 @@
+"""What-if scenarios on the roadmap page: try capacity, drops, additions and pins without saving; save as plan.
+
+Running a scenario computes inline (two plans from one seed: a few tens of milliseconds for a hundred
+projects x the portfolio's trials) and changes nothing, so every member may run one. Saving it is PM only.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from portfolio import services as portfolio_services
+from portfolio.models import Portfolio
+from portfolio.permissions import Access, portfolio_access
+from portfolio.views.common import page_context
+
+from .. import services
+from .timeline import scenario_form, timeline_context
+
+TEMPLATE = "roadmap/timeline.html"
+
+
+def _render(request: HttpRequest, access: Access, form, *, status: int = 200, **extra) -> HttpResponse:
+    """The roadmap page with the what-if part filled in; htmx gets the #whatif partial.
+
+    htmx does not swap error responses, so an htmx re-render with errors answers 200; a plain POST
+    answers with the error status (400 invalid, 409 conflict).
+    """
+    context = page_context(request, access, nav="roadmap", form=form, **extra)
+    if request.htmx:
+        return render(request, TEMPLATE + "#whatif", context)
+    context.update(timeline_context(request, access.portfolio))
+    return render(request, TEMPLATE, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def whatif(request: HttpRequest, slug: str) -> HttpResponse:
+    """Run a scenario (GET or POST, saves nothing) and show it beside the plan, with what moves."""
+    access = portfolio_access(request.user, slug)
+    data = request.POST if request.method == "POST" else request.GET
+    if not data:
+        return redirect("roadmap:timeline", slug=slug)
+    form = scenario_form(access.portfolio, data)
+    if not form.is_valid():
+        return _render(request, access, form, status=400)
+    comparison = services.scenario_compare(portfolio_id=access.portfolio.pk, scenario=form.scenario())
+    return _render(request, access, form, comparison=comparison)
+
+
+@login_required
+@require_POST
+def whatif_save(request: HttpRequest, slug: str) -> HttpResponse:
+    """PM: make the scenario the plan (capacity, pins, drops -> parked, additions -> idea), all or nothing."""
+    access = portfolio_access(request.user, slug)
+    access.require("edit_projects")
+    form = scenario_form(access.portfolio, request.POST)
+    if not form.is_valid():
+        return _render(request, access, form, status=400)
+    try:
+        services.scenario_save(
+            portfolio=access.portfolio,
+            scenario=form.scenario(),
+            settings_version=form.cleaned_data["settings_version"],
+            base_capacity=form.cleaned_data["base_capacity"],
+            project_versions=form.project_versions(),
+            user=request.user,
+        )
+    except portfolio_services.ConflictError as exc:
+        rebased = scenario_form(access.portfolio, _rebased(request.POST, access.portfolio))
+        rebased.is_valid()
+        return _render(request, access, rebased, status=409, conflict=exc)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _render(request, access, form, status=400)
+    messages.success(request, "The scenario is now the plan; the roadmap is being recomputed.")
+    url = reverse("roadmap:timeline", args=[slug])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _rebased(data, portfolio: Portfolio):
+    """The user's scenario on top of the current versions, so pressing Save again reapplies it."""
+    portfolio = Portfolio.objects.get(pk=portfolio.pk)
+    rebased = data.copy()
+    rebased["settings_version"] = portfolio.version
+    rebased["base_capacity"] = portfolio.capacity
+    for pk, version in portfolio.projects.values_list("pk", "version"):
+        rebased[f"v_{pk}"] = version
+    return rebased
