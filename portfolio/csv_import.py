@@ -432,8 +432,8 @@ def _link_specs(c: _Cells, column: str, kind: str) -> list[_LinkSpec] | None:
     specs = []
     for item in filter(None, (part.strip() for part in raw.split(";"))):
         name, sep, fraction_text = item.rpartition(":")
-        if not sep:
-            name, fraction_text = item, ""
+        if not sep or _is_part_of_name(fraction_text):
+            name, fraction_text = item, ""  # "Search: ranking v2" is a name with a colon, not a fraction
         fraction = DEFAULT_FRACTION
         if fraction_text.strip():
             try:
@@ -447,6 +447,12 @@ def _link_specs(c: _Cells, column: str, kind: str) -> list[_LinkSpec] | None:
                 continue
         specs.append(_LinkSpec(producer=name.strip(), kind=kind, fraction=fraction, column=column))
     return specs
+
+
+def _is_part_of_name(text: str) -> bool:
+    """Whether the text after a name's last ":" is words after a space ("Search: ranking v2"), so part of the
+    name; anything else there ("A:x", "A:nan") is read as a mistyped fraction and reported as such."""
+    return text[:1].isspace() and bool(re.search(r"[a-zA-Z]", text)) and text.strip().lower() not in ("nan", "inf")
 
 
 def _check_duplicates(plans: list[_RowPlan], errors: list[CellError]) -> None:

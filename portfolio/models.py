@@ -25,6 +25,19 @@ def validate_finite(value: float | None) -> None:
         raise ValidationError("Enter a finite number.", code="not_finite")
 
 
+def validate_project_name(value: str) -> None:
+    """A project name is one line of text without ";" (it separates producer names in the CSV's link columns).
+
+    Control characters would also make the SVG charts, which show names, invalid XML.
+    """
+    if ";" in value:
+        raise ValidationError("A project name cannot contain “;” (it separates names in the CSV).", code="semicolon")
+    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in value):
+        raise ValidationError("A project name cannot contain control characters or line breaks.", code="control")
+    if not value.strip():
+        raise ValidationError("Enter a name.", code="blank")
+
+
 def check_range(errors: dict, prefix: str, low, likely, high, *, label: str) -> None:
     """Add a message to ``errors`` when a (low, likely, high) range is out of order."""
     if None in (low, likely, high):
@@ -158,7 +171,7 @@ class Project(models.Model):
     """
 
     portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="projects")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_project_name])
     summary = models.TextField(blank=True, max_length=MAX_TEXT)
     user_problem = models.TextField("user problem", blank=True, max_length=MAX_TEXT)
     problem_type = models.CharField(max_length=20, choices=ProblemType.choices, default=ProblemType.OTHER)

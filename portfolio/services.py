@@ -140,7 +140,9 @@ def project_create(*, portfolio: Portfolio, user=None, **fields: Any) -> Project
 
 
 @transaction.atomic
-def project_update(*, project: Project, data: dict[str, Any], user=None, expected_version: int | None = None) -> Project:
+def project_update(
+    *, project: Project, data: dict[str, Any], user=None, expected_version: int | None = None
+) -> Project:
     """Change a project's fields; the history keeps every estimate change.
 
     With ``expected_version`` (the version the user's form was based on) a save on top of someone

@@ -399,3 +399,13 @@ def test_backlog_runs_the_same_number_of_queries_for_10_and_1000_projects(portfo
 
     assert "1000 of 1000 projects" in client.get(backlog_url(portfolio)).content.decode()
     assert with_10 == with_1000
+
+
+def test_a_name_with_a_semicolon_is_refused_next_to_the_name_field(portfolio, pm_client):
+    url = reverse("portfolio:project-create", args=[portfolio.slug])
+    data = {"name": "Spam; abuse", "status": "idea", "impact_low": "1", "impact_likely": "2", "impact_high": "3"}
+
+    html = pm_client.post(url, data, **HTMX).content.decode()
+
+    assert re.search(r'id="id_name-errors"><li>A project name cannot contain “;”', html)
+    assert not Project.objects.filter(portfolio=portfolio).exists()

@@ -341,3 +341,37 @@ def test_only_product_managers_may_import(portfolio, em_client, leader_client, o
         upload = _upload("sample.csv", SAMPLE.read_bytes())
         assert client.post(_import_url(portfolio), {"file": upload}).status_code == expected
     assert not Project.objects.exists()
+
+
+@pytest.mark.django_db
+def test_producer_names_with_a_colon_are_read_as_names_with_or_without_a_fraction(portfolio):
+    producer = ProjectFactory(portfolio=portfolio, name="Search: ranking v2")
+    consumer = ProjectFactory(portfolio=portfolio, name="Query autocomplete")
+
+    import_csv(portfolio=portfolio, data=_csv("name,reuses", "Query autocomplete,Search: ranking v2"))
+    assert [(lk.producer, lk.fraction) for lk in consumer.links_in.all()] == [(producer, 0.2)]
+
+    import_csv(portfolio=portfolio, data=_csv("name,reuses", "Query autocomplete,Search: ranking v2:0.4"))
+    assert [(lk.producer, lk.fraction) for lk in consumer.links_in.all()] == [(producer, 0.4)]
+
+
+@pytest.mark.django_db
+def test_a_non_numeric_fraction_is_still_reported_as_a_bad_fraction(portfolio):
+    ProjectFactory(portfolio=portfolio, name="A")
+    ProjectFactory(portfolio=portfolio, name="B")
+
+    errors = _errors(portfolio, _csv("name,reuses", "B,A:nan", "A,B:1.5"))
+
+    assert any("row 2, column reuses" in e and "fraction" in e for e in errors), errors
+    assert any("row 3, column reuses" in e and "0.9" in e for e in errors), errors
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["Spam; abuse", "Line\nbreak", "Bell\x07"])
+def test_a_project_name_with_a_semicolon_or_control_characters_is_refused(portfolio, name):
+    data = f'{HEADER}\n"{name}",1,2,3\n'.encode()
+
+    errors = _errors(portfolio, data)
+
+    assert any("column name" in e for e in errors), errors
+    assert not Project.objects.filter(portfolio=portfolio).exists()

@@ -45,7 +45,8 @@ def reference_trials(projects, links, *, cost, horizon, trials, seed):
             success[p.key] = rng.random() < p.success_probability
             impact[p.key] = reference_pert(rng, p.impact.low, p.impact.likely, p.impact.high)
             if p.effort is not None:
-                effort[p.key] = reference_pert(rng, p.effort.low, p.effort.likely, p.effort.high) * (1 - min(0.9, shipped_saving[p.key]))
+                saving = 1 - min(0.9, shipped_saving[p.key])
+                effort[p.key] = reference_pert(rng, p.effort.low, p.effort.likely, p.effort.high) * saving
         for key in ranked:
             value = success[key] * impact[key] * horizon
             for link in links:
