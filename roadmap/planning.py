@@ -21,6 +21,7 @@ from portfolio import scoring
 from . import simulation
 
 LEFT_OFF_IMPOSSIBLE = "impossible: not on the roadmap"
+MAX_QUARTERS = 40  # rows of the what-if table of value by quarter end (ten years)
 
 
 class PlanFacts(Protocol):
@@ -164,8 +165,17 @@ def plan_from_samples(
         start=start,
         capacity=capacity,
         projects=tuple(rows),
-        value_curve=tuple(CurvePoint(simulation.weeks_to_date(start, v.week), v.p10, v.p50, v.p90) for v in curve),
+        value_curve=_curve_by_date(start, curve),
     )
+
+
+def _curve_by_date(start: datetime.date, curve: Sequence[simulation.ValuePoint]) -> tuple[CurvePoint, ...]:
+    """The value curve as dates; points that round to the same day (a roadmap shorter than a few days, or dates
+    capped at the calendar's end) keep the latest, which has delivered the most."""
+    by_date = {}
+    for point in curve:
+        by_date[simulation.weeks_to_date(start, point.week)] = point
+    return tuple(CurvePoint(day, p.p10, p.p50, p.p90) for day, p in by_date.items())
 
 
 def _with_target(item: simulation.RoadmapItem, target: datetime.date | None, start: datetime.date):
@@ -346,17 +356,22 @@ def value_at(curve: Sequence[CurvePoint], date: datetime.date) -> CurvePoint:
     return CurvePoint(date, found.p10, found.p50, found.p90)
 
 
-def quarter_ends(start: datetime.date, last: datetime.date) -> list[datetime.date]:
-    """The last day of every calendar quarter from the one holding ``start`` to the one holding ``last``."""
+def quarter_ends(start: datetime.date, last: datetime.date, *, most: int = MAX_QUARTERS) -> list[datetime.date]:
+    """The last day of every calendar quarter from the one holding ``start`` to the one holding ``last``,
+    at most ``most`` of them (a what-if table of ten years of quarters is already more than anyone reads)."""
     ends = []
     year, quarter = start.year, (start.month - 1) // 3
-    while True:
-        month = 3 * quarter + 4
-        end = datetime.date(year + (month > 12), (month - 1) % 12 + 1, 1) - datetime.timedelta(days=1)
+    while len(ends) < most:
+        if quarter == 3 and year == datetime.MAXYEAR:
+            end = datetime.date.max
+        else:
+            month = 3 * quarter + 4
+            end = datetime.date(year + (month > 12), (month - 1) % 12 + 1, 1) - datetime.timedelta(days=1)
         ends.append(end)
         if end >= last:
-            return ends
+            break
         year, quarter = (year + 1, 0) if quarter == 3 else (year, quarter + 1)
+    return ends
 
 
 def quarter_values(saved: RoadmapPlan, scenario: RoadmapPlan) -> list[QuarterValue]:

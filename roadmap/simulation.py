@@ -22,6 +22,7 @@ import numpy as np
 
 PERCENTILES = (10.0, 50.0, 90.0)
 HISTOGRAM_POINTS = 20
+MAX_CURVE_POINTS = 1200  # points of the value curve: monthly for 100 years, then a wider step
 CHUNK_ELEMENTS = 1 << 17  # value_curve works on ~128K (trial, project) cells at a time (~1 MB per array)
 
 
@@ -293,12 +294,15 @@ def value_curve(
     *,
     step_weeks: float = 4.345,
     until_week: float | None = None,
+    max_points: int = MAX_CURVE_POINTS,
 ) -> list[ValuePoint]:
     """P10/P50/P90 over trials of the annual value delivered by each week: sum(success * impact) of finished work.
 
     ``success`` (bool) and ``impact`` (value units per year) are (trials, m) with columns in ``result.keys``
     order. The weeks run from 0 in steps of ``step_weeks`` (default 4.345, about a month) to ``until_week``
     (default: the latest P90 finish of any project), end point included. A project counts from its finish.
+    A roadmap longer than ``max_points`` steps (100 years of months) gets a wider step, so that the curve's
+    size stays bounded whatever the efforts.
     """
     success, impact = np.asarray(success, dtype=bool), np.asarray(impact, dtype=float)
     if success.shape != result.finish.shape or impact.shape != result.finish.shape:
@@ -306,6 +310,7 @@ def value_curve(
     end = _last_p90_finish(result.finish) if until_week is None else float(until_week)
     if not (0 < step_weeks < math.inf and 0 <= end < math.inf):
         raise ValueError(f"need step_weeks > 0 and until_week >= 0, finite; got {step_weeks} and {end}")
+    step_weeks = max(step_weeks, end / max(max_points - 1, 1))
     weeks = np.arange(0.0, end, step_weeks)
     if weeks.size == 0 or weeks[-1] < end:
         weeks = np.append(weeks, end)
@@ -374,11 +379,17 @@ def _first_week_on_or_after(weeks: np.ndarray, step_weeks: float, finish: np.nda
 
 
 def weeks_to_date(start: datetime.date, weeks: float) -> datetime.date:
-    """The date ``weeks`` weeks after ``start`` (the roadmap start), rounded to the day; half a day rounds up."""
+    """The date ``weeks`` weeks after ``start`` (the roadmap start), rounded to the day; half a day rounds up.
+
+    Dates past ``datetime.date.max`` (9999-12-31) are capped at it.
+    """
     days = weeks * 7
     if not math.isfinite(days):
         raise ValueError(f"weeks must be finite, got {weeks}")
-    return start + datetime.timedelta(days=math.floor(days + 0.5))
+    days = math.floor(days + 0.5)
+    # Efforts at the input bounds with a tiny team can push a serial roadmap past the calendar's end (year
+    # 9999); such dates are shown as the last representable day rather than failing the whole recompute.
+    return start + datetime.timedelta(days=min(days, (datetime.date.max - start).days))
 
 
 def date_to_weeks(start: datetime.date, date: datetime.date) -> float:

@@ -21,6 +21,7 @@ MIN_PLOT = 900  # px
 MAX_PLOT = 6000
 PX_PER_DAY = 2.0  # a year is ~730 px; shorter roadmaps are stretched to MIN_PLOT, longer ones scroll
 NAME_CHARS = 34
+MAX_GRIDLINES = 24  # quarter gridlines on one chart; longer roadmaps get coarser ones
 GOOD, WARN, BAD = "#1d7a3a", "#c77c00", "#a32020"
 VALUE_WIDTH, VALUE_HEIGHT, VALUE_LEFT, VALUE_BOTTOM = 900, 280, 80, 36
 
@@ -101,16 +102,25 @@ class GanttChart:
     px_per_day: float
 
 
-def quarter_starts(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    """The first days of calendar quarters strictly after ``first`` and on or before ``last``."""
+def quarter_starts(first: datetime.date, last: datetime.date, *, most: int = MAX_GRIDLINES) -> list[datetime.date]:
+    """The first days of calendar quarters strictly after ``first`` and on or before ``last``.
+
+    A roadmap spanning more than ``most`` quarters keeps every k-th quarter start (k a whole number of
+    years), so a very long roadmap gets yearly or coarser gridlines rather than thousands of them.
+    """
     month = ((first.month - 1) // 3 + 1) * 3 + 1
     year = first.year + (month > 12)
     day = datetime.date(year, (month - 1) % 12 + 1, 1)
+    span = (last.year - day.year) * 4 + (last.month - day.month) // 3 + 1
+    step = 1 if span <= most else 4 * math.ceil(span / most / 4)  # quarters between gridlines
     out = []
     while day <= last:
         out.append(day)
-        month = day.month + 3
-        day = datetime.date(day.year + (month > 12), (month - 1) % 12 + 1, 1)
+        month = day.month + 3 * step
+        year = day.year + (month - 1) // 12
+        if year > datetime.MAXYEAR:
+            break
+        day = datetime.date(year, (month - 1) % 12 + 1, 1)
     return out
 
 
@@ -122,7 +132,7 @@ def quarter_label(day: datetime.date) -> str:
 def _date_axis(start: datetime.date, dates: Sequence[datetime.date | None], left: float) -> Axis:
     """From the roadmap start to two weeks past the latest date given (at least 90 days)."""
     latest = max([d for d in dates if d is not None] + [start + datetime.timedelta(days=90)])
-    last = latest + datetime.timedelta(days=14)
+    last = latest + datetime.timedelta(days=min(14, (datetime.date.max - latest).days))
     days = max((last - start).days, 1)
     px_per_day = min(max(PX_PER_DAY, MIN_PLOT / days), MAX_PLOT / days)
     return Axis(first=start, last=last, left=left, px_per_day=px_per_day)

@@ -130,7 +130,7 @@ def backlog_table(request: HttpRequest, access: Access) -> dict:
         "snapshot": snapshot,
         "table_query": table_query,
         "table_url": f"{base_url}?{table_query}" if table_query else base_url,
-        "editing": {int(pk) for pk in request.GET.getlist("editing") if pk.isdigit()},
+        "editing": {int(pk) for pk in request.GET.getlist("editing") if pk.isascii() and pk.isdigit()},
         "needs_assessment": len(selectors.feasibility_queue(portfolio=portfolio)) if access.can_assess else 0,
     }
 

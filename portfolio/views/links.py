@@ -40,7 +40,7 @@ def _return_to(request: HttpRequest, link: ReuseLink) -> int:
     """The project page the user came from: one end of the link (``from``), else its consumer."""
     asked = request.POST.get("from") or request.GET.get("from")
     ends = {link.producer_id, link.consumer_id}
-    return int(asked) if asked and asked.isdigit() and int(asked) in ends else link.consumer_id
+    return int(asked) if asked and asked.isascii() and asked.isdigit() and int(asked) in ends else link.consumer_id
 
 
 def _links_response(request: HttpRequest, access: Access, project_id: int, **extra) -> HttpResponse:

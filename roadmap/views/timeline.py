@@ -94,7 +94,9 @@ def timeline_svg(request: HttpRequest, slug: str) -> HttpResponse:
 def _next_url(request: HttpRequest, project: Project) -> str:
     """Where to go after a pin change: the page it came from when that is ours, else the project page."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    host, https = {request.get_host()}, request.is_secure()
+    is_ours = url_has_allowed_host_and_scheme(target, allowed_hosts=host, require_https=https)
+    if is_ours and target.startswith("/"):  # a path of this site; a bare word would be taken for a view name
         return target
     return reverse("portfolio:project", args=[project.portfolio.slug, project.pk])
 
