@@ -1,0 +1,85 @@
+"""Request-edge safety nets: a clear 503 page while the database is not answering, and the client's address.
+
+PostgreSQL can be unreachable for a moment (a restart, a failover, a network blip). A request that hits
+it then must not show a traceback or a bare 500: it gets a 503 page saying what happened and when to try
+again, with a ``Retry-After`` header. Nothing needs restarting afterwards: Django closes a connection that
+raised an error at the end of the request, and ``CONN_HEALTH_CHECKS`` checks a reused connection before
+the next request, so the first request after the database is back simply opens a new one.
+"""
+
+import logging
+import sys
+
+from django.conf import settings
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+DATABASE_FAULTS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 10
+_FAULT_MARK = "_planner_database_fault"
+
+
+def database_unavailable_response(request: HttpRequest) -> HttpResponse:
+    """The 503 page. Rendered without the request, so no context processor touches the session or the user."""
+    try:
+        body = render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS, "path": request.path})
+    except Exception:  # the page must come out even if the template cannot be rendered
+        logger.exception("rendering 503.html failed")
+        body = "<!doctype html><title>Database unavailable</title><h1>The database is not answering</h1>"
+    response = HttpResponse(body, status=503, content_type="text/html; charset=utf-8")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _note_database_fault(sender, request=None, **kwargs) -> None:
+    """Mark the request when the exception being handled (outside a view, e.g. saving the session) is a DB fault."""
+    if request is not None and isinstance(sys.exc_info()[1], DATABASE_FAULTS):
+        setattr(request, _FAULT_MARK, True)
+
+
+got_request_exception.connect(_note_database_fault, dispatch_uid="planner-database-fault")
+
+
+class DatabaseFaultMiddleware:
+    """Turn ``OperationalError`` / ``InterfaceError`` from anywhere in a request into the 503 page.
+
+    ``process_exception`` catches faults raised by views (and by lazily rendered template responses);
+    ``__call__`` catches those raised in the response phase of inner middleware (e.g. the session save),
+    which Django has already turned into a 500 by the time they reach us. Place it right after
+    ``SecurityMiddleware`` so every other layer is inside it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 500 and getattr(request, _FAULT_MARK, False):
+            return database_unavailable_response(request)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DATABASE_FAULTS):
+            return None
+        logger.warning("database unavailable during %s %s: %s", request.method, request.path, exception)
+        return database_unavailable_response(request)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address for login rate limiting (django-axes).
+
+    Behind the TLS proxy (``BEHIND_TLS_PROXY``) ``REMOTE_ADDR`` is the proxy itself, so the right-most
+    ``X-Forwarded-For`` entry, the one our proxy appended, is used; entries left of it are client-supplied
+    and could be forged to dodge the lockout.
+    """
+    if getattr(settings, "BEHIND_TLS_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        last = forwarded.rsplit(",", 1)[-1].strip()
+        if last:
+            return last[:64]
+    return request.META.get("REMOTE_ADDR")
