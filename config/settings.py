@@ -6,7 +6,6 @@ real Celery worker and beat processes.
 """
 
 import datetime
-import sys
 from pathlib import Path
 
 import environ
@@ -111,8 +110,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Hashed, compressed static files need `collectstatic` first; the test suite renders pages without it.
-_PLAIN_STATIC = DEBUG or "pytest" in sys.modules
+# Hashed, compressed static files need `collectstatic` first (tests/conftest.py switches them off for tests).
+_PLAIN_STATIC = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

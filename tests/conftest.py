@@ -45,6 +45,15 @@ def _real_services_present(request):
 
 
 @pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    """Pages render {% static %} without `collectstatic`: the hashed manifest storage is for deployments."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery(request):
     """Run tasks in-process unless the test drives a real worker."""
     if "celery_worker" in request.keywords:
