@@ -1,0 +1,170 @@
+"""Fixtures for tests that drive real Celery worker and beat processes over Redis against the PostgreSQL test
+database (test_worker.py, test_faults.py).
+
+The worker is started per test against the database pytest-django created, with the queue purged first
+so leftovers of earlier runs cannot interfere. Every wait is bounded; on a timeout the assertion message
+carries the worker's (and beat's) log.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+
+from config.celery import app as celery_app
+from portfolio.models import Portfolio
+from roadmap.models import RankingSnapshot, RecomputeState
+
+from ..factories import AssessmentFactory, PortfolioFactory, ProjectFactory
+
+REPO = Path(__file__).resolve().parents[2]
+READY_TIMEOUT = 30  # seconds for a worker to answer a ping
+RESULT_TIMEOUT = 60  # seconds for a snapshot to appear
+STOP_TIMEOUT = 15  # seconds for a warm shutdown before the process is killed
+
+
+def _test_database_url() -> str:
+    """URL of the database pytest-django created for this session (test_<name>), for the child processes."""
+    db = connection.settings_dict
+    auth = quote(db["USER"] or "postgres", safe="")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{quote(db['NAME'], safe='')}"
+
+
+@dataclass
+class CeleryProcesses:
+    """Worker and beat processes started for one test, with their log files."""
+
+    tmp_path: Path
+    env: dict[str, str]
+    started: list[tuple[subprocess.Popen, Path]] = field(default_factory=list)
+
+    def _spawn(self, name: str, *args: str) -> subprocess.Popen:
+        log_path = self.tmp_path / f"{name}.log"
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "config", *args],
+                cwd=REPO,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self.started.append((process, log_path))
+        return process
+
+    def start_worker(self, name: str = "worker", pool: str = "solo") -> subprocess.Popen:
+        """Start a worker and wait until it answers a ping. With the solo pool the task runs in the worker
+        process itself; with prefork it runs in a child process the worker supervises."""
+        node = f"planner-test-{uuid.uuid4().hex[:8]}@%h"
+        process = self._spawn(
+            name, "worker", f"--pool={pool}", "--concurrency=1", "--loglevel=INFO", "--without-heartbeat",
+            "--without-gossip", "--without-mingle", "-Q", "celery", "-n", node,
+        )
+        prefix = node.split("@")[0] + "@"
+        deadline = time.monotonic() + READY_TIMEOUT
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail(f"the Celery worker exited with code {process.returncode}\n{self.logs()}")
+            replies = celery_app.control.ping(timeout=1)
+            if any(node_name.startswith(prefix) for reply in replies for node_name in reply):
+                return process
+        pytest.fail(f"the Celery worker did not answer a ping within {READY_TIMEOUT} s\n{self.logs()}")
+
+    def start_beat(self) -> None:
+        """Start celery beat (its sweep interval comes from SWEEP_INTERVAL_SECONDS in ``env``)."""
+        process = self._spawn(
+            "beat", "beat", "--loglevel=INFO", "--schedule", str(self.tmp_path / "beat-schedule"),
+            "--pidfile", str(self.tmp_path / "beat.pid"),
+        )
+        time.sleep(0.5)
+        if process.poll() is not None:
+            pytest.fail(f"celery beat exited with code {process.returncode}\n{self.logs()}")
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"----- {path.name} -----\n{path.read_text(errors='replace')[-20000:]}" for _, path in self.started
+        )
+
+    def stop(self) -> None:
+        for process, _ in reversed(self.started):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)  # warm shutdown: finish the current task
+        for process, _ in self.started:
+            try:
+                process.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=STOP_TIMEOUT)
+
+
+@pytest.fixture
+def celery_processes(transactional_db, tmp_path) -> Iterator[CeleryProcesses]:
+    """Start real Celery processes on the test database; stopped before the database is flushed."""
+    assert not celery_app.conf.task_always_eager, "tasks must go through Redis in these tests"
+    celery_app.control.purge()  # leftovers of an earlier run must not reach this test's worker
+    env = {
+        **os.environ,
+        "DATABASE_URL": _test_database_url(),
+        "REDIS_URL": os.environ["REDIS_URL"],
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "SWEEP_INTERVAL_SECONDS": "2",
+        "PYTHONUNBUFFERED": "1",
+    }
+    processes = CeleryProcesses(tmp_path=tmp_path, env=env)
+    yield processes
+    processes.stop()
+
+
+def wait_for(
+    condition: Callable[[], object], processes: CeleryProcesses, what: str, *, timeout: float = RESULT_TIMEOUT
+) -> object:
+    """Poll ``condition`` until it returns something truthy; fail with the Celery logs after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.2)
+    pytest.fail(f"timed out after {timeout} s waiting for {what}\n{processes.logs()}")
+
+
+def current_input_version(portfolio: Portfolio) -> int:
+    return Portfolio.objects.values_list("input_version", flat=True).get(pk=portfolio.pk)
+
+
+def snapshot_is_current(portfolio: Portfolio) -> Callable[[], RankingSnapshot | None]:
+    def check() -> RankingSnapshot | None:
+        return RankingSnapshot.objects.filter(
+            portfolio=portfolio, input_version=current_input_version(portfolio)
+        ).first()
+
+    return check
+
+
+def worker_idle(portfolio: Portfolio) -> Callable[[], bool]:
+    def check() -> bool:
+        return RecomputeState.objects.filter(portfolio=portfolio, queued=False, running_since__isnull=True).exists()
+
+    return check
+
+
+def assessed_portfolio(*, projects: int, **settings) -> Portfolio:
+    """A portfolio of assessed projects written directly (no input-change announcement, so no task sent)."""
+    portfolio = PortfolioFactory(**settings)
+    for i in range(projects):
+        project = ProjectFactory(
+            portfolio=portfolio, name=f"Project {i:02d}", impact_low=50 + i, impact_likely=100 + i, impact_high=300
+        )
+        AssessmentFactory(project=project, tag="easy" if i % 2 else "hard")
+    return portfolio

@@ -1,0 +1,428 @@
+"""Broker and worker faults with a real Redis and real Celery worker/beat processes on the PostgreSQL test DB.
+
+- Redis stopped (and frozen) while users edit: edits save, each request returns within ENQUEUE_BOUND seconds,
+  the status says the figures are out of date because the task queue is unreachable, and once Redis is back
+  on the same port the beat sweep brings the figures up to date.
+- A worker killed with SIGKILL mid-recompute: no half snapshot is ever visible; the unacknowledged task is
+  delivered again (acks_late; Redis visibility timeout, set to 5 s for the test with CELERY_VISIBILITY_TIMEOUT)
+  to a new worker, and the snapshot that lands is complete and equals a synchronous recompute of the same
+  version. Kombu looks for expired unacknowledged messages only every 10th poll of 10 s, so redelivery takes
+  up to visibility timeout + ~100 s; in production the beat sweep is the faster path (a killed run leaves the
+  portfolio dirty and not queued, so the next sweep sends a fresh task). No beat runs in that test, so only
+  redelivery can make it pass; a second test shows the sweep recovering with the production visibility timeout.
+  With the default prefork pool, a killed pool process is noticed by its worker,
+  which requeues the message at once (reject_on_worker_lost).
+- A task that raises (the database refuses it: a lock held elsewhere, lock_timeout in the worker): it is retried
+  with exponential backoff, then recorded as failed and shown as such; the beat sweep recovers once the fault
+  clears.
+
+Each test runs its own redis-server (no persistence) so it can be stopped without touching the shared one.
+"""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+import redis
+from django.db import connection
+from django.urls import reverse
+from kombu import pools as kombu_pools
+
+from config.celery import app as celery_app
+from portfolio import selectors as portfolio_selectors
+from portfolio import services
+from portfolio.models import Portfolio, Project
+from roadmap import selectors
+from roadmap import services as roadmap_services
+from roadmap.models import ProjectScore, RankingSnapshot, RecomputeState
+
+from ..factories import AssessmentFactory, PortfolioFactory, ProjectFactory
+from .conftest import CeleryProcesses, current_input_version, snapshot_is_current, wait_for
+
+pytestmark = [
+    pytest.mark.celery_worker,
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+]
+
+# An edit with the broker down must return within this many seconds. settings.py bounds the publish:
+# refused connection fails at once, an unreachable host after socket_connect_timeout=2, a frozen Redis after
+# socket_timeout=2; kombu does not retry (max_retries=0, apply_async(retry=False)).
+ENQUEUE_BOUND = 3.0
+CATCH_UP_TIMEOUT = 120  # s: the worker's reconnect backoff grows to tens of seconds while Redis is down
+
+
+@dataclass
+class OwnRedis:
+    """A redis-server of this test's own, on a free port, without persistence (a restart comes back empty)."""
+
+    port: int
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/6"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port, socket_connect_timeout=1)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                if client.ping():
+                    return
+            except redis.ConnectionError:
+                time.sleep(0.1)
+        pytest.fail(f"redis-server did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)  # in case it was frozen
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+    def freeze(self) -> None:
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+
+def _free_port(preferred: int = 6391) -> int:
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", preferred)) != 0:
+            return preferred
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _use_broker(url: str) -> None:
+    """Point this process's Celery app (edits publish through it) at ``url``.
+
+    The app caches its connection and producer pools, and kombu keeps a registry of them by URL: both are
+    reset, so no connection to an earlier redis-server on the same port is ever reused."""
+    celery_app.conf.broker_url = url
+    kombu_pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def own_redis() -> Iterator[OwnRedis]:
+    server = OwnRedis(port=_free_port())
+    server.start()
+    previous = celery_app.conf.broker_url
+    _use_broker(server.url)
+    yield server
+    _use_broker(previous)
+    server.stop()
+
+
+@pytest.fixture
+def celery_on_own_redis(own_redis, celery_processes) -> CeleryProcesses:
+    """Worker and beat processes talking to this test's own Redis (the sweep runs every 2 s)."""
+    celery_processes.env["REDIS_URL"] = own_redis.url
+    return celery_processes
+
+
+def timed(action) -> float:
+    started = time.monotonic()
+    action()
+    return time.monotonic() - started
+
+
+# ---- Redis stopped while users edit -------------------------------------------------------------------------
+
+
+def _edit_form(project: Project, **overrides) -> dict:
+    """The project edit form as the page would post it (every field, the hidden version)."""
+    data = {
+        "name": project.name,
+        "summary": project.summary,
+        "user_problem": project.user_problem,
+        "problem_type": project.problem_type,
+        "status": project.status,
+        "owner": project.owner,
+        "output_kpi": project.output_kpi,
+        "input_metrics": project.input_metrics,
+        "lazy_10x_note": project.lazy_10x_note,
+        "target_date": "",
+        "staffing": project.staffing,
+        "impact_low": project.impact_low,
+        "impact_likely": project.impact_likely,
+        "impact_high": project.impact_high,
+        "provisional_effort_low": "",
+        "provisional_effort_likely": "",
+        "provisional_effort_high": "",
+        "roadmap_pin": "",
+        "version": project.version,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_edits_save_quickly_while_redis_is_down_and_the_sweep_catches_up(
+    celery_on_own_redis, own_redis, portfolio, pm_client
+):
+    for i in range(4):
+        AssessmentFactory(project=ProjectFactory(portfolio=portfolio, name=f"Model {i}", impact_high=300 + i))
+    target = portfolio.projects.get(name="Model 0")
+    celery_on_own_redis.start_worker()
+    celery_on_own_redis.start_beat()
+    services.project_update(project=target, data={"impact_high": 310})
+    wait_for(snapshot_is_current(portfolio), celery_on_own_redis, "the first snapshot (Redis up)")
+
+    # Frozen Redis (process stopped with SIGSTOP: connections hang rather than fail): bounded by socket_timeout.
+    own_redis.freeze()
+    frozen_seconds = timed(lambda: services.project_update(project=target, data={"impact_high": 320}))
+    own_redis.thaw()
+
+    # Redis shut down: the connection is refused.
+    own_redis.stop()
+    service_seconds = timed(lambda: services.project_update(project=target, data={"impact_high": 330}))
+    url = reverse("portfolio:project-edit", kwargs={"slug": portfolio.slug, "pk": target.pk})
+    target.refresh_from_db()
+    response = None
+
+    def post_edit() -> None:
+        nonlocal response
+        response = pm_client.post(url, _edit_form(target, impact_high=340))
+
+    view_seconds = timed(post_edit)
+    print(f"edit with Redis frozen {frozen_seconds:.3f} s, stopped: service {service_seconds:.3f} s, "
+          f"page {view_seconds:.3f} s")
+
+    assert frozen_seconds < ENQUEUE_BOUND
+    assert service_seconds < ENQUEUE_BOUND
+    assert view_seconds < ENQUEUE_BOUND
+    assert response.status_code in (302, 303), response.content.decode()[:2000]
+    target.refresh_from_db()
+    assert target.impact_high == 340  # both edits saved despite the broker being gone
+    state = RecomputeState.objects.get(portfolio=portfolio)
+    assert state.broker_unreachable_since is not None
+    assert "task queue" in state.last_error
+    status = selectors.figures_status(portfolio=portfolio)
+    assert status.out_of_date and status.broker_unreachable
+    banner = pm_client.get(reverse("roadmap:status", kwargs={"slug": portfolio.slug}), HTTP_HX_REQUEST="true")
+    assert banner.status_code == 200
+    assert "Task queue unreachable: the ranking is out of date" in banner.content.decode()
+    assert "Your edits are saved" in banner.content.decode()
+
+    # Redis back on the same port, empty (no persistence): the beat sweep finds the dirty portfolio.
+    started = time.monotonic()
+    own_redis.start()
+    snapshot = wait_for(
+        snapshot_is_current(portfolio), celery_on_own_redis, "the sweep to catch up", timeout=CATCH_UP_TIMEOUT
+    )
+    print(f"figures current {time.monotonic() - started:.1f} s after Redis came back")
+    assert snapshot.scores.count() == 4
+    assert not selectors.figures_status(portfolio=portfolio).out_of_date
+    assert RecomputeState.objects.get(portfolio=portfolio).broker_unreachable_since is None
+    assert "roadmap.sweep_dirty_portfolios" in celery_on_own_redis.logs()
+    assert "Task queue unreachable" not in pm_client.get(
+        reverse("roadmap:status", kwargs={"slug": portfolio.slug}), HTTP_HX_REQUEST="true"
+    ).content.decode()
+
+
+# ---- a worker killed with SIGKILL mid-recompute ---------------------------------------------------------------
+
+SLOW_PROJECTS = 300
+SLOW_TRIALS = 20_000
+
+
+def slow_portfolio() -> Portfolio:
+    """Many assessed projects and many trials: one recompute takes seconds, long enough to kill it midway."""
+    portfolio = PortfolioFactory(trials=SLOW_TRIALS)
+    for i in range(SLOW_PROJECTS):
+        project = ProjectFactory(
+            portfolio=portfolio, name=f"Project {i:03d}", impact_low=50 + i % 50, impact_likely=100 + i, impact_high=900
+        )
+        AssessmentFactory(project=project, tag="easy" if i % 2 else "hard")
+    return portfolio
+
+
+def _snapshots_complete(portfolio_id: int, projects: int) -> bool:
+    """Every visible snapshot has a row per project: a reader never sees half a ranking."""
+    counts = RankingSnapshot.objects.filter(portfolio_id=portfolio_id).values_list("pk", flat=True)
+    return all(ProjectScore.objects.filter(snapshot_id=pk).count() == projects for pk in counts)
+
+
+def _task_ids(log: str) -> list[str]:
+    return re.findall(r"Task roadmap\.recompute_portfolio\[([0-9a-f-]+)\] received", log)
+
+
+def test_worker_killed_mid_recompute_is_redelivered_and_no_half_snapshot_is_visible(
+    celery_on_own_redis, own_redis
+):
+    portfolio = slow_portfolio()
+    first = celery_on_own_redis.start_worker("worker-killed")
+    services.project_update(project=portfolio.projects.get(name="Project 000"), data={"impact_high": 333})
+    version = current_input_version(portfolio)
+
+    wait_for(
+        lambda: RecomputeState.objects.filter(portfolio=portfolio, running_since__isnull=False).exists(),
+        celery_on_own_redis,
+        "the recompute to start",
+    )
+    for _ in range(5):  # while it computes, nothing of this version is visible
+        assert not RankingSnapshot.objects.filter(portfolio=portfolio, input_version=version).exists()
+        time.sleep(0.1)
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    killed_log = celery_on_own_redis.logs()
+    task_ids = _task_ids(killed_log)
+    assert len(task_ids) == 1, killed_log
+    assert not RankingSnapshot.objects.filter(portfolio=portfolio, input_version=version).exists()
+    assert RecomputeState.objects.get(portfolio=portfolio).running_since is not None  # it died mid-run
+
+    # No beat here: only redelivery of the unacknowledged message can bring the figures up to date.
+    celery_on_own_redis.env["CELERY_VISIBILITY_TIMEOUT"] = "5"
+    killed_at = time.monotonic()
+    celery_on_own_redis.start_worker("worker-redelivered")
+    snapshot = wait_for(
+        snapshot_is_current(portfolio), celery_on_own_redis, "the redelivered task's snapshot", timeout=180
+    )
+    print(f"snapshot of v{version} landed {time.monotonic() - killed_at:.1f} s after the kill")
+
+    assert task_ids[0] in _task_ids(celery_on_own_redis.logs().split("----- worker-redelivered.log -----")[1])
+    assert _snapshots_complete(portfolio.pk, SLOW_PROJECTS)
+    assert snapshot.input_version == version
+    assert RecomputeState.objects.get(portfolio=portfolio).last_outcome == RecomputeState.Outcome.OK
+
+    # Same version, same seed: a synchronous recompute here gives the very same figures.
+    loaded, projects, links, facts = portfolio_selectors.planning_inputs(portfolio_id=portfolio.pk)
+    result, _plan = roadmap_services.plan_for(loaded, projects, links, facts, seed=snapshot.seed)
+    assert snapshot.seed == roadmap_services.seed_for(portfolio.pk, version)
+    stored = {s.project_id: s for s in snapshot.scores.all()}
+    assert len(stored) == len(result.scores) == SLOW_PROJECTS
+    for score in result.scores:
+        row = stored[score.key]
+        assert row.rank == score.rank
+        assert row.expected_roi == pytest.approx(score.expected_roi, rel=1e-12)
+        assert row.p_top_k == pytest.approx(score.p_top_k, rel=1e-12)
+
+
+def test_worker_killed_mid_recompute_is_recovered_by_the_beat_sweep(celery_on_own_redis, own_redis):
+    """The production path: the visibility timeout is an hour, so the sweep (every 2 s here) recovers first."""
+    portfolio = slow_portfolio()
+    first = celery_on_own_redis.start_worker("worker-killed")
+    services.project_update(project=portfolio.projects.get(name="Project 000"), data={"impact_high": 333})
+    version = current_input_version(portfolio)
+    wait_for(
+        lambda: RecomputeState.objects.filter(portfolio=portfolio, running_since__isnull=False).exists(),
+        celery_on_own_redis,
+        "the recompute to start",
+    )
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    assert not RankingSnapshot.objects.filter(portfolio=portfolio, input_version=version).exists()
+
+    killed_at = time.monotonic()
+    celery_on_own_redis.start_worker("worker-new")  # default visibility timeout (3,600 s): no redelivery now
+    celery_on_own_redis.start_beat()
+    snapshot = wait_for(snapshot_is_current(portfolio), celery_on_own_redis, "the sweep's recompute")
+    print(f"snapshot of v{version} landed {time.monotonic() - killed_at:.1f} s after the kill (beat sweep)")
+
+    new_log = celery_on_own_redis.logs().split("----- worker-new.log -----")[1]
+    assert "roadmap.sweep_dirty_portfolios" in new_log
+    killed_task = _task_ids(celery_on_own_redis.logs().split("----- worker-new.log -----")[0])
+    assert killed_task and killed_task[0] not in _task_ids(new_log)  # a fresh task, not the redelivered one
+    assert snapshot.scores.count() == SLOW_PROJECTS
+    assert _snapshots_complete(portfolio.pk, SLOW_PROJECTS)
+
+
+def test_pool_process_killed_mid_recompute_is_requeued_at_once(celery_on_own_redis, own_redis):
+    """The default prefork pool: the worker sees its child die and, with reject_on_worker_lost, requeues the
+    message at once, so the figures land without waiting for the visibility timeout or the sweep."""
+    portfolio = slow_portfolio()
+    worker = celery_on_own_redis.start_worker("worker-prefork", pool="prefork")
+    services.project_update(project=portfolio.projects.get(name="Project 000"), data={"impact_high": 333})
+    version = current_input_version(portfolio)
+    wait_for(
+        lambda: RecomputeState.objects.filter(portfolio=portfolio, running_since__isnull=False).exists(),
+        celery_on_own_redis,
+        "the recompute to start",
+    )
+    children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()
+    assert len(children) == 1, children
+    killed_at = time.monotonic()
+    os.kill(int(children[0]), signal.SIGKILL)
+    assert not RankingSnapshot.objects.filter(portfolio=portfolio, input_version=version).exists()
+
+    snapshot = wait_for(snapshot_is_current(portfolio), celery_on_own_redis, "the requeued task's snapshot")
+    print(f"snapshot of v{version} landed {time.monotonic() - killed_at:.1f} s after the pool process was killed")
+
+    log = celery_on_own_redis.logs()
+    assert "SIGKILL" in log and "WorkerLostError" in log, log
+    assert len(set(_task_ids(log))) == 1 and len(_task_ids(log)) == 2, log  # the same task, delivered twice
+    assert _snapshots_complete(portfolio.pk, SLOW_PROJECTS)
+    assert snapshot.scores.count() == SLOW_PROJECTS
+
+
+# ---- a task that raises -------------------------------------------------------------------------------------
+
+
+def _lock_snapshots_elsewhere() -> psycopg.Connection:
+    """Hold an exclusive lock on the snapshot table from another session: every recompute attempt times out."""
+    db = connection.settings_dict
+    lock = psycopg.connect(
+        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"] or None,
+        dbname=db["NAME"],
+    )
+    lock.execute("BEGIN")
+    lock.execute("LOCK TABLE roadmap_rankingsnapshot IN ACCESS EXCLUSIVE MODE")
+    return lock
+
+
+def test_a_failing_recompute_is_retried_with_backoff_then_shown_as_failed(celery_on_own_redis, portfolio, pm_client):
+    for i in range(3):
+        AssessmentFactory(project=ProjectFactory(portfolio=portfolio, name=f"Model {i}"))
+    celery_on_own_redis.env["PGOPTIONS"] = "-c lock_timeout=500"  # the worker gives up on a lock after 0.5 s
+    celery_on_own_redis.start_worker()
+    lock = _lock_snapshots_elsewhere()
+    try:
+        services.project_update(project=portfolio.projects.get(name="Model 0"), data={"impact_high": 250})
+        wait_for(
+            lambda: RecomputeState.objects.filter(portfolio=portfolio, last_outcome="failed").exists(),
+            celery_on_own_redis,
+            "the recompute to be recorded as failed after its retries",
+            timeout=150,
+        )
+    finally:
+        lock.rollback()
+        lock.close()
+
+    log = celery_on_own_redis.logs()
+    countdowns = [int(s) for s in re.findall(r"recompute_portfolio\[[0-9a-f-]+\] retry: Retry in (\d+)s", log)]
+    assert len(countdowns) == 5, log  # max_retries=5, then it gives up
+    for attempt, countdown in enumerate(countdowns):
+        assert countdown <= 2 * 2**attempt  # exponential backoff (factor 2) with full jitter
+    assert "LockNotAvailable" in log or "lock timeout" in log
+
+    state = RecomputeState.objects.get(portfolio=portfolio)
+    assert state.last_outcome == RecomputeState.Outcome.FAILED
+    assert "OperationalError" in state.last_error and "lock timeout" in state.last_error
+    assert state.running_since is None and not state.queued
+    status = selectors.figures_status(portfolio=portfolio)
+    assert status.failed and status.out_of_date
+    banner = pm_client.get(reverse("roadmap:status", kwargs={"slug": portfolio.slug}), HTTP_HX_REQUEST="true")
+    assert "The last recompute failed" in banner.content.decode()
+
+    # The fault has cleared: the periodic sweep recomputes the dirty portfolio and the failure is gone.
+    celery_on_own_redis.start_beat()
+    wait_for(snapshot_is_current(portfolio), celery_on_own_redis, "the sweep to recover after the failure")
+    assert not selectors.figures_status(portfolio=portfolio).failed
