@@ -7,6 +7,7 @@ recompute in-process, so the suite works with or without REDIS_URL.
 import os
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from config.celery import app as celery_app
@@ -51,6 +52,14 @@ def _plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Pages keep drawn charts in the cache; no test sees another's (ids are reused across rolled-back tests)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -26,6 +26,7 @@ from .common import page_context
 TEMPLATE = "portfolio/backlog.html"
 STATUS_ORDER = {value: i for i, value in enumerate(Status.values)}
 TAG_ORDER = {value: i for i, value in enumerate(Tag.values)}
+PAGE_SIZE = 100  # rows per page of the table: a big backlog stays quick to render and to read
 NUMERIC_COLUMNS = frozenset({"impact", "effort", "rank", "roi", "ptopk"})
 DESCENDING_FIRST = frozenset({"impact", "roi", "ptopk"})  # a first click on these shows the largest first
 
@@ -89,6 +90,7 @@ def _columns(request: HttpRequest, base_url: str, sort: str, direction: str, top
             next_dir = "desc" if key in DESCENDING_FIRST else "asc"
         query = request.GET.copy()
         query.pop("editing", None)
+        query.pop("page", None)  # a new order starts at its first page
         query["sort"], query["dir"] = key, next_dir
         columns.append(
             {
@@ -120,8 +122,11 @@ def backlog_table(request: HttpRequest, access: Access) -> dict:
     query = request.GET.copy()
     query.pop("editing", None)
     table_query = query.urlencode()
+    page = _page(request, base_url, query, len(rows))
     return {
-        "rows": sort_rows(rows, sort, direction),
+        "rows": sort_rows(rows, sort, direction)[page["first"] - 1 : page["last"]],
+        "matching": len(rows),
+        "page": page,
         "sort": sort,
         "direction": direction,
         "total": selectors.project_count(portfolio=portfolio),
@@ -132,6 +137,27 @@ def backlog_table(request: HttpRequest, access: Access) -> dict:
         "table_url": f"{base_url}?{table_query}" if table_query else base_url,
         "editing": {int(pk) for pk in request.GET.getlist("editing") if pk.isascii() and pk.isdigit()},
         "needs_assessment": len(selectors.feasibility_queue(portfolio=portfolio)) if access.can_assess else 0,
+    }
+
+
+def _page(request: HttpRequest, base_url: str, query, count: int) -> dict:
+    """Which page of ``count`` rows to show (``?page=``, 1-based, clamped), with links to its neighbours."""
+    pages = max(1, -(-count // PAGE_SIZE))
+    asked = request.GET.get("page", "")
+    number = min(max(int(asked), 1), pages) if asked.isascii() and asked.isdigit() and len(asked) < 7 else 1
+
+    def url(n: int) -> str:
+        linked = query.copy()
+        linked["page"] = str(n)
+        return f"{base_url}?{linked.urlencode()}"
+
+    return {
+        "number": number,
+        "pages": pages,
+        "first": (number - 1) * PAGE_SIZE + 1,
+        "last": min(number * PAGE_SIZE, count),
+        "previous_url": url(number - 1) if number > 1 else "",
+        "next_url": url(number + 1) if number < pages else "",
     }
 
 

@@ -5,11 +5,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from portfolio.permissions import portfolio_access
 from portfolio.views.common import page_context
 
 from .. import charts, selectors
+
+TABLE_ROWS = 100  # ranked rows listed under the chart unless ?all=1; the chart itself shows every project
 
 
 def chart_context(request: HttpRequest, portfolio, *, absolute_links: bool = False) -> dict:
@@ -22,11 +25,16 @@ def chart_context(request: HttpRequest, portfolio, *, absolute_links: bool = Fal
         if point.key is not None:
             url = reverse("portfolio:project", args=[portfolio.slug, point.key])
             hrefs[point.key] = request.build_absolute_uri(url) if absolute_links else url
+    ranked = [r for r in rows if r.rank is not None]
+    show_all = request.GET.get("all") == "1"
     return {
         "snapshot": snapshot,
-        "ranked": [r for r in rows if r.rank is not None],
+        "ranked": ranked,
+        "ranked_shown": ranked if show_all else ranked[:TABLE_ROWS],
         "excluded": [r for r in rows if r.rank is None],
-        "chart": charts.build_chart(points, hrefs) if points else None,
+        "has_chart": bool(points),
+        # Placed only when the template draws it: the page keeps the drawn SVG per snapshot (see chart.html).
+        "chart": SimpleLazyObject(lambda: charts.build_chart(points, hrefs) if points else None),
         "svg_width": charts.WIDTH,
         "svg_height": charts.HEIGHT,
     }

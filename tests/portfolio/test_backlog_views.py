@@ -409,3 +409,19 @@ def test_a_name_with_a_semicolon_is_refused_next_to_the_name_field(portfolio, pm
 
     assert re.search(r'id="id_name-errors"><li>A project name cannot contain “;”', html)
     assert not Project.objects.filter(portfolio=portfolio).exists()
+
+
+def test_a_big_backlog_is_shown_a_page_at_a_time_and_sorting_starts_on_the_first_page(portfolio, pm_client):
+    _add_projects(portfolio, 230, 0)
+
+    first = pm_client.get(backlog_url(portfolio, "sort=name&dir=asc")).content.decode()
+    last = pm_client.get(backlog_url(portfolio, "sort=name&dir=asc&page=3"), **HTMX).content.decode()
+    beyond = pm_client.get(backlog_url(portfolio, "sort=name&dir=asc&page=99")).content.decode()
+
+    assert "230 of 230 projects</strong>; showing 1–100" in first
+    assert first.count('id="project-row-') == 100 and "Bulk 00000" in first and "Bulk 00100" not in first
+    assert "page=2" in first and "Page 1 of 3" in first
+    assert last.count('id="project-row-') == 30 and "Bulk 00229" in last and "Bulk 00199" not in last
+    assert "showing 201–230" in beyond  # a page past the end shows the last one
+    sort_links = re.findall(r'<th scope="col"[^>]*>\s*<a href="([^"]+)"', first)
+    assert sort_links and not any("page=" in link for link in sort_links)

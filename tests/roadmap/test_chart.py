@@ -301,3 +301,37 @@ def test_chart_of_a_real_recompute_has_a_bubble_per_ranked_project(portfolio, pm
 def test_chart_is_not_shown_to_non_members(known_snapshot, outsider_client):
     assert outsider_client.get(reverse("roadmap:chart", args=["trust-safety"])).status_code == 404
     assert outsider_client.get(reverse("roadmap:chart-svg", args=["trust-safety"])).status_code == 404
+
+
+def test_a_big_ranking_lists_its_first_hundred_under_the_chart_which_shows_them_all(portfolio, leader_client):
+    snapshot = RankingSnapshot.objects.create(portfolio=portfolio, input_version=1, seed=42, trials=2000, top_k=10)
+    for rank in range(1, 151):
+        project = ProjectFactory(portfolio=portfolio, name=f"Project {rank:03d}")
+        _score(snapshot, project, rank=rank, expected_roi=3.0 - rank / 100)
+    url = reverse("roadmap:chart", args=[portfolio.slug])
+
+    page = leader_client.get(url).content.decode()
+    every = leader_client.get(url + "?all=1").content.decode()
+
+    table = page.split('<table class="ranking">')[1]
+    assert table.count("<tr>") == 1 + 100 and "Project 100" in table and "Project 101" not in table
+    assert "The first 100 of 150 ranked projects" in page and 'href="?all=1"' in page
+    assert page.count('class="bubble"') == 150
+    assert every.split('<table class="ranking">')[1].count("<tr>") == 1 + 150
+    assert "The first 100" not in every
+
+
+def test_the_drawn_chart_is_reused_until_the_portfolio_or_its_snapshot_changes(known_snapshot, leader_client):
+    url = reverse("roadmap:chart", args=[known_snapshot.portfolio.slug])
+
+    def figure() -> str:
+        html = leader_client.get(url).content.decode()
+        return html[html.index("<figure") : html.index("</figure>")]
+
+    first = figure()
+    assert "k$ / year" in first and figure() == first
+
+    known_snapshot.portfolio.value_unit = "M€"
+    known_snapshot.portfolio.save()
+
+    assert "M€ / year" in figure()
