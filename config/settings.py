@@ -207,6 +207,22 @@ RECOMPUTE_STALE_AFTER_SECONDS = env.int("RECOMPUTE_STALE_AFTER_SECONDS", default
 # How often pages ask whether a newer snapshot has landed (htmx polling).
 STATUS_POLL_SECONDS = env.int("STATUS_POLL_SECONDS", default=3)
 
+# Cache (the drawn ROI chart, per snapshot): per process by default. CACHE_URL=redis://host:6379/1 shares it
+# between web processes; give it a Redis database of its own, never the broker's (clearing a cache must not
+# drop queued tasks). Short socket timeouts: a Redis that is down costs a page a fraction of a second.
+CACHE_URL = env("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "planner",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": "planner"}}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

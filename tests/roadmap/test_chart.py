@@ -1,13 +1,18 @@
 """The leadership ROI chart: geometry (no database), the page, its htmx partial and the SVG download."""
 
 import math
+import random
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.core.cache import cache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.template.defaultfilters import floatformat
+from django.test import override_settings
 from django.urls import reverse
 
-from roadmap import charts
+from roadmap import chart_svg, charts
 from roadmap.models import ProjectScore, RankingSnapshot
 from roadmap.services import portfolio_recompute
 from tests.factories import AssessmentFactory, ProjectFactory
@@ -335,3 +340,82 @@ def test_the_drawn_chart_is_reused_until_the_portfolio_or_its_snapshot_changes(k
     known_snapshot.portfolio.save()
 
     assert "M€ / year" in figure()
+
+
+# --- drawing in Python and sharing the drawn chart through the cache ----------------------------------
+
+
+class FailingCache(BaseCache):
+    """A cache whose server is down: every call raises, as Django's RedisCache does on a refused connection."""
+
+    def __init__(self, location, params):
+        super().__init__(params)
+
+    def get(self, key, default=None, version=None):
+        raise ConnectionError("cache server is down")
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        raise ConnectionError("cache server is down")
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        raise ConnectionError("cache server is down")
+
+    def delete(self, key, version=None):
+        raise ConnectionError("cache server is down")
+
+    def clear(self):
+        raise ConnectionError("cache server is down")
+
+
+FAILING_CACHES = {"default": {"BACKEND": f"{__name__}.FailingCache"}}
+OWN_CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-roi-chart"}}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [0.0, 0.05, 0.15, 0.25, 0.35, 1.45, 2.675, 96.0, 123.25, 123.4449, 519.95, 719.9999, 1e-7, 2.5e-5, -0.04, 1 / 3],
+)
+@pytest.mark.parametrize("places", [1, 2, 3])
+def test_chart_numbers_are_rounded_exactly_like_the_floatformat_filter(value, places):
+    assert chart_svg.fixed(value, places) == floatformat(value, f"{places}u")
+
+
+def test_chart_numbers_match_floatformat_over_many_coordinates():
+    rng = random.Random(8)
+    values = [rng.uniform(0, 1000) for _ in range(2000)] + [round(rng.uniform(0, 1000), 4) for _ in range(2000)]
+    for value in values:
+        for places in (1, 2, 3):
+            assert chart_svg.fixed(value, places) == floatformat(value, f"{places}u"), (value, places)
+
+
+def test_a_hostile_value_unit_is_escaped_in_the_bubble_tooltips(known_snapshot, leader_client):
+    known_snapshot.portfolio.value_unit = '<i>"k$"'
+    known_snapshot.portfolio.save()
+    body = leader_client.get(reverse("roadmap:chart-svg", args=["trust-safety"])).content.decode()
+    assert '<i>"k$"' not in body and "&lt;i&gt;&quot;k$&quot; / year" in body
+    titles = [b.find(f"{SVG}title").text for b in _bubbles(body)]
+    assert all('<i>"k$" / year' in t for t in titles) and len(titles) == 4
+
+
+@override_settings(CACHES=OWN_CACHES)  # empty, and never clears a Redis other tests use
+def test_the_drawn_chart_is_shared_through_the_cache_not_drawn_again(known_snapshot, leader_client, monkeypatch):
+    url = reverse("roadmap:chart", args=["trust-safety"])
+    first = leader_client.get(url).content.decode()
+
+    def draw_again(*args, **kwargs):
+        raise AssertionError("the chart was drawn again although the cache holds it")
+
+    monkeypatch.setattr(chart_svg, "draw_marks", draw_again)  # as if another web process served the page
+    second = leader_client.get(url).content.decode()
+    assert second.count('class="bubble"') == 4
+    assert second[second.index("<svg") : second.index("</svg>")] == first[first.index("<svg") : first.index("</svg>")]
+
+
+def test_the_page_and_the_download_still_work_when_the_cache_is_down(known_snapshot, leader_client):
+    with override_settings(CACHES=FAILING_CACHES):
+        with pytest.raises(ConnectionError):
+            cache.get("anything")  # the failing backend is really in place
+        page = leader_client.get(reverse("roadmap:chart", args=["trust-safety"]))
+        download = leader_client.get(reverse("roadmap:chart-svg", args=["trust-safety"]))
+    assert page.status_code == 200 and page.content.decode().count('class="bubble"') == 4
+    assert download.status_code == 200 and len(_bubbles(download.content.decode())) == 4

@@ -1,0 +1,135 @@
+"""The per-project marks of the ROI chart drawn in Python: bubbles, whiskers, tooltips, links and rank labels.
+
+Drawing 1,000 bubbles through the template engine cost ~300 ms of CPU per snapshot; building the same
+markup here costs a small fraction of that. Every text is escaped with ``escape`` / ``format_html``
+(project names, the value unit, links, tag styles, the formatted figures of the tooltips) and the
+numbers are printed by this module, so the result is safe to put into ``roadmap/roi_chart.svg`` as it
+is. The markup is the template's, character for character: coordinates are rounded like
+``floatformat`` (half up, unlocalized), ROI and effort printed like ``stringformat:"r"``.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from portfolio.templatetags.planner import num, pct, roi
+
+from .charts import Bubble, Chart, TagStyle
+
+_QUANTUM = {1: Decimal("0.1"), 2: Decimal("0.01"), 3: Decimal("0.001")}
+
+_BUBBLE = (
+    '<g class="bubble" data-rank="{rank}" data-roi="{roi}" data-effort="{effort}" data-r="{r}" data-cx="{cx3}"'
+    ' data-cy="{cy3}" data-tag="{tag}">\n<title>{title}</title>\n'
+    '  <g stroke="{colour}" stroke-width="1.5"><line x1="{wx1}" x2="{wx2}" y1="{cy}" y2="{cy}"/>'
+    '<line x1="{cx}" x2="{cx}" y1="{wy1}" y2="{wy2}"/></g>\n'
+    "  {marker}{paint}/>\n</g>"
+)
+
+
+def fixed(value: float, places: int) -> str:
+    """``value`` with ``places`` (1 to 3) decimals rounded half up, as ``floatformat:"<places>u"`` prints it.
+
+    ``floatformat`` rounds the shortest decimal form (``repr``) half up; an f-string rounds the binary
+    value half even. They differ only when ``repr`` ends in a 5 just past the last kept decimal (or is
+    in exponent form), so only those go through ``Decimal``: the f-string is ~4x faster.
+    """
+    text = repr(value)
+    decimals = len(text) - text.find(".") - 1
+    if "e" in text or (decimals == places + 1 and text[-1] == "5"):
+        rounded = Decimal(text).quantize(_QUANTUM[places], rounding=ROUND_HALF_UP)
+        text = f"{rounded:f}"
+    else:
+        text = f"{value:.{places}f}"
+    return text[1:] if text[0] == "-" and not float(text) else text  # no "-0.0", like floatformat
+
+
+def _title(bubble: Bubble, *, value_unit: str, top_k) -> str:
+    """The tooltip, unescaped: the project's name and figures in words."""
+    s = bubble.point.source  # the ranking row (ProjectScore) the point was made from
+    return (
+        f"{s.name} — rank {s.rank}\n"
+        f"Expected ROI {roi(s.expected_roi)} (P10 {roi(s.roi_p10)}, P50 {roi(s.roi_p50)}, P90 {roi(s.roi_p90)})\n"
+        f"Risk-adjusted value {num(s.risk_adjusted_value_per_year)} {value_unit} / year; expected value"
+        f" {num(s.expected_value)} {value_unit} over the horizon (P10–P90 {num(s.value_p10)}–{num(s.value_p90)})\n"
+        f"Expected effort {num(s.expected_effort)} person-weeks (P10–P90 {num(s.effort_p10)}–{num(s.effort_p90)})\n"
+        f"Feasibility: {bubble.style.label}, success probability {pct(s.success_probability)}\n"
+        f"P(top-{top_k}): {pct(s.p_top_k)}"
+    )
+
+
+@cache
+def _paint(style: TagStyle) -> tuple[SafeString, SafeString]:
+    """A tag's whisker colour and the marker's fill and stroke attributes, escaped (one per tag, reused)."""
+    hollow = style.hollow
+    paint = format_html(
+        ' fill="{}" fill-opacity="{}" stroke="{}" stroke-width="{}"{}',
+        "#ffffff" if hollow else style.colour,
+        "0.6" if hollow else "0.78",
+        style.colour if hollow else "#ffffff",
+        "2" if hollow else "1",
+        mark_safe(' stroke-dasharray="4 3"') if style.dashed else "",  # a constant, no user text
+    )
+    return escape(style.colour), paint
+
+
+def _marker(bubble: Bubble) -> SafeString:
+    if bubble.path:
+        return format_html('<path class="marker" d="{}"', bubble.path)
+    return format_html(
+        '<circle class="marker" cx="{}" cy="{}" r="{}"', fixed(bubble.cx, 1), fixed(bubble.cy, 1), fixed(bubble.r, 2)
+    )
+
+
+def _bubble(bubble: Bubble, *, value_unit: str, top_k) -> SafeString:
+    """One project's bubble group: tooltip, P10-P90 whiskers and marker, wrapped in a link to the project.
+
+    Texts are escaped with ``escape`` (the whole tooltip at once: its fixed words hold no markup
+    characters), the numbers are printed by ``fixed``, ``repr`` and ``int`` (digits, signs and dots only).
+    """
+    point = bubble.point
+    colour, paint = _paint(bubble.style)
+    mark = _BUBBLE.format(
+        rank=int(point.rank),
+        roi=repr(float(point.expected_roi)),
+        effort=repr(float(point.expected_effort)),
+        r=fixed(bubble.r, 3),
+        cx3=fixed(bubble.cx, 3),
+        cy3=fixed(bubble.cy, 3),
+        tag=escape(bubble.style.tag or "none"),
+        title=escape(_title(bubble, value_unit=value_unit, top_k=top_k)),
+        colour=colour,
+        wx1=fixed(bubble.whisker_x1, 1),
+        wx2=fixed(bubble.whisker_x2, 1),
+        cy=fixed(bubble.cy, 1),
+        cx=fixed(bubble.cx, 1),
+        wy1=fixed(bubble.whisker_y1, 1),
+        wy2=fixed(bubble.whisker_y2, 1),
+        marker=_marker(bubble),
+        paint=paint,
+    )
+    if not bubble.href:
+        return mark_safe(mark)  # every piece above is escaped or a number we printed
+    href = escape(bubble.href)
+    return mark_safe(f'<a href="{href}" xlink:href="{href}">{mark}</a>')  # escaped link around escaped markup
+
+
+def _rank_label(bubble: Bubble) -> SafeString:
+    return format_html(
+        '  <text x="{}" y="{}">{}</text>\n', fixed(bubble.label_x, 1), fixed(bubble.label_y, 1), bubble.point.rank
+    )
+
+
+def draw_marks(chart: Chart, *, value_unit: str, top_k) -> SafeString:
+    """The ``bubbles`` and ``rank-labels`` groups of the chart's SVG, every user text escaped.
+
+    ``value_unit`` is the portfolio's unit (k$, M€, ...) and ``top_k`` the snapshot's top-k, both shown
+    in the tooltips; each bubble's point must carry its ranking row (``ProjectScore``) as ``source``.
+    """
+    bubbles = "".join(_bubble(b, value_unit=value_unit, top_k=top_k) + "\n" for b in chart.bubbles)
+    labels = "".join(_rank_label(b) for b in chart.bubbles if b.show_rank)
+    rank_group = '<g class="rank-labels" font-size="11" font-weight="bold" stroke="#ffffff" stroke-width="3"'
+    # Joined from pieces format_html escaped above and constant markup; nothing else goes in.
+    return mark_safe(f'<g class="bubbles">\n{bubbles}</g>\n{rank_group} paint-order="stroke">\n{labels}</g>')
