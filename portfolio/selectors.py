@@ -1,12 +1,14 @@
 """Reads from the backlog; each function decides its query shape (list pages run a fixed number of queries)."""
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, Expression, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Lower, NullIf
 
 from . import scoring
-from .models import FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink, Status
+from .models import FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink, Status, Tag
 
 TO_BUILD = (Status.IDEA, Status.DISCOVERY, Status.BUILDING)
 
@@ -47,11 +49,79 @@ def project_list(
     if statuses:
         qs = qs.filter(status__in=statuses)
     if tags:
-        tag_q = Q(assessments__is_current=True, assessments__tag__in=[t for t in tags if t != "none"])
+        # Exists, not a join: a project with an earlier assessment but a current one is not "none".
+        current = FeasibilityAssessment.objects.filter(project=OuterRef("pk"), is_current=True)
+        tag_q = Exists(current.filter(tag__in=[t for t in tags if t != "none"]))
         if "none" in tags:
-            tag_q |= ~Q(assessments__is_current=True)
-        qs = qs.filter(tag_q).distinct()
+            tag_q |= ~Exists(current)
+        qs = qs.filter(tag_q)
     return qs.order_by("name")
+
+
+def _current(field: str) -> Subquery:
+    """A field of the project's current assessment (NULL when it has none), for ``annotate``."""
+    current = FeasibilityAssessment.objects.filter(project=OuterRef("pk"), is_current=True).order_by()
+    return Subquery(current.values(field)[:1])
+
+
+def _choice_order(field: str, values: list[str]) -> Case:
+    """The position of a choice in its list (NULL for an unknown or missing one), so it sorts as listed."""
+    return Case(*(When(**{field: value}, then=Value(i)) for i, value in enumerate(values)), default=None)
+
+
+def backlog_sort_keys() -> dict[str, Expression]:
+    """What each backlog column sorts by, as expressions over a project; NULL means "no value".
+
+    Names and owners sort case-insensitively (an empty owner has no value), status and tag in their
+    choice order, effort by the current assessment's likely effort else the provisional one.
+    """
+    return {
+        "name": Lower("name"),
+        "status": _choice_order("status", Status.values),
+        "owner": NullIf(Lower("owner"), Value("")),
+        "impact": F("impact_likely"),
+        "effort": Coalesce(_current("effort_likely"), F("provisional_effort_likely")),
+        "tag": _choice_order("current_tag", Tag.values),
+    }
+
+
+def backlog_page(
+    *,
+    portfolio: Portfolio,
+    search: str = "",
+    statuses: list[str] | None = None,
+    tags: list[str] | None = None,
+    sort: str = "name",
+    direction: str = "asc",
+    score_keys: Mapping[str, Expression] | None = None,
+) -> QuerySet[Project]:
+    """The backlog's projects filtered, then ordered by one column in the database, ready to be counted
+    (one query) and sliced to a page (two queries: the projects, their current assessments).
+
+    The filters are ``project_list``'s, except that the tag "none" means exactly "no current assessment"
+    (``project_list``'s join also lets through assessed projects that have an earlier assessment).
+    ``score_keys`` adds sort columns computed
+    elsewhere (the roadmap's figures), as expressions over a project. Rows without a value come last
+    in both directions; ties keep name order.
+    """
+    qs = Project.objects.filter(portfolio=portfolio)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(summary__icontains=search) | Q(owner__icontains=search))
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    if tags:
+        current = FeasibilityAssessment.objects.filter(project=OuterRef("pk"), is_current=True)
+        named = [t for t in tags if t != "none"]
+        tag_q = Q(Exists(current.filter(tag__in=named))) if named else Q()
+        if "none" in tags:
+            tag_q |= ~Exists(current)
+        qs = qs.filter(tag_q)
+    qs = qs.prefetch_related(_current_assessment_prefetch())
+    keys = {**backlog_sort_keys(), **(score_keys or {})}
+    if sort not in keys:  # e.g. the figures of a portfolio never ranked: no row has a value
+        return qs.order_by("name")
+    value = F("sort_value").desc(nulls_last=True) if direction == "desc" else F("sort_value").asc(nulls_last=True)
+    return qs.alias(current_tag=_current("tag"), sort_value=keys[sort]).order_by(value, "name")
 
 
 def project_detail(*, portfolio: Portfolio, project_id: int) -> Project:
@@ -87,6 +157,19 @@ def feasibility_queue(*, portfolio: Portfolio) -> list[tuple[Project, str]]:
         ):
             queue.append((project, "impact changed since the last assessment"))
     return queue
+
+
+def feasibility_queue_count(*, portfolio: Portfolio) -> int:
+    """How many projects ``feasibility_queue`` lists, counted by the database (one query): those still to
+    be built whose current assessment is missing or saw another impact range than the project's now."""
+    up_to_date = FeasibilityAssessment.objects.filter(
+        project=OuterRef("pk"),
+        is_current=True,
+        impact_low_seen=OuterRef("impact_low"),
+        impact_likely_seen=OuterRef("impact_likely"),
+        impact_high_seen=OuterRef("impact_high"),
+    )
+    return Project.objects.filter(portfolio=portfolio, status__in=TO_BUILD).exclude(Exists(up_to_date)).count()
 
 
 def link_list(*, portfolio: Portfolio) -> QuerySet[ReuseLink]:

@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 
 from portfolio.models import FeasibilityAssessment, Portfolio, Project, ReuseLink
 from portfolio.scoring import DELIVERED_STATUSES, MAX_SAVING_FRACTION
 
 from .models import ProjectScore, RankingSnapshot, RecomputeState, ScheduleRow, ValueCurvePoint
+
+SCORE_SORT_FIELDS = {"rank": "rank", "roi": "expected_roi", "ptopk": "p_top_k"}  # backlog column -> score field
 
 
 def latest_snapshot(*, portfolio: Portfolio) -> RankingSnapshot | None:
@@ -26,6 +28,22 @@ def snapshot_scores(*, snapshot: RankingSnapshot | None) -> list[ProjectScore]:
 def scores_by_project(*, snapshot: RankingSnapshot | None) -> dict[int, ProjectScore]:
     """The snapshot's rows keyed by project id."""
     return {s.project_id: s for s in snapshot_scores(snapshot=snapshot) if s.project_id is not None}
+
+
+def score_sort_keys(*, snapshot: RankingSnapshot | None) -> dict[str, Subquery]:
+    """The backlog's figure columns (rank, expected ROI, P(top-K)) as expressions over a project: its
+    value in ``snapshot``, NULL when it has none there. No snapshot, no figure columns to sort by."""
+    if snapshot is None:
+        return {}
+    score = ProjectScore.objects.filter(snapshot_id=snapshot.pk, project_id=OuterRef("pk")).order_by()
+    return {key: Subquery(score.values(field)[:1]) for key, field in SCORE_SORT_FIELDS.items()}
+
+
+def scores_for_projects(*, snapshot: RankingSnapshot | None, project_ids: list[int]) -> dict[int, ProjectScore]:
+    """The snapshot's rows of some projects (a page of the backlog) keyed by project id, in one query."""
+    if snapshot is None or not project_ids:
+        return {}
+    return {s.project_id: s for s in ProjectScore.objects.filter(snapshot=snapshot, project_id__in=project_ids)}
 
 
 @dataclass(frozen=True)

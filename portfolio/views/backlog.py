@@ -15,17 +15,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from roadmap.models import ProjectScore
-from roadmap.selectors import latest_snapshot, scores_by_project
+from roadmap.selectors import latest_snapshot, score_sort_keys, scores_for_projects
 
 from .. import selectors, services
 from ..forms.project import SORT_CHOICES, BacklogFilterForm, ProjectCreateForm, ProjectRowForm, add_service_errors
-from ..models import FeasibilityAssessment, Project, Status, Tag
+from ..models import FeasibilityAssessment, Project
 from ..permissions import Access, portfolio_access
 from .common import page_context
 
 TEMPLATE = "portfolio/backlog.html"
-STATUS_ORDER = {value: i for i, value in enumerate(Status.values)}
-TAG_ORDER = {value: i for i, value in enumerate(Tag.values)}
 PAGE_SIZE = 100  # rows per page of the table: a big backlog stays quick to render and to read
 NUMERIC_COLUMNS = frozenset({"impact", "effort", "rank", "roi", "ptopk"})
 DESCENDING_FIRST = frozenset({"impact", "roi", "ptopk"})  # a first click on these shows the largest first
@@ -54,32 +52,6 @@ class BacklogRow:
         return self.score is not None and self.score.rank is None
 
 
-def _score_field(name: str):
-    return lambda row: getattr(row.score, name) if row.score else None
-
-
-SORT_KEYS = {
-    "name": lambda row: row.project.name.casefold(),
-    "status": lambda row: STATUS_ORDER.get(row.project.status),
-    "owner": lambda row: row.project.owner.casefold() or None,
-    "impact": lambda row: row.project.impact_likely,
-    "effort": lambda row: row.effort_likely,
-    "tag": lambda row: TAG_ORDER.get(row.tag) if row.tag else None,
-    "rank": _score_field("rank"),
-    "roi": _score_field("expected_roi"),
-    "ptopk": _score_field("p_top_k"),
-}
-
-
-def sort_rows(rows: list[BacklogRow], key: str, direction: str) -> list[BacklogRow]:
-    """Rows ordered by one column (ties keep name order); rows without a value come last either way."""
-    getter = SORT_KEYS[key]
-    present = [row for row in rows if getter(row) is not None]
-    missing = [row for row in rows if getter(row) is None]
-    present.sort(key=getter, reverse=direction == "desc")
-    return present + missing
-
-
 def _columns(request: HttpRequest, base_url: str, sort: str, direction: str, top_k: int) -> list[dict]:
     """Column headers with the link that sorts by them (a second click reverses the order)."""
     columns = []
@@ -105,27 +77,32 @@ def _columns(request: HttpRequest, base_url: str, sort: str, direction: str, top
 
 
 def backlog_table(request: HttpRequest, access: Access) -> dict:
-    """Context of the table partial: filtered, sorted rows with figures from the latest snapshot."""
+    """Context of the table partial: one page of the filtered, sorted rows with figures from the latest
+    snapshot. The database counts, sorts and slices, so the cost does not grow with the backlog."""
     portfolio = access.portfolio
     filters = BacklogFilterForm(request.GET)
     sort, direction = filters.value("sort", "rank"), filters.value("dir", "asc")
-    projects = selectors.project_list(
+    snapshot = latest_snapshot(portfolio=portfolio)
+    projects = selectors.backlog_page(
         portfolio=portfolio,
         search=filters.value("q", "").strip(),
         statuses=filters.value("status", []),
         tags=filters.value("tag", []),
+        sort=sort,
+        direction=direction,
+        score_keys=score_sort_keys(snapshot=snapshot),
     )
-    snapshot = latest_snapshot(portfolio=portfolio)
-    scores = scores_by_project(snapshot=snapshot)
-    rows = [BacklogRow(p, selectors.current_assessment(p), scores.get(p.pk)) for p in projects]
+    matching = projects.count()
     base_url = reverse("portfolio:backlog", args=[portfolio.slug])
     query = request.GET.copy()
     query.pop("editing", None)
     table_query = query.urlencode()
-    page = _page(request, base_url, query, len(rows))
+    page = _page(request, base_url, query, matching)
+    shown = list(projects[page["first"] - 1 : page["last"]])  # counted, sorted and sliced by the database
+    scores = scores_for_projects(snapshot=snapshot, project_ids=[p.pk for p in shown])
     return {
-        "rows": sort_rows(rows, sort, direction)[page["first"] - 1 : page["last"]],
-        "matching": len(rows),
+        "rows": [BacklogRow(p, selectors.current_assessment(p), scores.get(p.pk)) for p in shown],
+        "matching": matching,
         "page": page,
         "sort": sort,
         "direction": direction,
@@ -136,7 +113,7 @@ def backlog_table(request: HttpRequest, access: Access) -> dict:
         "table_query": table_query,
         "table_url": f"{base_url}?{table_query}" if table_query else base_url,
         "editing": {int(pk) for pk in request.GET.getlist("editing") if pk.isascii() and pk.isdigit()},
-        "needs_assessment": len(selectors.feasibility_queue(portfolio=portfolio)) if access.can_assess else 0,
+        "needs_assessment": selectors.feasibility_queue_count(portfolio=portfolio) if access.can_assess else 0,
     }
 
 
@@ -201,7 +178,7 @@ def project_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _row(access: Access, project: Project) -> BacklogRow:
-    scores = scores_by_project(snapshot=latest_snapshot(portfolio=access.portfolio))
+    scores = scores_for_projects(snapshot=latest_snapshot(portfolio=access.portfolio), project_ids=[project.pk])
     return BacklogRow(project, selectors.current_assessment(project), scores.get(project.pk))
 
 
