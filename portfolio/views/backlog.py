@@ -24,7 +24,7 @@ from ..permissions import Access, portfolio_access
 from .common import page_context
 
 TEMPLATE = "portfolio/backlog.html"
-PAGE_SIZE = 100  # rows per page of the table: a big backlog stays quick to render and to read
+PAGE_SIZE = 50  # rows per page of the table: a big backlog stays quick to render and to read
 NUMERIC_COLUMNS = frozenset({"impact", "effort", "rank", "roi", "ptopk"})
 DESCENDING_FIRST = frozenset({"impact", "roi", "ptopk"})  # a first click on these shows the largest first
 

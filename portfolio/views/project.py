@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from roadmap.models import ProjectScore
-from roadmap.selectors import latest_snapshot, scores_by_project
+from roadmap.selectors import latest_snapshot, scores_for_projects
 
 from .. import selectors, services
 from ..forms.links import LinkCreateForm
@@ -92,7 +92,7 @@ def _detail(access: Access, pk: int) -> Project:
 def project_page_context(request: HttpRequest, access: Access, project: Project, **extra) -> dict:
     """Everything the project page (or one of its partials) shows."""
     snapshot = latest_snapshot(portfolio=access.portfolio)
-    score = scores_by_project(snapshot=snapshot).get(project.pk)
+    score = scores_for_projects(snapshot=snapshot, project_ids=[project.pk]).get(project.pk)
     assessments = list(project.assessments.all())
     links_in, links_out = list(project.links_in.all()), list(project.links_out.all())
     extra.setdefault("link_form", LinkCreateForm(project=project) if access.can("edit_links") else None)

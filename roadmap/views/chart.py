@@ -19,7 +19,7 @@ from .. import chart_svg, charts, selectors
 
 logger = logging.getLogger(__name__)
 
-TABLE_ROWS = 100  # ranked rows listed under the chart unless ?all=1; the chart itself shows every project
+TABLE_ROWS = 50  # ranked (and unranked) rows listed under the chart unless ?all=1; the chart itself shows every project
 CHART_CACHE_SECONDS = 3600  # a drawn chart is kept an hour; a new snapshot gets a new key anyway
 CHART_CACHE_VERSION = 1  # bump when the drawn markup changes, so no process serves the old drawing
 
@@ -113,12 +113,14 @@ def chart_context(request: HttpRequest, portfolio) -> dict:
     rows = selectors.snapshot_scores(snapshot=snapshot)
     has_chart = any(charts.point_from_score(r, portfolio.horizon_years) is not None for r in rows)
     ranked = [r for r in rows if r.rank is not None]
+    excluded = [r for r in rows if r.rank is None]
     show_all = request.GET.get("all") == "1"
     return {
         "snapshot": snapshot,
         "ranked": ranked,
         "ranked_shown": ranked if show_all else ranked[:TABLE_ROWS],
-        "excluded": [r for r in rows if r.rank is None],
+        "excluded": excluded,
+        "excluded_shown": excluded if show_all else excluded[:TABLE_ROWS],
         "has_chart": has_chart,
         # The points are placed only when the chart is not in the cache yet.
         "chart_svg": drawn_chart(request, portfolio, snapshot, lambda: _points(portfolio, rows)) if has_chart else "",

@@ -416,17 +416,20 @@ def test_a_name_with_a_semicolon_is_refused_next_to_the_name_field(portfolio, pm
 
 
 def test_a_big_backlog_is_shown_a_page_at_a_time_and_sorting_starts_on_the_first_page(portfolio, pm_client):
-    _add_projects(portfolio, 230, 0)
+    size = backlog.PAGE_SIZE
+    total = 4 * size + 30
+    _add_projects(portfolio, total, 0)
 
     first = pm_client.get(backlog_url(portfolio, "sort=name&dir=asc")).content.decode()
-    last = pm_client.get(backlog_url(portfolio, "sort=name&dir=asc&page=3"), **HTMX).content.decode()
+    last = pm_client.get(backlog_url(portfolio, "sort=name&dir=asc&page=5"), **HTMX).content.decode()
     beyond = pm_client.get(backlog_url(portfolio, "sort=name&dir=asc&page=99")).content.decode()
 
-    assert "230 of 230 projects</strong>; showing 1–100" in first
-    assert first.count('id="project-row-') == 100 and "Bulk 00000" in first and "Bulk 00100" not in first
-    assert "page=2" in first and "Page 1 of 3" in first
-    assert last.count('id="project-row-') == 30 and "Bulk 00229" in last and "Bulk 00199" not in last
-    assert "showing 201–230" in beyond  # a page past the end shows the last one
+    assert f"{total} of {total} projects</strong>; showing 1–{size}" in first
+    assert first.count('id="project-row-') == size and "Bulk 00000" in first and f"Bulk {size:05d}" not in first
+    assert "page=2" in first and "Page 1 of 5" in first
+    assert last.count('id="project-row-') == 30 and f"Bulk {total - 1:05d}" in last
+    assert f"Bulk {4 * size - 1:05d}" not in last
+    assert f"showing {4 * size + 1}–{total}" in beyond  # a page past the end shows the last one
     sort_links = re.findall(r'<th scope="col"[^>]*>\s*<a href="([^"]+)"', first)
     assert sort_links and not any("page=" in link for link in sort_links)
 
@@ -613,8 +616,9 @@ def test_a_page_of_a_big_backlog_takes_a_fixed_number_of_queries_and_fetches_onl
         html = em_client.get(url).content.decode()
 
     assert len(big) == len(small)
-    assert len(shown_order(html)) == backlog.PAGE_SIZE and "showing 101–200" in html
-    assert shown_order(html) == reference_order(portfolio, key, direction)[100:200]
+    size = backlog.PAGE_SIZE
+    assert len(shown_order(html)) == size and f"showing {size + 1}–{2 * size}" in html
+    assert shown_order(html) == reference_order(portfolio, key, direction)[size : 2 * size]
 
 
 def test_the_hint_counts_the_projects_the_feasibility_queue_lists(portfolio, em_client):

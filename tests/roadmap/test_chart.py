@@ -308,22 +308,33 @@ def test_chart_is_not_shown_to_non_members(known_snapshot, outsider_client):
     assert outsider_client.get(reverse("roadmap:chart-svg", args=["trust-safety"])).status_code == 404
 
 
-def test_a_big_ranking_lists_its_first_hundred_under_the_chart_which_shows_them_all(portfolio, leader_client):
+def test_a_big_ranking_lists_its_first_rows_under_the_chart_which_shows_them_all(portfolio, leader_client):
+    from roadmap.views.chart import TABLE_ROWS
+
+    ranked, unranked = TABLE_ROWS + 50, TABLE_ROWS + 5
     snapshot = RankingSnapshot.objects.create(portfolio=portfolio, input_version=1, seed=42, trials=2000, top_k=10)
-    for rank in range(1, 151):
+    for rank in range(1, ranked + 1):
         project = ProjectFactory(portfolio=portfolio, name=f"Project {rank:03d}")
         _score(snapshot, project, rank=rank, expected_roi=3.0 - rank / 100)
+    for i in range(unranked):
+        parked = ProjectFactory(portfolio=portfolio, name=f"Parked {i:03d}", status="parked")
+        ProjectScore.objects.create(
+            snapshot=snapshot, project=parked, name=parked.name, excluded_reason="parked", success_probability=0.5
+        )
     url = reverse("roadmap:chart", args=[portfolio.slug])
 
     page = leader_client.get(url).content.decode()
     every = leader_client.get(url + "?all=1").content.decode()
 
-    table = page.split('<table class="ranking">')[1]
-    assert table.count("<tr>") == 1 + 100 and "Project 100" in table and "Project 101" not in table
-    assert "The first 100 of 150 ranked projects" in page and 'href="?all=1"' in page
-    assert page.count('class="bubble"') == 150
-    assert every.split('<table class="ranking">')[1].count("<tr>") == 1 + 150
-    assert "The first 100" not in every
+    table = page.split('<table class="ranking">')[1].split("</table>")[0]
+    assert table.count("<tr>") == 1 + TABLE_ROWS
+    assert f"Project {TABLE_ROWS:03d}" in table and f"Project {TABLE_ROWS + 1:03d}" not in table
+    assert f"The first {TABLE_ROWS} of {ranked} ranked projects" in page and 'href="?all=1"' in page
+    assert page.split('<table class="ranking-excluded">')[1].count('<tr class="excluded">') == TABLE_ROWS
+    assert page.count('class="bubble"') == ranked
+    assert every.split('<table class="ranking">')[1].split("</table>")[0].count("<tr>") == 1 + ranked
+    assert every.split('<table class="ranking-excluded">')[1].count('<tr class="excluded">') == unranked
+    assert "The first" not in every
 
 
 def test_the_drawn_chart_is_reused_until_the_portfolio_or_its_snapshot_changes(known_snapshot, leader_client):
