@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load test: 50 simulated users for 60 s on a 1,000-project portfolio, against gunicorn (3 workers) with
+# Load test: 50 simulated users for 60 s on a 1,000-project portfolio, against gunicorn (WEB_WORKERS, default 5 = 2 x cores + 1) with
 # PostgreSQL, a Redis of its own, one Celery worker and beat. Prints requests/s, p50/p95/p99 latency for
 # reads and writes, errors and 5xx, lost writes, and the time until the ranking reflects the last edit.
 #
@@ -18,6 +18,7 @@ PG_URL="${PG_URL:-postgres://postgres@127.0.0.1:5432}"
 DB_NAME="${DB_NAME:-loadtest}"
 REDIS_PORT="${REDIS_PORT:-6392}"
 WEB_PORT="${WEB_PORT:-8765}"
+WEB_WORKERS="${WEB_WORKERS:-5}"  # gunicorn sync workers: 2 x cores + 1, as gunicorn advises
 OUT="${OUT:-/tmp/planner-loadtest}"
 PY="${PY:-.venv/bin/python}"
 
@@ -49,7 +50,7 @@ pids+=($!)
 "$PY" -m celery -A config beat --loglevel=WARNING --schedule "$OUT/beat-schedule" >"$OUT/beat.log" 2>&1 &
 pids+=($!)
 # Access log: method, path, status, time spent in Django (ms); the difference to locust's figure is queueing.
-"$PY" -m gunicorn config.wsgi:application --workers 3 --bind "127.0.0.1:$WEB_PORT" --access-logfile - \
+"$PY" -m gunicorn config.wsgi:application --workers "$WEB_WORKERS" --bind "127.0.0.1:$WEB_PORT" --access-logfile - \
   --access-logformat '%(m)s %(U)s %(s)s %(M)s' --error-logfile "$OUT/gunicorn-error.log" >"$OUT/access.log" 2>&1 &
 pids+=($!)
 
