@@ -36,6 +36,28 @@ def current_assessment(project: Project) -> FeasibilityAssessment | None:
     return project.assessments.filter(is_current=True).first()
 
 
+def _filtered_projects(
+    *, portfolio: Portfolio, search: str, statuses: list[str] | None, tags: list[str] | None
+) -> QuerySet[Project]:
+    """The portfolio's projects matching the backlog's search, statuses and feasibility tags ("none": not assessed).
+
+    Tags are tested with Exists, not a join: a project with an earlier assessment but a current one is not "none".
+    """
+    qs = Project.objects.filter(portfolio=portfolio)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(summary__icontains=search) | Q(owner__icontains=search))
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    if tags:
+        current = FeasibilityAssessment.objects.filter(project=OuterRef("pk"), is_current=True)
+        named = [t for t in tags if t != "none"]
+        tag_q = Q(Exists(current.filter(tag__in=named))) if named else Q()
+        if "none" in tags:
+            tag_q |= ~Exists(current)
+        qs = qs.filter(tag_q)
+    return qs
+
+
 def project_list(
     *, portfolio: Portfolio, search: str = "", statuses: list[str] | None = None, tags: list[str] | None = None
 ) -> QuerySet[Project]:
@@ -43,18 +65,8 @@ def project_list(
 
     ``tags`` may contain "none" for projects not assessed yet.
     """
-    qs = Project.objects.filter(portfolio=portfolio).prefetch_related(_current_assessment_prefetch())
-    if search:
-        qs = qs.filter(Q(name__icontains=search) | Q(summary__icontains=search) | Q(owner__icontains=search))
-    if statuses:
-        qs = qs.filter(status__in=statuses)
-    if tags:
-        # Exists, not a join: a project with an earlier assessment but a current one is not "none".
-        current = FeasibilityAssessment.objects.filter(project=OuterRef("pk"), is_current=True)
-        tag_q = Exists(current.filter(tag__in=[t for t in tags if t != "none"]))
-        if "none" in tags:
-            tag_q |= ~Exists(current)
-        qs = qs.filter(tag_q)
+    qs = _filtered_projects(portfolio=portfolio, search=search, statuses=statuses, tags=tags)
+    qs = qs.prefetch_related(_current_assessment_prefetch())
     return qs.order_by("name")
 
 
@@ -98,24 +110,11 @@ def backlog_page(
     """The backlog's projects filtered, then ordered by one column in the database, ready to be counted
     (one query) and sliced to a page (two queries: the projects, their current assessments).
 
-    The filters are ``project_list``'s, except that the tag "none" means exactly "no current assessment"
-    (``project_list``'s join also lets through assessed projects that have an earlier assessment).
-    ``score_keys`` adds sort columns computed
-    elsewhere (the roadmap's figures), as expressions over a project. Rows without a value come last
-    in both directions; ties keep name order.
+    The filters are ``project_list``'s. ``score_keys`` adds sort columns computed elsewhere (the roadmap's
+    figures), as expressions over a project. Rows without a value come last in both directions; ties keep
+    name order.
     """
-    qs = Project.objects.filter(portfolio=portfolio)
-    if search:
-        qs = qs.filter(Q(name__icontains=search) | Q(summary__icontains=search) | Q(owner__icontains=search))
-    if statuses:
-        qs = qs.filter(status__in=statuses)
-    if tags:
-        current = FeasibilityAssessment.objects.filter(project=OuterRef("pk"), is_current=True)
-        named = [t for t in tags if t != "none"]
-        tag_q = Q(Exists(current.filter(tag__in=named))) if named else Q()
-        if "none" in tags:
-            tag_q |= ~Exists(current)
-        qs = qs.filter(tag_q)
+    qs = _filtered_projects(portfolio=portfolio, search=search, statuses=statuses, tags=tags)
     qs = qs.prefetch_related(_current_assessment_prefetch())
     keys = {**backlog_sort_keys(), **(score_keys or {})}
     if sort not in keys:  # e.g. the figures of a portfolio never ranked: no row has a value

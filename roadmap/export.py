@@ -10,6 +10,7 @@ import io
 import math
 
 from portfolio.models import Portfolio, Project
+from portfolio.selectors import current_assessment
 
 from . import selectors
 from .models import ProjectScore, RankingSnapshot, ScheduleRow
@@ -55,13 +56,6 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 def _three(low, likely, high) -> dict | None:
     return None if low is None else {"low": low, "likely": likely, "high": high}
-
-
-def _current_assessment(project: Project):
-    assessments = getattr(project, "current_assessments", None)
-    if assessments is None:
-        return project.assessments.filter(is_current=True).first()
-    return assessments[0] if assessments else None
 
 
 def portfolio_dict(portfolio: Portfolio, snapshot: RankingSnapshot | None) -> dict:
@@ -110,7 +104,7 @@ def project_dict(
     project: Project, score: ProjectScore | None, portfolio: Portfolio, schedule: ScheduleRow | None = None
 ) -> dict:
     """One project's inputs (as the import takes them) and its figures in the snapshot (null when unranked)."""
-    assessment = _current_assessment(project)
+    assessment = current_assessment(project)
     if assessment is not None:
         effort = _three(assessment.effort_low, assessment.effort_likely, assessment.effort_high)
         source = "assessment"

@@ -469,8 +469,8 @@ def reference_sort(rows: list[BacklogRow], key: str, direction: str) -> list[Bac
 def reference_order(portfolio, key: str, direction: str, tags: list[str] | None = None, **filters) -> list[int]:
     """Project ids in the order the former view showed them: every project loaded, sorted in Python.
 
-    The tag filter is applied here as it is meant ("none": no current assessment), not through
-    ``project_list``, whose "none" also matched projects that merely have an earlier assessment.
+    The tag filter is applied here on the rows ("none": no current assessment), independently of the
+    selectors' own tag filter.
     """
     scores = scores_by_project(snapshot=latest_snapshot(portfolio=portfolio))
     projects = selectors.project_list(portfolio=portfolio, **filters)
