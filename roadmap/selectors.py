@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 
 from portfolio.models import FeasibilityAssessment, Portfolio, Project, ReuseLink
 from portfolio.scoring import DELIVERED_STATUSES, MAX_SAVING_FRACTION
@@ -23,6 +23,24 @@ def snapshot_scores(*, snapshot: RankingSnapshot | None) -> list[ProjectScore]:
         return []
     rows = list(ProjectScore.objects.filter(snapshot=snapshot).order_by("rank", "name"))
     return [r for r in rows if r.rank is not None] + [r for r in rows if r.rank is None]
+
+
+def ranking_tables(*, snapshot: RankingSnapshot | None, limit: int | None) -> dict:
+    """The rows listed under the ROI chart: the first ``limit`` ranked ones by rank and the first ``limit``
+    unranked ones by name (all of them when ``limit`` is None), with how many of each there are in all.
+    Three queries, whatever the size of the snapshot."""
+    if snapshot is None:
+        return {"ranked_shown": [], "ranked_count": 0, "excluded_shown": [], "excluded_count": 0}
+    rows = ProjectScore.objects.filter(snapshot=snapshot)
+    counts = rows.aggregate(ranked=Count("pk", filter=Q(rank__isnull=False)), excluded=Count("pk", filter=Q(rank=None)))
+    ranked = rows.filter(rank__isnull=False).order_by("rank", "name")
+    excluded = rows.filter(rank=None).order_by("name", "pk")
+    return {
+        "ranked_shown": list(ranked if limit is None else ranked[:limit]) if counts["ranked"] else [],
+        "ranked_count": counts["ranked"],
+        "excluded_shown": list(excluded if limit is None else excluded[:limit]) if counts["excluded"] else [],
+        "excluded_count": counts["excluded"],
+    }
 
 
 def scores_by_project(*, snapshot: RankingSnapshot | None) -> dict[int, ProjectScore]:

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError
 
-from . import services
+from . import chart_drawing, services
 
 
 @shared_task(
@@ -21,7 +21,9 @@ from . import services
     time_limit=settings.RECOMPUTE_SOFT_TIME_LIMIT + 60,
 )
 def recompute_portfolio(self, portfolio_id: int) -> int | None:
-    """Recompute one portfolio's ranking; returns the input version of the snapshot now current."""
+    """Recompute one portfolio's ranking; returns the input version of the snapshot now current.
+
+    The new snapshot's ROI chart is drawn here too, ahead of the first page view (a saving only)."""
     try:
         snapshot = services.portfolio_recompute(portfolio_id=portfolio_id)
     except Exception as exc:
@@ -29,7 +31,10 @@ def recompute_portfolio(self, portfolio_id: int) -> int | None:
         if not retryable or self.request.retries >= self.max_retries:
             services.recompute_failed(portfolio_id=portfolio_id, error=f"{type(exc).__name__}: {exc}")
         raise
-    return snapshot.input_version if snapshot else None
+    if snapshot is None:
+        return None
+    chart_drawing.draw_for_pages(snapshot_id=snapshot.pk)
+    return snapshot.input_version
 
 
 @shared_task(name="roadmap.sweep_dirty_portfolios", acks_late=True, time_limit=120)

@@ -8,8 +8,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.db import connection
 from django.template.defaultfilters import floatformat
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from roadmap import chart_svg, charts
@@ -430,3 +432,52 @@ def test_the_page_and_the_download_still_work_when_the_cache_is_down(known_snaps
         download = leader_client.get(reverse("roadmap:chart-svg", args=["trust-safety"]))
     assert page.status_code == 200 and page.content.decode().count('class="bubble"') == 4
     assert download.status_code == 200 and len(_bubbles(download.content.decode())) == 4
+
+
+@override_settings(CACHES=OWN_CACHES)
+def test_the_recompute_task_draws_the_pages_chart_so_no_page_view_has_to(portfolio, leader_client, monkeypatch):
+    from roadmap.tasks import recompute_portfolio
+
+    for name, tag in [("Spam", "easy"), ("Fraud", "hard")]:
+        AssessmentFactory(project=ProjectFactory(portfolio=portfolio, name=name), tag=tag)
+    cache.clear()
+    recompute_portfolio.apply(args=[portfolio.pk])  # what the worker runs
+
+    def draw_again(*args, **kwargs):
+        raise AssertionError("the page drew the chart although the worker had drawn it")
+
+    monkeypatch.setattr(chart_svg, "draw_marks", draw_again)
+    html = leader_client.get(reverse("roadmap:chart", args=[portfolio.slug])).content.decode()
+    assert html.count('class="bubble"') == 2
+
+
+def test_a_chart_that_cannot_be_drawn_ahead_does_not_fail_the_recompute(portfolio, monkeypatch, caplog):
+    from roadmap.tasks import recompute_portfolio
+
+    AssessmentFactory(project=ProjectFactory(portfolio=portfolio, name="Spam"), tag="easy")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("drawing failed")
+
+    monkeypatch.setattr(chart_svg, "draw_marks", broken)
+    version = recompute_portfolio.apply(args=[portfolio.pk]).get()
+    assert version == RankingSnapshot.objects.get(portfolio=portfolio).input_version
+    assert "Could not draw the ROI chart" in caplog.text and "drawing failed" in caplog.text
+
+
+@override_settings(CACHES=OWN_CACHES)
+def test_the_chart_page_reads_as_many_rows_as_it_lists_not_the_whole_ranking(portfolio, leader_client):
+    from roadmap.views.chart import TABLE_ROWS
+
+    snapshot = RankingSnapshot.objects.create(portfolio=portfolio, input_version=1, seed=42, trials=2000, top_k=10)
+    for rank in range(1, 3 * TABLE_ROWS + 1):
+        _score(snapshot, ProjectFactory(portfolio=portfolio, name=f"Project {rank:03d}"), rank=rank, expected_roi=1.0)
+    url = reverse("roadmap:chart", args=[portfolio.slug])
+    leader_client.get(url)  # draws the chart into the cache
+
+    with CaptureQueriesContext(connection) as queries:
+        html = leader_client.get(url).content.decode()
+
+    assert html.count('class="bubble"') == 3 * TABLE_ROWS
+    score_reads = [q["sql"] for q in queries.captured_queries if 'FROM "roadmap_projectscore"' in q["sql"]]
+    assert score_reads and all(f"LIMIT {TABLE_ROWS}" in sql or "COUNT(" in sql for sql in score_reads), score_reads

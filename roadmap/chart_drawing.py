@@ -1,0 +1,122 @@
+"""The ROI chart drawn once per snapshot and shared through the cache, by the chart page, the SVG download
+and the worker (which draws the page's chart right after it writes a snapshot, so no page view has to).
+
+The per-project marks are drawn in Python (``chart_svg``); the frame, axes and caption come from
+``roadmap/roi_chart.svg``, which escapes every text. A cache that is down only costs the drawing.
+"""
+
+import hashlib
+import logging
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from portfolio.models import Portfolio
+
+from . import chart_svg, charts, selectors
+from .models import RankingSnapshot
+
+logger = logging.getLogger(__name__)
+
+CHART_CACHE_SECONDS = 3600  # a drawn chart is kept an hour; a new snapshot gets a new key anyway
+CHART_CACHE_VERSION = 2  # bump when the drawn markup changes, so no process serves the old drawing
+
+
+def cache_key(portfolio: Portfolio, snapshot: RankingSnapshot, *, link_base: str) -> str:
+    """The key of a drawn chart: what the SVG depends on (names hashed: keys stay short and space-free)."""
+    texts = hashlib.sha256("\0".join([portfolio.name, portfolio.value_unit, link_base]).encode()).hexdigest()[:32]
+    stamp = snapshot.computed_at.timestamp() if snapshot.computed_at else ""
+    parts = [portfolio.pk, snapshot.pk, snapshot.input_version, stamp, texts]
+    return f"roi-chart-svg:v{CHART_CACHE_VERSION}:" + ":".join(map(str, parts))
+
+
+def _cache_get(key: str) -> str | None:
+    """The cached value, or None when missing or when the cache is down (Redis raises on connection errors)."""
+    try:
+        return cache.get(key)
+    except Exception as error:  # noqa: BLE001 - any cache failure means "draw it again", never a broken page
+        logger.warning("ROI chart cache read failed, drawing the chart: %r", error)
+        return None
+
+
+def _cache_set(key: str, value: str) -> None:
+    """Store ``value``; a cache that is down is logged and skipped."""
+    try:
+        cache.set(key, value, CHART_CACHE_SECONDS)
+    except Exception as error:  # noqa: BLE001 - the caller has its chart already; caching is only a saving
+        logger.warning("ROI chart cache write failed: %r", error)
+
+
+def project_urls(portfolio: Portfolio, keys: list[int], *, link_base: str = "") -> dict[int, str]:
+    """Each project's page URL by id, reversing once: the URLs differ only in the id (a reverse is ~30 µs, x1,000).
+
+    ``link_base`` (``https://host/``) makes them absolute, for the downloaded file."""
+    sentinel = 987654321
+    head, _, tail = reverse("portfolio:project", args=[portfolio.slug, sentinel]).rpartition(str(sentinel))
+    if link_base:
+        head = link_base.rstrip("/") + head
+    return {key: f"{head}{key}{tail}" for key in keys}
+
+
+def chart_points(portfolio: Portfolio, snapshot: RankingSnapshot | None) -> list[charts.ChartPoint]:
+    """The snapshot's ranking rows that have figures to plot, as chart points."""
+    rows = selectors.snapshot_scores(snapshot=snapshot)
+    return [p for p in (charts.point_from_score(r, portfolio.horizon_years) for r in rows) if p is not None]
+
+
+def _draw(portfolio, snapshot, points, *, link_base: str, standalone: bool) -> str:
+    """Place the points and render ``roi_chart.svg`` around the marks."""
+    chart = marks = None
+    if points:
+        hrefs = project_urls(portfolio, [p.key for p in points if p.key is not None], link_base=link_base)
+        chart = charts.build_chart(points, hrefs)
+        marks = chart_svg.draw_marks(chart, value_unit=portfolio.value_unit, top_k=snapshot.top_k)
+    context = {
+        "portfolio": portfolio,
+        "snapshot": snapshot,
+        "standalone": standalone,
+        "chart": chart,
+        "chart_marks": marks,
+        "svg_width": charts.WIDTH,
+        "svg_height": charts.HEIGHT,
+    }
+    return render_to_string("roadmap/roi_chart.svg", context)
+
+
+def drawn_chart(
+    portfolio: Portfolio, snapshot: RankingSnapshot | None, *, link_base: str = "", standalone: bool = False
+) -> SafeString:
+    """The chart's SVG, drawn at most once per snapshot (and per link base) for all web processes.
+
+    The page's chart (relative links, ``standalone=False``) is empty when the snapshot has nothing to
+    plot: the page says so in words. The downloaded file (``standalone=True``: XML prolog, absolute links
+    from ``link_base``) is always a drawing, with its frame and caption. A cache that is down only costs
+    the drawing.
+    """
+    if snapshot is None:
+        return mark_safe(_draw(portfolio, None, [], link_base=link_base, standalone=True)) if standalone else ""
+    key = cache_key(portfolio, snapshot, link_base=link_base)
+    svg = _cache_get(key)
+    if svg is None:
+        points = chart_points(portfolio, snapshot)
+        drawing = points or standalone
+        svg = _draw(portfolio, snapshot, points, link_base=link_base, standalone=standalone) if drawing else ""
+        _cache_set(key, svg)
+    # Either drawn just now or the same string read back: rendered by roi_chart.svg, which escapes every text.
+    return mark_safe(svg)
+
+
+def draw_for_pages(*, snapshot_id: int) -> None:
+    """Draw the chart page's chart of a new snapshot into the cache, so the first page view finds it drawn.
+
+    The worker calls this after a recompute. It only saves work: any failure is logged, never raised.
+    With the default per-process cache it helps only the process that computed the snapshot; with
+    ``CACHE_URL`` (one cache for every process) it saves every web process the drawing.
+    """
+    try:
+        snapshot = RankingSnapshot.objects.select_related("portfolio").get(pk=snapshot_id)
+        drawn_chart(snapshot.portfolio, snapshot)
+    except Exception as error:  # noqa: BLE001 - the snapshot is written; a chart not drawn now is drawn on demand
+        logger.warning("Could not draw the ROI chart of snapshot %s ahead of the pages: %r", snapshot_id, error)
