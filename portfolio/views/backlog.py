@@ -83,11 +83,12 @@ def backlog_table(request: HttpRequest, access: Access) -> dict:
     filters = BacklogFilterForm(request.GET)
     sort, direction = filters.value("sort", "rank"), filters.value("dir", "asc")
     snapshot = latest_snapshot(portfolio=portfolio)
+    search, statuses, tags = filters.value("q", "").strip(), filters.value("status", []), filters.value("tag", [])
     projects = selectors.backlog_page(
         portfolio=portfolio,
-        search=filters.value("q", "").strip(),
-        statuses=filters.value("status", []),
-        tags=filters.value("tag", []),
+        search=search,
+        statuses=statuses,
+        tags=tags,
         sort=sort,
         direction=direction,
         score_keys=score_sort_keys(snapshot=snapshot),
@@ -106,7 +107,7 @@ def backlog_table(request: HttpRequest, access: Access) -> dict:
         "page": page,
         "sort": sort,
         "direction": direction,
-        "total": selectors.project_count(portfolio=portfolio),
+        "total": selectors.project_count(portfolio=portfolio) if search or statuses or tags else matching,
         "filters": filters,
         "columns": _columns(request, base_url, sort, direction, snapshot.top_k if snapshot else portfolio.top_k),
         "snapshot": snapshot,
