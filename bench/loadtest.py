@@ -17,6 +17,7 @@ import json
 import os
 import random
 import re
+import resource
 import threading
 import time
 from html import unescape
@@ -98,6 +99,8 @@ def _summarise(environment, **kwargs):
         "duration_s": round(stats.last_request_timestamp - stats.start_time, 1) if stats.last_request_timestamp else 0,
         **_counts,
     }
+    usage = resource.getrusage(resource.RUSAGE_SELF)  # locust shares the cores with what it measures: say how much
+    summary["locust_cpu_s"] = round(usage.ru_utime + usage.ru_stime, 1)
     for category, values in _latencies.items():
         if values:
             p50, p95, p99 = np.percentile(values, [50, 95, 99])

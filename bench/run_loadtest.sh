@@ -24,7 +24,7 @@ PY="${PY:-.venv/bin/python}"
 
 rm -rf "$OUT" && mkdir -p "$OUT"
 export DATABASE_URL="$PG_URL/$DB_NAME"
-export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" CACHE_URL="redis://127.0.0.1:$REDIS_PORT/1"  # drawn charts shared by all web processes
 export DJANGO_SETTINGS_MODULE=config.settings DEBUG=false PYTHONUNBUFFERED=1
 export STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage  # no collectstatic needed
 export SWEEP_INTERVAL_SECONDS=5 LOG_LEVEL=WARNING CONN_MAX_AGE=60
@@ -45,7 +45,7 @@ pids+=($!)
 "$PY" manage.py migrate -v0
 
 echo "== workers"
-"$PY" -m celery -A config worker --concurrency=1 --loglevel=WARNING -n "loadtest@%h" >"$OUT/worker.log" 2>&1 &
+nice -n "${WORKER_NICE:-10}" "$PY" -m celery -A config worker --concurrency=1 --loglevel=WARNING -n "loadtest@%h" >"$OUT/worker.log" 2>&1 &
 pids+=($!)
 "$PY" -m celery -A config beat --loglevel=WARNING --schedule "$OUT/beat-schedule" >"$OUT/beat.log" 2>&1 &
 pids+=($!)
@@ -77,8 +77,11 @@ print(f"first ranking: {s.scores.count()} rows in {s.duration_ms} ms")
 EOF
 
 echo "== locust: $USERS users for $DURATION"
+"$PY" bench/cpu_usage.py snapshot "$OUT/cpu-before.json"
 "$PY" -m locust -f bench/loadtest.py --headless -u "$USERS" -r 25 -t "$DURATION" \
   --host "http://127.0.0.1:$WEB_PORT" --stop-timeout 30 --csv "$OUT/locust" --only-summary --loglevel WARNING || true
+"$PY" bench/cpu_usage.py snapshot "$OUT/cpu-after.json"
+"$PY" bench/cpu_usage.py report "$OUT/cpu-before.json" "$OUT/cpu-after.json" | tee "$OUT/cpu.txt"
 "$PY" - "$OUT/access.log" <<'EOF'
 import re, sys
 import numpy as np
