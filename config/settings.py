@@ -202,6 +202,10 @@ CELERY_BEAT_SCHEDULE = {
     }
 }
 RECOMPUTE_SOFT_TIME_LIMIT = env.int("RECOMPUTE_SOFT_TIME_LIMIT", default=600)
+# Snapshots kept per portfolio; older ones are deleted after each recompute. Each holds a row per project for
+# the ranking and one for the roadmap (about 1 MB for 1,000 projects); any of them can be recomputed exactly
+# from its input version's inputs, but those are not kept either, so keep enough to look back a while.
+SNAPSHOTS_KEPT = max(2, env.int("SNAPSHOTS_KEPT", default=50))
 # How long a "queued" recompute may wait before the sweep assumes its message was lost.
 RECOMPUTE_STALE_AFTER_SECONDS = env.int("RECOMPUTE_STALE_AFTER_SECONDS", default=300)
 # How often pages ask whether a newer snapshot has landed (htmx polling).

@@ -30,6 +30,7 @@ from .models import ProjectScore, RankingSnapshot, RecomputeState, ScheduleRow, 
 log = logging.getLogger(__name__)
 
 MAX_ROUNDS = 5  # a run chases newer input versions at most this many times, then leaves it to the next task
+PRUNE_BATCH = 25  # old snapshots deleted per recompute at most (each holds two rows per project)
 
 
 def seed_for(portfolio_id: int, input_version: int) -> int:
@@ -209,7 +210,30 @@ def portfolio_recompute(*, portfolio_id: int) -> RankingSnapshot | None:
     RecomputeState.objects.filter(portfolio_id=portfolio_id).update(
         running_since=None, last_outcome=RecomputeState.Outcome.OK, last_error="", last_error_at=None
     )
+    snapshots_prune(portfolio_id=portfolio_id)
     return snapshot
+
+
+def snapshots_prune(*, portfolio_id: int, keep: int | None = None) -> int:
+    """Delete the oldest snapshots of a portfolio beyond its newest ``keep`` (``settings.SNAPSHOTS_KEPT``, at
+    least 2), with their rows; at most ``PRUNE_BATCH`` per call. The recompute calls this after each run.
+
+    Pages read only the newest snapshot, so a page that is reading one while a recompute lands is never
+    reading one of those deleted. Returns how many snapshots were deleted.
+    """
+    keep = max(2, settings.SNAPSHOTS_KEPT if keep is None else keep)
+    newest = RankingSnapshot.objects.filter(portfolio_id=portfolio_id).order_by("-input_version")
+    cutoff = newest.values_list("input_version", flat=True)[keep - 1 : keep].first()
+    if cutoff is None:
+        return 0
+    # The oldest first, a bounded batch per run: a long history (after lowering SNAPSHOTS_KEPT, or from before
+    # pruning existed) goes over several recomputes instead of one run deleting millions of rows.
+    older = RankingSnapshot.objects.filter(portfolio_id=portfolio_id, input_version__lt=cutoff)
+    batch = list(older.order_by("input_version").values_list("pk", flat=True)[:PRUNE_BATCH])
+    if not batch:
+        return 0
+    _, by_model = RankingSnapshot.objects.filter(pk__in=batch).delete()
+    return by_model.get(RankingSnapshot._meta.label, 0)
 
 
 def recompute_failed(*, portfolio_id: int, error: str) -> None:

@@ -9,7 +9,7 @@ from portfolio import scoring, selectors, services
 from roadmap import planning
 from roadmap.models import RankingSnapshot, ScheduleRow, ValueCurvePoint
 from roadmap.services import compute_once, portfolio_recompute, seed_for
-from tests.factories import AssessmentFactory, ProjectFactory, ReuseLinkFactory
+from tests.factories import AssessmentFactory, PortfolioFactory, ProjectFactory, ReuseLinkFactory
 
 START = datetime.date(2027, 1, 4)
 
@@ -166,3 +166,62 @@ def test_a_pin_from_a_stale_form_is_refused(portfolio, backlog):
         services.project_pin_set(project=backlog["a"], position=2, expected_version=stale_version)
     backlog["a"].refresh_from_db()
     assert backlog["a"].roadmap_pin is None
+
+
+@pytest.mark.django_db
+def test_a_recompute_keeps_the_newest_snapshots_and_deletes_older_ones_with_their_rows(portfolio, backlog, settings):
+    from roadmap.models import ProjectScore
+
+    settings.SNAPSHOTS_KEPT = 3
+    versions = []
+    for _ in range(5):
+        _bump(portfolio)
+        portfolio.refresh_from_db()
+        versions.append(portfolio_recompute(portfolio_id=portfolio.pk).input_version)
+
+    kept = list(RankingSnapshot.objects.filter(portfolio=portfolio).values_list("input_version", flat=True))
+    assert sorted(kept) == versions[-3:]
+    rows_per_snapshot = len(backlog)
+    assert ProjectScore.objects.filter(snapshot__portfolio=portfolio).count() == 3 * rows_per_snapshot
+    assert ProjectScore.objects.count() == 3 * rows_per_snapshot  # the older snapshots' rows went with them
+    assert set(ScheduleRow.objects.values_list("snapshot__input_version", flat=True)) == set(versions[-3:])
+    assert set(ValueCurvePoint.objects.values_list("snapshot__input_version", flat=True)) == set(versions[-3:])
+
+
+@pytest.mark.django_db
+def test_pruning_keeps_at_least_two_snapshots_and_leaves_other_portfolios_alone(portfolio, backlog):
+    from roadmap.services import snapshots_prune
+
+    other = PortfolioFactory(name="Growth", slug="growth")
+    theirs = [
+        RankingSnapshot.objects.create(portfolio=other, input_version=v, seed=1, trials=10, top_k=1) for v in (1, 2, 3)
+    ]
+    for _ in range(3):
+        _bump(portfolio)
+        portfolio.refresh_from_db()
+        newest = portfolio_recompute(portfolio_id=portfolio.pk)
+
+    assert snapshots_prune(portfolio_id=portfolio.pk, keep=0) == 1  # "keep none" still keeps the newest two
+    ours = RankingSnapshot.objects.filter(portfolio=portfolio).order_by("input_version")
+    assert [s.input_version for s in ours] == [newest.input_version - 1, newest.input_version]
+    assert ours.last() == newest
+    assert list(RankingSnapshot.objects.filter(portfolio=other).order_by("input_version")) == theirs
+    assert snapshots_prune(portfolio_id=portfolio.pk) == 0  # nothing more to delete with the default
+
+
+@pytest.mark.django_db
+def test_a_long_history_is_pruned_a_batch_per_recompute_oldest_first(portfolio, monkeypatch):
+    from roadmap import services as roadmap_services
+
+    monkeypatch.setattr(roadmap_services, "PRUNE_BATCH", 4)
+    for version in range(1, 13):
+        RankingSnapshot.objects.create(portfolio=portfolio, input_version=version, seed=1, trials=10, top_k=1)
+
+    assert roadmap_services.snapshots_prune(portfolio_id=portfolio.pk, keep=3) == 4
+    left = list(RankingSnapshot.objects.filter(portfolio=portfolio).values_list("input_version", flat=True))
+    assert sorted(left) == list(range(5, 13))
+    assert roadmap_services.snapshots_prune(portfolio_id=portfolio.pk, keep=3) == 4
+    assert roadmap_services.snapshots_prune(portfolio_id=portfolio.pk, keep=3) == 1
+    assert roadmap_services.snapshots_prune(portfolio_id=portfolio.pk, keep=3) == 0
+    left = list(RankingSnapshot.objects.filter(portfolio=portfolio).values_list("input_version", flat=True))
+    assert sorted(left) == [10, 11, 12]
