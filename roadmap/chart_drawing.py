@@ -10,7 +10,7 @@ import logging
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from portfolio.models import Portfolio
@@ -25,8 +25,12 @@ CHART_CACHE_VERSION = 2  # bump when the drawn markup changes, so no process ser
 
 
 def cache_key(portfolio: Portfolio, snapshot: RankingSnapshot, *, link_base: str) -> str:
-    """The key of a drawn chart: what the SVG depends on (names hashed: keys stay short and space-free)."""
-    texts = hashlib.sha256("\0".join([portfolio.name, portfolio.value_unit, link_base]).encode()).hexdigest()[:32]
+    """The key of a drawn chart: what the SVG depends on (names hashed: keys stay short and space-free).
+
+    The script prefix is part of it: links drawn by the worker (prefix "/") must not be served by a web
+    process mounted under ``/planner/``; that one draws its own."""
+    texts = [portfolio.name, portfolio.value_unit, link_base, get_script_prefix()]
+    texts = hashlib.sha256("\0".join(texts).encode()).hexdigest()[:32]
     stamp = snapshot.computed_at.timestamp() if snapshot.computed_at else ""
     parts = [portfolio.pk, snapshot.pk, snapshot.input_version, stamp, texts]
     return f"roi-chart-svg:v{CHART_CACHE_VERSION}:" + ":".join(map(str, parts))

@@ -12,7 +12,7 @@ from django.db import connection
 from django.template.defaultfilters import floatformat
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import clear_script_prefix, reverse, set_script_prefix
 
 from roadmap import chart_svg, charts
 from roadmap.models import ProjectScore, RankingSnapshot
@@ -481,3 +481,22 @@ def test_the_chart_page_reads_as_many_rows_as_it_lists_not_the_whole_ranking(por
     assert html.count('class="bubble"') == 3 * TABLE_ROWS
     score_reads = [q["sql"] for q in queries.captured_queries if 'FROM "roadmap_projectscore"' in q["sql"]]
     assert score_reads and all(f"LIMIT {TABLE_ROWS}" in sql or "COUNT(" in sql for sql in score_reads), score_reads
+
+
+@override_settings(CACHES=OWN_CACHES)
+def test_a_site_under_a_path_prefix_links_its_own_chart_not_the_one_the_worker_drew(portfolio, leader_client):
+    from roadmap.tasks import recompute_portfolio
+
+    project = ProjectFactory(portfolio=portfolio, name="Spam")
+    AssessmentFactory(project=project, tag="easy")
+    recompute_portfolio.apply(args=[portfolio.pk])  # the worker knows no prefix: it draws links from "/"
+
+    url = reverse("roadmap:chart", args=[portfolio.slug])
+    set_script_prefix("/planner/")  # what the WSGI handler does for SCRIPT_NAME=/planner (the test client does not)
+    try:
+        html = leader_client.get(url).content.decode()
+    finally:
+        clear_script_prefix()
+    svg = html[html.index('<svg xmlns="http://www.w3.org/2000/svg"') : html.index("</svg>")]
+    assert f'href="/planner/p/{portfolio.slug}/projects/{project.pk}/"' in svg
+    assert f'href="/p/{portfolio.slug}/projects/{project.pk}/"' not in svg
