@@ -321,7 +321,7 @@ def assessment_record_if_current(
         raise ConflictError(current, {})
     latest = FeasibilityAssessment.objects.filter(project=current, is_current=True).first()
     if (latest.pk if latest else None) != expected_assessment_id:
-        seen = FeasibilityAssessment.objects.filter(pk=expected_assessment_id).first()
+        seen = FeasibilityAssessment.objects.filter(pk=expected_assessment_id, project=current).first()
         then = {f: getattr(seen, f) if seen else None for f in TRACKED_ASSESSMENT_FIELDS}
         now = {f: getattr(latest, f) if latest else None for f in TRACKED_ASSESSMENT_FIELDS}
         raise ConflictError(latest, {f: (then[f], now[f]) for f in TRACKED_ASSESSMENT_FIELDS if then[f] != now[f]})
