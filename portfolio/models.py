@@ -5,6 +5,7 @@ Models hold fields, constraints and clean(); writes go through portfolio.service
 
 import datetime
 import math
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ MAX_VALUE = 1e9  # value units per year
 MAX_EFFORT = 1e5  # person-weeks
 MAX_TEXT = 4000
 MAX_ROADMAP_PIN = 10000  # a pin is a place on the roadmap list; past this it is a typo
+LATEST_ROADMAP_START = datetime.date(2999, 12, 31)  # later is a typo, and the plan past it would leave the calendar
 
 
 def validate_finite(value: float | None) -> None:
@@ -25,17 +27,42 @@ def validate_finite(value: float | None) -> None:
         raise ValidationError("Enter a finite number.", code="not_finite")
 
 
-def validate_project_name(value: str) -> None:
-    """A project name is one line of text without ";" (it separates producer names in the CSV's link columns).
+# Characters a name may not hold: bidi embeddings, overrides and isolates (they reorder the text around them:
+# a name could read differently from what it is), line and paragraph separators, and what XML 1.0 forbids
+# (surrogates, U+FFFE / U+FFFF and the other noncharacters), which would break the SVG downloads.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_LINE_SEPARATORS = frozenset("\u2028\u2029\x85")
+# Invisible characters with no use in a name: dropped, so "Spam filter" + U+200B is "Spam filter" (a duplicate).
+# Zero-width joiners (U+200C, U+200D) stay: Persian, Indic scripts and emoji need them.
+_INVISIBLE_DROPPED = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad\u180e"))
 
-    Control characters would also make the SVG charts, which show names, invalid XML.
-    """
+
+def _is_noncharacter(ch: str) -> bool:
+    code = ord(ch)
+    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE or 0xD800 <= code <= 0xDFFF
+
+
+def normalize_project_name(value: str) -> str:
+    """The form a name is stored and compared in: Unicode NFC, invisible characters dropped, spaces trimmed."""
+    return unicodedata.normalize("NFC", value).translate(_INVISIBLE_DROPPED).strip()
+
+
+def validate_project_name(value: str) -> None:
+    """A project name is one line of visible text without ";" (it separates producer names in the CSV's link
+    columns), control characters, bidi overrides or characters XML forbids (the SVG charts show names)."""
     if ";" in value:
         raise ValidationError("A project name cannot contain “;” (it separates names in the CSV).", code="semicolon")
-    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in value):
+    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 or ch in _LINE_SEPARATORS for ch in value):
         raise ValidationError("A project name cannot contain control characters or line breaks.", code="control")
-    if not value.strip():
-        raise ValidationError("Enter a name.", code="blank")
+    if any(ch in _BIDI_CONTROLS for ch in value):
+        raise ValidationError(
+            "A project name cannot contain right-to-left override or embedding characters.", code="bidi"
+        )
+    if any(_is_noncharacter(ch) for ch in value):
+        raise ValidationError("A project name cannot contain these characters (U+FFFE, U+FFFF, …).", code="xml")
+    visible = [ch for ch in value if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Zs", "Cc")]
+    if not visible:
+        raise ValidationError("Enter a name with at least one visible character.", code="blank")
 
 
 def check_range(errors: dict, prefix: str, low, likely, high, *, label: str) -> None:
@@ -128,7 +155,11 @@ class Portfolio(models.Model):
     capacity = models.PositiveIntegerField(
         default=10, validators=[MinValueValidator(1), MaxValueValidator(1000)], help_text="Team capacity, people."
     )
-    roadmap_start = models.DateField(default=datetime.date.today, help_text="First day of the roadmap.")
+    roadmap_start = models.DateField(
+        default=datetime.date.today,
+        validators=[MaxValueValidator(LATEST_ROADMAP_START, message="Start the roadmap before the year 3000.")],
+        help_text="First day of the roadmap.",
+    )
     input_version = models.PositiveBigIntegerField(default=1, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False, help_text="Edit version of the settings.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -234,6 +265,8 @@ class Project(models.Model):
         return self.name
 
     def clean(self) -> None:
+        if self.name:
+            self.name = normalize_project_name(self.name)  # before the uniqueness check that full_clean runs next
         errors: dict[str, list[str]] = {}
         check_range(errors, "impact", self.impact_low, self.impact_likely, self.impact_high, label="Impact")
         effort = (self.provisional_effort_low, self.provisional_effort_likely, self.provisional_effort_high)

@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from ..models import Project, Status, Tag
+from ..models import Project, Status, Tag, normalize_project_name
 
 PROJECT_FIELDS = (
     "name",
@@ -148,7 +148,7 @@ class ProjectForm(VersionedModelForm):
                 self.fields[name].help_text = "person-weeks (optional: the PM's guess until an EM assesses it)"
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
+        name = normalize_project_name(self.cleaned_data["name"])
         taken = Project.objects.filter(portfolio=self.portfolio, name=name).exclude(pk=self.instance.pk)
         if taken.exists():
             raise ValidationError("This portfolio already has a project with this name.", code="duplicate")
