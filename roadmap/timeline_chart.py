@@ -131,7 +131,8 @@ def quarter_label(day: datetime.date) -> str:
 
 def _date_axis(start: datetime.date, dates: Sequence[datetime.date | None], left: float) -> Axis:
     """From the roadmap start to two weeks past the latest date given (at least 90 days)."""
-    latest = max([d for d in dates if d is not None] + [start + datetime.timedelta(days=90)])
+    at_least = start + datetime.timedelta(days=min(90, (datetime.date.max - start).days))  # the calendar ends
+    latest = max([d for d in dates if d is not None] + [at_least])
     last = latest + datetime.timedelta(days=min(14, (datetime.date.max - latest).days))
     days = max((last - start).days, 1)
     px_per_day = min(max(PX_PER_DAY, MIN_PLOT / days), MAX_PLOT / days)

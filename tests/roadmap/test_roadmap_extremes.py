@@ -50,3 +50,9 @@ def test_a_short_roadmap_keeps_every_quarter_gridline():
     starts = timeline_chart.quarter_starts(START, datetime.date(2028, 1, 1))
 
     assert [d.isoformat() for d in starts] == ["2027-04-01", "2027-07-01", "2027-10-01", "2028-01-01"]
+
+
+def test_a_date_axis_that_starts_at_the_calendars_end_is_drawn_without_overflow():
+    last_days = datetime.date.max - datetime.timedelta(days=30)
+    axis = timeline_chart._date_axis(last_days, [None, datetime.date.max], left=0.0)
+    assert axis.first == last_days and axis.last == datetime.date.max
