@@ -171,9 +171,16 @@ def project_update(
 
 
 @transaction.atomic
-def project_delete(*, project: Project) -> None:
-    """Remove a project (and its links) from the backlog."""
+def project_delete(*, project: Project, user=None) -> None:
+    """Remove a project (and its links) from the backlog.
+
+    Each project that reused its data loses that link: its history records it, as when a link is removed
+    by hand, so its figures' change has a reason on its own page.
+    """
     portfolio_id = project.portfolio_id
+    for link in ReuseLink.objects.filter(producer=project).select_related("producer", "consumer"):
+        before = {"reuses": str(link)}
+        _record_changes(project=link.consumer, user=user, before=before, after={"reuses": None}, prefix="link.")
     project.delete()
     portfolio_inputs_changed(portfolio_id=portfolio_id)
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from roadmap.models import ProjectScore
 from roadmap.selectors import latest_snapshot, scores_for_projects
@@ -116,6 +116,7 @@ def project_page_context(request: HttpRequest, access: Access, project: Project,
 
 
 @login_required
+@require_safe
 def project_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A project's page; htmx refreshes of its figures or its links get that partial alone."""
     access = portfolio_access(request.user, slug)
@@ -127,7 +128,7 @@ def project_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def project_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Edit every field of a project; a save based on an older version is refused and explained."""
     access = portfolio_access(request.user, slug)
@@ -137,7 +138,7 @@ def project_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except Project.DoesNotExist:
         raise Http404 from None
     name, conflict, status = project.name, None, 200
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = ProjectForm(instance=project, portfolio=access.portfolio)
     else:
         form, status = ProjectForm(request.POST, instance=project, portfolio=access.portfolio), 400
@@ -166,14 +167,14 @@ def project_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def project_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Delete a project after an explicit confirmation (a POST with ``confirm=yes``)."""
     access = portfolio_access(request.user, slug)
     access.require("edit_projects")
     project = _detail(access, pk)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        services.project_delete(project=project)
+        services.project_delete(project=project, user=request.user)
         messages.success(request, f"Project “{project.name}” deleted, with its reuse links and assessments.")
         return redirect("portfolio:backlog", slug=slug)
     return render(request, TEMPLATE, project_page_context(request, access, project, confirm_delete=True))
