@@ -15,6 +15,7 @@ from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
 
 logger = logging.getLogger(__name__)
 
@@ -83,3 +84,20 @@ def client_ip(request: HttpRequest) -> str | None:
         if last:
             return last[:64]
     return request.META.get("REMOTE_ADDR")
+
+
+class VaryOnHtmxMiddleware:
+    """Say that responses depend on the ``HX-Request`` header (``Vary: HX-Request``).
+
+    A page and the htmx request for one of its parts share a URL (``hx-push-url`` puts the table's URL in
+    the history), and the view answers the first with the page and the second with the part. Without this,
+    a browser's or proxy's cache could serve the part where the page belongs, e.g. on Back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        patch_vary_headers(response, ("HX-Request",))
+        return response

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from roadmap.models import ProjectScore
 from roadmap.selectors import latest_snapshot, score_sort_keys, scores_for_projects
@@ -140,6 +140,7 @@ def _page(request: HttpRequest, base_url: str, query, count: int) -> dict:
 
 
 @login_required
+@require_safe
 def backlog(request: HttpRequest, slug: str) -> HttpResponse:
     """The backlog table; an htmx request (search, filter, sort, live refresh) gets the table alone."""
     access = portfolio_access(request.user, slug)
@@ -191,19 +192,19 @@ def _get_project(access: Access, pk: int) -> Project:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def project_row(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """One backlog row for htmx inline editing: GET the edit row (or ``?cancel=1``: the read-only row),
     POST save it (the read-only row back, or the edit row with errors or a conflict)."""
     access = portfolio_access(request.user, slug)
     project = _get_project(access, pk)
-    if request.method == "GET" and "cancel" in request.GET:
+    if request.method in ("GET", "HEAD") and "cancel" in request.GET:
         if not request.htmx:
             return redirect("portfolio:backlog", slug=slug)
         context = page_context(request, access, nav="backlog", row=_row(access, project))
         return render(request, TEMPLATE + "#project-row", context)
     access.require("edit_projects")
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if not request.htmx:
             return redirect("portfolio:project-edit", slug=slug, pk=pk)
         form = ProjectRowForm(instance=project, portfolio=access.portfolio)

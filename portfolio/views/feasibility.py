@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import selectors, services
 from ..forms.feasibility import AssessmentForm, project_changes
@@ -19,6 +19,7 @@ ASSESS_TEMPLATE = "portfolio/assess.html"
 
 
 @login_required
+@require_safe
 def queue(request: HttpRequest, slug: str) -> HttpResponse:
     """Projects still to be built that need an assessment, with the reason; below, the assessed ones.
 
@@ -36,7 +37,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def assess(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Record a new assessment of a project (EM); the earlier ones are kept and shown for context.
 

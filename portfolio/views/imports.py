@@ -19,12 +19,12 @@ SAMPLE_CSV = Path(settings.BASE_DIR) / "docs" / "sample-import.csv"
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def import_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The upload page (GET ``?sample`` downloads the sample file); a refused file saves nothing."""
     access = portfolio_access(request.user, slug)
     access.require("import")
-    if request.method == "GET" and "sample" in request.GET:
+    if request.method in ("GET", "HEAD") and "sample" in request.GET:
         return FileResponse(
             SAMPLE_CSV.open("rb"), as_attachment=True, filename=SAMPLE_CSV.name, content_type="text/csv"
         )

@@ -77,7 +77,7 @@ def link_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def link_edit(request: HttpRequest, slug: str, link_id: int) -> HttpResponse:
     """Change a link's kind, fraction and note; a save on top of someone else's is refused and explained."""
     access = portfolio_access(request.user, slug)
@@ -86,7 +86,7 @@ def link_edit(request: HttpRequest, slug: str, link_id: int) -> HttpResponse:
     back = _return_to(request, link)
     title = f"Edit reuse link: {link.consumer.name} reuses the output of {link.producer.name}"
     conflict, status = None, 200
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = LinkEditForm(instance=link)
     else:
         form, status = LinkEditForm(request.POST, instance=link), 400

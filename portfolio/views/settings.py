@@ -20,7 +20,7 @@ TEMPLATE = "portfolio/settings.html"
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def portfolio_settings(request: HttpRequest, slug: str) -> HttpResponse:
     """Edit the settings; a change to a ranking input makes the service recompute the figures.
 

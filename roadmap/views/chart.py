@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from portfolio.permissions import portfolio_access
 from portfolio.views.common import page_context
@@ -23,6 +24,7 @@ def chart_context(request: HttpRequest, portfolio) -> dict:
 
 
 @login_required
+@require_safe
 def roi_chart(request: HttpRequest, slug: str) -> HttpResponse:
     """ROI chart (ease x risk-adjusted value, bubble = ROI) with the ranked table; htmx gets the #roi-chart partial."""
     access = portfolio_access(request.user, slug)
@@ -32,6 +34,7 @@ def roi_chart(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def roi_chart_svg(request: HttpRequest, slug: str) -> HttpResponse:
     """The chart alone as an SVG file (XML prolog, white background, absolute project links) for a slide deck."""
     access = portfolio_access(request.user, slug)

@@ -5,6 +5,7 @@ import json
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
 
 from portfolio.permissions import portfolio_access
 
@@ -14,6 +15,7 @@ CONTENT_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
 
 
 @login_required
+@require_safe
 def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The export as an attachment named ``<slug>.<fmt>``; 404 for a format other than json or csv."""
     access = portfolio_access(request.user, slug)

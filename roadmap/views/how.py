@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from portfolio.permissions import portfolio_access
 from portfolio.scoring import EXCLUDED_DELIVERED, EXCLUDED_NO_EFFORT, EXCLUDED_PARKED, MAX_SAVING_FRACTION
@@ -12,6 +13,7 @@ from .. import selectors
 
 
 @login_required
+@require_safe
 def how_scores(request: HttpRequest, slug: str) -> HttpResponse:
     """The math of the ranking explained with the portfolio's own numbers; htmx gets the #worked-example partial."""
     access = portfolio_access(request.user, slug)

@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_htmx.http import trigger_client_event
 
 from portfolio.permissions import portfolio_access
@@ -21,7 +21,7 @@ def _seen_version(request: HttpRequest) -> int | None:
 
 
 @login_required
-@require_GET
+@require_safe
 def figures_status(request: HttpRequest, slug: str) -> HttpResponse:
     """Render the banner (it keeps polling); fire ``figures-updated`` when a snapshot newer than ``?seen=`` exists."""
     access = portfolio_access(request.user, slug)

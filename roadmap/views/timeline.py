@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portfolio import services as portfolio_services
 from portfolio.models import Portfolio, Project
@@ -64,6 +64,7 @@ def scenario_form(portfolio: Portfolio, data=None) -> ScenarioForm:
 
 
 @login_required
+@require_safe
 def timeline(request: HttpRequest, slug: str) -> HttpResponse:
     """The roadmap with its confidence bands and the what-if form; htmx gets the #timeline-figures partial."""
     access = portfolio_access(request.user, slug)
@@ -79,6 +80,7 @@ def timeline(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def timeline_svg(request: HttpRequest, slug: str) -> HttpResponse:
     """The Gantt (or, with ?chart=value, the value band chart) alone as an SVG file for a slide deck."""
     access = portfolio_access(request.user, slug)
@@ -102,6 +104,7 @@ def _next_url(request: HttpRequest, project: Project) -> str:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def pin_set(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """PM: pin a project to a place on the roadmap list (GET shows the form; POST saves it, version-checked)."""
     access = portfolio_access(request.user, slug)
