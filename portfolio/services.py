@@ -171,12 +171,17 @@ def project_update(
 
 
 @transaction.atomic
-def project_delete(*, project: Project, user=None) -> None:
+def project_delete(*, project: Project, user=None, expected_version: int | None = None) -> None:
     """Remove a project (and its links) from the backlog.
 
-    Each project that reused its data loses that link: its history records it, as when a link is removed
-    by hand, so its figures' change has a reason on its own page.
+    With ``expected_version`` (the version the PM saw when confirming) a project someone changed since is
+    not deleted: ``ConflictError``, so nobody deletes what they have not seen. Each project that reused
+    its data loses that link: its history records it, as when a link is removed by hand.
     """
+    current = Project.objects.select_for_update().get(pk=project.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ConflictError(current, {})
+    project = current
     portfolio_id = project.portfolio_id
     for link in ReuseLink.objects.filter(producer=project).select_related("producer", "consumer"):
         before = {"reuses": str(link)}

@@ -174,7 +174,14 @@ def project_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access.require("edit_projects")
     project = _detail(access, pk)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        services.project_delete(project=project, user=request.user)
+        seen = request.POST.get("version", "")
+        try:  # the version the confirmation showed; a confirmation without one deletes nothing
+            services.project_delete(
+                project=project, user=request.user, expected_version=int(seen) if seen.isdigit() else -1
+            )
+        except services.ConflictError as error:
+            context = project_page_context(request, access, error.obj, confirm_delete=True, delete_conflict=True)
+            return render(request, TEMPLATE, context, status=409)
         messages.success(request, f"Project “{project.name}” deleted, with its reuse links and assessments.")
         return redirect("portfolio:backlog", slug=slug)
     return render(request, TEMPLATE, project_page_context(request, access, project, confirm_delete=True))
