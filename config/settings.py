@@ -206,6 +206,9 @@ RECOMPUTE_SOFT_TIME_LIMIT = env.int("RECOMPUTE_SOFT_TIME_LIMIT", default=600)
 # Snapshots kept per portfolio; older ones are deleted after each recompute. Each holds a row per project for
 # the ranking and one for the roadmap (about 1 MB for 1,000 projects); any of them can be recomputed exactly
 # from its input version's inputs, but those are not kept either, so keep enough to look back a while.
+# Work one what-if request may do per side (plan and scenario), in project-trials: above it both sides draw
+# max(200, this // projects) trials instead of the portfolio's. 2,000,000 = 1,000 projects x 2,000 trials.
+WHATIF_MAX_PROJECT_TRIALS = env.int("WHATIF_MAX_PROJECT_TRIALS", default=2_000_000)
 SNAPSHOTS_KEPT = max(2, env.int("SNAPSHOTS_KEPT", default=50))
 # How long a "queued" recompute may wait before the sweep assumes its message was lost.
 RECOMPUTE_STALE_AFTER_SECONDS = env.int("RECOMPUTE_STALE_AFTER_SECONDS", default=300)

@@ -11,7 +11,7 @@ import copy
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import numpy as np
@@ -156,13 +156,26 @@ def _schedule_rows(snapshot: RankingSnapshot, plan: planning.RoadmapPlan) -> lis
 
 
 def plan_for(
-    portfolio: Portfolio, projects, links, facts, *, seed: int, capacity: int | None = None
+    portfolio: Portfolio,
+    projects,
+    links,
+    facts,
+    *,
+    seed: int,
+    capacity: int | None = None,
+    trials: int | None = None,
 ) -> tuple[scoring.RankingResult, planning.RoadmapPlan]:
-    """Rank and schedule the given inputs with ``seed``: the recompute and every what-if go through here."""
+    """Rank and schedule the given inputs with ``seed``: the recompute and every what-if go through here.
+
+    ``trials`` overrides the portfolio's trial count (a what-if over its budget); None uses the portfolio's.
+    """
+    scoring_settings = selectors.scoring_settings(portfolio)
+    if trials is not None:
+        scoring_settings = replace(scoring_settings, trials=trials)
     return planning.compute_plan(
         projects,
         links,
-        selectors.scoring_settings(portfolio),
+        scoring_settings,
         facts,
         capacity=portfolio.capacity if capacity is None else capacity,
         start=portfolio.roadmap_start,
@@ -277,9 +290,22 @@ def sweep_dirty_portfolios() -> list[int]:
 # --- what-if scenarios ------------------------------------------------------------------------------------------
 
 
+WHATIF_MIN_TRIALS = 200  # a reduced what-if never draws fewer trials than this per project (P50/P90 stay readable)
+
+
+def whatif_trials(*, projects: int, trials: int, budget: int) -> int:
+    """Trials each side of a what-if draws: the portfolio's ``trials`` while ``projects`` x ``trials`` fits
+    the ``budget`` (project-trials per side), else budget // projects, never below WHATIF_MIN_TRIALS (nor above
+    ``trials``). E.g. 1,000 projects x 20,000 trials with a budget of 2,000,000 -> 2,000 trials."""
+    if projects * trials <= budget:
+        return trials
+    return min(trials, max(WHATIF_MIN_TRIALS, budget // projects))
+
+
 @dataclass(frozen=True)
 class ScenarioComparison:
-    """A scenario's roadmap beside the plan from the same inputs and seed, with what moves and by how much."""
+    """A scenario's roadmap beside the plan from the same inputs, seed and trial count, with what moves and by
+    how much. ``trials`` is what both sides drew; ``portfolio_trials`` what the saved plan draws."""
 
     saved: planning.RoadmapPlan
     scenario: planning.RoadmapPlan
@@ -288,10 +314,17 @@ class ScenarioComparison:
     input_version: int
     seed: int
     duration_ms: int
+    trials: int
+    portfolio_trials: int
 
     @property
     def moved(self) -> list[planning.DateShift]:
         return [s for s in self.shifts if s.note or s.finish_p50_days or s.finish_p90_days]
+
+    @property
+    def reduced(self) -> bool:
+        """True when the what-if drew fewer trials than the saved plan, to answer within its budget."""
+        return self.trials < self.portfolio_trials
 
 
 def scenario_compare(*, portfolio_id: int, scenario: planning.Scenario) -> ScenarioComparison:
@@ -299,13 +332,17 @@ def scenario_compare(*, portfolio_id: int, scenario: planning.Scenario) -> Scena
 
     The seed is the snapshot's for the current input version, so the unchanged plan equals the saved one
     once the recompute has caught up, and every difference is the scenario's, not Monte Carlo noise.
+    A request's work is bounded: when projects x trials exceeds ``settings.WHATIF_MAX_PROJECT_TRIALS``, both
+    sides draw fewer trials (``whatif_trials``), the same number with the same seed, so they still compare
+    like for like; the unchanged plan is then close to the saved one rather than equal to it.
     """
     started = time.perf_counter()
     portfolio, projects, links, facts = selectors.planning_inputs(portfolio_id=portfolio_id)
     seed = seed_for(portfolio_id, portfolio.input_version)
-    _, saved = plan_for(portfolio, projects, links, facts, seed=seed)
+    trials = whatif_trials(projects=len(projects), trials=portfolio.trials, budget=settings.WHATIF_MAX_PROJECT_TRIALS)
+    _, saved = plan_for(portfolio, projects, links, facts, seed=seed, trials=trials)
     changed, new_facts = planning.apply_scenario(projects, facts, scenario)
-    _, plan = plan_for(portfolio, changed, links, new_facts, seed=seed, capacity=scenario.capacity)
+    _, plan = plan_for(portfolio, changed, links, new_facts, seed=seed, capacity=scenario.capacity, trials=trials)
     return ScenarioComparison(
         saved=saved,
         scenario=plan,
@@ -314,6 +351,8 @@ def scenario_compare(*, portfolio_id: int, scenario: planning.Scenario) -> Scena
         input_version=portfolio.input_version,
         seed=seed,
         duration_ms=int((time.perf_counter() - started) * 1000),
+        trials=trials,
+        portfolio_trials=portfolio.trials,
     )
 
 

@@ -1,7 +1,10 @@
 """What-if scenarios on the roadmap page: try capacity, drops, additions and pins without saving; save as plan.
 
 Running a scenario computes inline (two plans from one seed: a few tens of milliseconds for a hundred
-projects x the portfolio's trials) and changes nothing, so every member may run one. Saving it is PM only.
+projects x the portfolio's trials) and changes nothing, so every member may run one. Its work is bounded:
+above WHATIF_MAX_PROJECT_TRIALS project-trials per side both plans draw fewer trials (see
+``services.scenario_compare``), about a second for 1,000 projects. Saving it is PM only, and saves inputs: the
+recompute then draws the portfolio's full trials.
 """
 
 from django.contrib import messages
@@ -40,7 +43,14 @@ def _render(request: HttpRequest, access: Access, form, *, status: int = 200, **
 @login_required
 @require_http_methods(["GET", "POST"])
 def whatif(request: HttpRequest, slug: str) -> HttpResponse:
-    """Run a scenario (GET or POST, saves nothing) and show it beside the plan, with what moves."""
+    """Run a scenario (GET or POST, saves nothing) and show it beside the plan, with what moves.
+
+    GET is acceptable because the run changes nothing (no write, no task) and its URL is worth sharing
+    ("look what happens with 6 people"); what a GET must not be is unbounded work that another site or a
+    crawler could trigger, and ``scenario_compare`` caps each request at WHATIF_MAX_PROJECT_TRIALS
+    project-trials per side (twice that in all), whatever the portfolio's trial count. Only a portfolio past
+    budget / 200 projects (10,000 at the default) goes over it, at 200 trials a project.
+    """
     access = portfolio_access(request.user, slug)
     data = request.POST if request.method == "POST" else request.GET
     if not data:
