@@ -18,6 +18,9 @@ Rules (also shown on the upload page):
   row's incoming links of that kind (requires / benefits) to exactly the listed ones; ``-`` removes them
   all; an empty cell leaves them as they are. A link that would close a cycle is refused.
 - Every error is collected with its row (the header is row 1) and column; if there is any, nothing is saved.
+- A file of the portfolio export (``roadmap.export``) re-imports unchanged: its figure columns are skipped, and the
+  ``'`` it puts before a text starting with ``= + - @`` (so a spreadsheet does not run it) is taken off again.
+- At most ``settings.IMPORT_MAX_ROWS`` rows: a bigger file is refused before anything is written.
 """
 
 import copy
@@ -41,6 +44,15 @@ COLUMNS = tuple(
     "name summary status owner impact_low impact_likely impact_high effort_low effort_likely effort_high "
     "feasibility success_probability requires reuses target_date staffing".split()
 )
+# The columns the portfolio export writes after these: figures computed from the inputs. An import skips them, so
+# an exported file re-imports unchanged (roadmap.export takes this list from here).
+EXPORT_FIGURE_COLUMNS = tuple(
+    "effort_source success_probability_used rank expected_roi roi_p10 roi_p50 roi_p90 p_top_k expected_value "
+    "expected_effort needs_feasibility excluded_reason".split()
+)
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection). The export writes such a text
+# with a leading "'", and the import takes exactly that "'" off again (see unneutralize).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DEFAULT_FRACTION = 0.2
 # The columns as the upload page documents them: (columns, what they hold, empty for a new project, empty for
 # an existing one).
@@ -84,6 +96,12 @@ COLUMN_DOCS = (
     ("reuses", "Producers it benefits from, in the same format (links of kind “benefits”).", "no links", "links kept"),
     ("target_date", "Target date, YYYY-MM-DD.", "none", "unchanged"),
     ("staffing", "People building it, a whole number from 1.", "2", "unchanged"),
+    (
+        ", ".join(EXPORT_FIGURE_COLUMNS),
+        "Figures the portfolio's CSV export adds after the columns above: skipped, so an export re-imports.",
+        "skipped",
+        "skipped",
+    ),
 )
 LINK_COLUMNS = {"requires": LinkKind.REQUIRES, "reuses": LinkKind.BENEFITS}
 CLEAR_LINKS = "-"
@@ -233,10 +251,27 @@ def _read(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
                 f"This row has {len(record)} cells but the header has {len(header)} columns "
                 "(a comma inside a cell needs quotes).",
             )
-        rows.append((number, {col: cell.strip() for col, cell in zip(header, record, strict=False) if col}))
+        # Only the import's columns: the export's figure columns are skipped.
+        rows.append((number, {col: cell.strip() for col, cell in zip(header, record, strict=False) if col in COLUMNS}))
     if not rows:
         _refuse(0, "The file has a header but no project rows.")
+    limit = settings.IMPORT_MAX_ROWS
+    if len(rows) > limit:
+        # Each row is written through the services inside one transaction holding the portfolio's lock: refuse
+        # what one request cannot apply before anything is written.
+        _refuse(
+            0,
+            f"The file has {len(rows):,} rows; at most {limit:,} can be imported at once. Split it into several files.",
+        )
     return header, rows
+
+
+def unneutralize(cell: str) -> str:
+    """The text as it was before the export guarded it (the inverse of ``roadmap.export.neutralize``): one leading
+    "'" followed by a formula prefix (= + - @ tab CR) is taken off; any other leading "'" is part of the text."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_PREFIXES):
+        return cell[1:]
+    return cell
 
 
 def _refuse(row: int, message: str) -> NoReturn:
@@ -246,7 +281,8 @@ def _refuse(row: int, message: str) -> NoReturn:
 
 def _check_header(row: int, header: list[str]) -> None:
     errors = []
-    unknown = [c for c in header if c and c not in COLUMNS]  # unnamed columns are fine while their cells are empty
+    # Unnamed columns are fine while their cells are empty; the export's figure columns are skipped.
+    unknown = [c for c in header if c and c not in COLUMNS and c not in EXPORT_FIGURE_COLUMNS]
     if unknown:
         names = ", ".join(f"“{c}”" for c in unknown)
         errors.append(CellError(row, "", f"Unknown columns: {names}. Known columns: {', '.join(COLUMNS)}."))
@@ -272,7 +308,9 @@ class _Cells:
         self.errors.append(CellError(self.row, column, message))
 
     def text(self, column: str) -> str:
-        return self.cells.get(column, "")
+        """The cell as written; a name, summary or owner without the "'" the export put before a formula prefix."""
+        cell = self.cells.get(column, "")
+        return unneutralize(cell) if column in TEXT_COLUMNS else cell
 
     def number(self, column: str) -> float | None:
         raw = self.text(column)
@@ -434,18 +472,19 @@ def _link_specs(c: _Cells, column: str, kind: str) -> list[_LinkSpec] | None:
         name, sep, fraction_text = item.rpartition(":")
         if not sep or _is_part_of_name(fraction_text):
             name, fraction_text = item, ""  # "Search: ranking v2" is a name with a colon, not a fraction
+        name = unneutralize(name.strip())  # "'-1 day delivery:0.2" as the export writes it names "-1 day delivery"
         fraction = DEFAULT_FRACTION
         if fraction_text.strip():
             try:
                 fraction = float(fraction_text)
                 ReuseLink._meta.get_field("fraction").run_validators(fraction)
             except ValueError:
-                c.error(column, f"{name.strip()}: “{fraction_text.strip()}” is not a fraction (0 to 0.9).")
+                c.error(column, f"{name}: “{fraction_text.strip()}” is not a fraction (0 to 0.9).")
                 continue
             except ValidationError as exc:
-                c.error(column, f"{name.strip()}: the fraction of effort saved must be 0 to 0.9 ({exc.messages[0]})")
+                c.error(column, f"{name}: the fraction of effort saved must be 0 to 0.9 ({exc.messages[0]})")
                 continue
-        specs.append(_LinkSpec(producer=name.strip(), kind=kind, fraction=fraction, column=column))
+        specs.append(_LinkSpec(producer=name, kind=kind, fraction=fraction, column=column))
     return specs
 
 
@@ -466,6 +505,9 @@ def _check_duplicates(plans: list[_RowPlan], errors: list[CellError]) -> None:
 
 # Reuse links -----------------------------------------------------------------------------------------------
 
+# Who reuses whose output, by project name: producer -> its consumers (a dict keeps them in insertion order).
+_Graph = dict[str, dict[str, None]]
+
 
 @dataclass
 class _LinkOps:
@@ -475,57 +517,97 @@ class _LinkOps:
 
 
 def _plan_links(portfolio, plans, existing, errors) -> _LinkOps:
-    """Work out the link changes the rows ask for and refuse unknown producers, self links and cycles."""
+    """Work out the link changes the rows ask for and refuse unknown producers, self links and cycles.
+
+    The portfolio's links are read once and kept as a graph for the whole file."""
     ops = _LinkOps()
     known = set(existing) | {p.name for p in plans}
-    current = list(ReuseLink.objects.filter(producer__portfolio=portfolio).select_related("producer", "consumer"))
-    edges = {(link.producer.name, link.consumer.name) for link in current}
+    following: _Graph = {}
+    incoming: dict[str, dict[str, ReuseLink]] = {}  # consumer -> producer -> link
+    for link in ReuseLink.objects.filter(producer__portfolio=portfolio).select_related("producer", "consumer"):
+        following.setdefault(link.producer.name, {})[link.consumer.name] = None
+        incoming.setdefault(link.consumer.name, {})[link.producer.name] = link
     new_edges: list[tuple[int, str, str, str]] = []  # row, column, producer, consumer
     for plan in plans:
-        incoming = {link.producer.name: link for link in current if link.consumer.name == plan.name}
-        listed: dict[str, _LinkSpec] = {}
-        for spec in (s for specs in plan.links.values() for s in specs):
-            if spec.producer not in known:
-                errors.append(
-                    CellError(
-                        plan.row,
-                        spec.column,
-                        f"Unknown producer “{spec.producer}”: no project or row of this file has that name.",
-                    )
-                )
-            elif spec.producer == plan.name:
-                errors.append(CellError(plan.row, spec.column, "A project cannot reuse its own output."))
-            elif spec.producer in listed:
-                errors.append(CellError(plan.row, spec.column, f"“{spec.producer}” is listed more than once."))
-            else:
-                listed[spec.producer] = spec
+        current = incoming.get(plan.name, {})
+        listed = _listed_producers(plan, known, errors)
         for kind in plan.links:
-            for producer, link in incoming.items():
+            for producer, link in current.items():
                 if link.kind == kind and producer not in listed:
                     ops.delete.append(link)
-                    edges.discard((producer, plan.name))
+                    following[producer].pop(plan.name, None)
         for producer, spec in listed.items():
-            link = incoming.get(producer)
+            link = current.get(producer)
             if link is None:
                 ops.create.append((producer, plan.name, spec.kind, spec.fraction))
                 new_edges.append((plan.row, spec.column, producer, plan.name))
             elif (link.kind, link.fraction) != (spec.kind, spec.fraction):
                 ops.update.append((link, spec.kind, spec.fraction))
+    _refuse_cycles(following, new_edges, errors)
+    return ops
+
+
+def _listed_producers(plan: _RowPlan, known: set[str], errors: list[CellError]) -> dict[str, _LinkSpec]:
+    """The producers the row's link cells name, each once, refusing unknown names and the project itself."""
+    listed: dict[str, _LinkSpec] = {}
+    for spec in (s for specs in plan.links.values() for s in specs):
+        if spec.producer not in known:
+            errors.append(
+                CellError(
+                    plan.row,
+                    spec.column,
+                    f"Unknown producer “{spec.producer}”: no project or row of this file has that name.",
+                )
+            )
+        elif spec.producer == plan.name:
+            errors.append(CellError(plan.row, spec.column, "A project cannot reuse its own output."))
+        elif spec.producer in listed:
+            errors.append(CellError(plan.row, spec.column, f"“{spec.producer}” is listed more than once."))
+        else:
+            listed[spec.producer] = spec
+    return listed
+
+
+def _refuse_cycles(following: _Graph, new_edges: list[tuple[int, str, str, str]], errors: list[CellError]) -> None:
+    """Add the new links to the graph in row order, refusing each one that would close a cycle (with its path).
+
+    Most files close none, and one topological sort of the graph with every new link shows that in linear time.
+    Only when it finds a cycle are the links added one at a time, each searched for a path back, so that the
+    links refused (and the paths named) are the ones that close a cycle in row order."""
+    everything = {producer: dict(consumers) for producer, consumers in following.items()}
+    for _, _, producer, consumer in new_edges:
+        everything.setdefault(producer, {})[consumer] = None
+    if _is_acyclic(everything):
+        return
     for row, column, producer, consumer in new_edges:
-        path = _path(edges, consumer, producer)
+        path = _path(following, consumer, producer)
         if path:
             names = " → ".join([producer, *path])
             errors.append(CellError(row, column, f"This link would close a cycle: {names}."))
         else:
-            edges.add((producer, consumer))
-    return ops
+            following.setdefault(producer, {})[consumer] = None
 
 
-def _path(edges: set[tuple[str, str]], start: str, goal: str) -> list[str] | None:
+def _is_acyclic(following: _Graph) -> bool:
+    """Whether the links close no cycle (Kahn's topological sort: every project can be taken once each of its
+    producers has been)."""
+    waiting = dict.fromkeys(following, 0)  # project -> producers not yet taken
+    for consumers in following.values():
+        for consumer in consumers:
+            waiting[consumer] = waiting.get(consumer, 0) + 1
+    ready = [name for name, count in waiting.items() if count == 0]
+    taken = 0
+    while ready:
+        taken += 1
+        for consumer in following.get(ready.pop(), {}):
+            waiting[consumer] -= 1
+            if waiting[consumer] == 0:
+                ready.append(consumer)
+    return taken == len(waiting)
+
+
+def _path(following: _Graph, start: str, goal: str) -> list[str] | None:
     """Projects from ``start`` to ``goal`` along the links, or None when ``goal`` cannot be reached."""
-    following: dict[str, list[str]] = {}
-    for producer, consumer in edges:
-        following.setdefault(producer, []).append(consumer)
     came_from: dict[str, str | None] = {start: None}
     queue = deque([start])
     while queue:
@@ -535,7 +617,7 @@ def _path(edges: set[tuple[str, str]], start: str, goal: str) -> list[str] | Non
             while came_from[path[-1]] is not None:
                 path.append(came_from[path[-1]])
             return path[::-1]
-        for consumer in following.get(node, []):
+        for consumer in following.get(node, {}):
             if consumer not in came_from:
                 came_from[consumer] = node
                 queue.append(consumer)
@@ -562,21 +644,31 @@ def _apply(
     for link, kind, fraction in ops.update:
         services.link_update(link=link, data={"kind": kind, "fraction": fraction}, user=user)
         counts["links_set"] += 1
-    rows = {p.name: p.row for p in plans}
-    for producer, consumer, kind, fraction in ops.create:
-        try:
-            services.link_create(
-                producer=projects.get(producer) or existing[producer],
-                consumer=projects[consumer],
-                user=user,
-                kind=kind,
-                fraction=fraction,
-            )
-        except services.CycleError as exc:
-            column = next(c for c, k in LINK_COLUMNS.items() if k == kind)
-            raise ImportErrors([CellError(rows[consumer], column, str(exc))]) from None
-        counts["links_set"] += 1
+    counts["links_set"] += _links_create(portfolio, plans, ops, {**existing, **projects}, user)
     return ImportResult(**counts)
+
+
+def _links_create(
+    portfolio: Portfolio, plans: list[_RowPlan], ops: _LinkOps, projects: dict[str, Project], user
+) -> int:
+    """Validate the new links (a message on the consumer's row if one no longer holds) and add them through
+    ``services.links_create_validated``: one cycle search for all of them, not one per link."""
+    rows = {p.name: p.row for p in plans}
+    links = []
+    for producer, consumer, kind, fraction in ops.create:
+        link = ReuseLink(producer=projects[producer], consumer=projects[consumer], kind=kind, fraction=fraction)
+        try:
+            # Fields and clean(); the constraints (one link per pair, not to itself, fraction 0..0.9) were checked by
+            # _plan_links and _link_specs, and the database still enforces them: not three queries per link again.
+            link.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:  # a concurrent edit made the link invalid after validation
+            column = next(c for c, k in LINK_COLUMNS.items() if k == kind)
+            raise ImportErrors([CellError(rows[consumer], column, m) for m in exc.messages]) from None
+        links.append(link)
+    try:
+        return len(services.links_create_validated(portfolio=portfolio, links=links, user=user))
+    except services.CycleError as exc:  # a link saved meanwhile closes a cycle with this file's links
+        raise ImportErrors([CellError(0, "", f"These links would close a cycle: {' → '.join(exc.path)}.")]) from None
 
 
 def _apply_row(portfolio: Portfolio, plan: _RowPlan, user, counts: dict[str, int]) -> Project:

@@ -260,6 +260,57 @@ def link_create(*, producer: Project, consumer: Project, user=None, **fields: An
     return link
 
 
+def _any_cycle(edges: dict[int, list[int]]) -> list[int] | None:
+    """One cycle of a directed graph (ids around it, first repeated at the end), or None; iterative, linear."""
+    state: dict[int, int] = {}  # 1: on the current path, 2: done
+    for root in list(edges):
+        if root in state:
+            continue
+        path, stack = [root], [iter(edges.get(root, ()))]
+        state[root] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                return path[path.index(nxt) :] + [nxt]
+            elif nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(edges.get(nxt, ())))
+    return None
+
+
+@transaction.atomic
+def links_create_validated(*, portfolio: Portfolio, links: list[ReuseLink], user=None) -> list[ReuseLink]:
+    """Add many reuse links at once (a CSV import), each already ``full_clean``-ed by the caller.
+
+    ``link_create`` searches the whole portfolio for a cycle for each link; here one search covers the stored
+    links and all the new ones, so a thousand links cost one read of the graph. Refused with ``CycleError``
+    (nothing saved) if they close a cycle. Each link gets the same history entry as one added by hand; the
+    input version goes up once.
+    """
+    Portfolio.objects.select_for_update().filter(pk=portfolio.pk).first()  # serialise link edits
+    if not links:
+        return []
+    edges: dict[int, list[int]] = {}
+    for p, c in ReuseLink.objects.filter(producer__portfolio=portfolio).values_list("producer_id", "consumer_id"):
+        edges.setdefault(p, []).append(c)
+    for link in links:
+        edges.setdefault(link.producer_id, []).append(link.consumer_id)
+    cycle = _any_cycle(edges)
+    if cycle:
+        names = dict(Project.objects.filter(pk__in=cycle).values_list("pk", "name"))
+        raise CycleError([names[i] for i in cycle])
+    for link in links:
+        link.save()
+        after = {"reuses": str(link)}
+        _record_changes(project=link.consumer, user=user, before={"reuses": None}, after=after, prefix="link.")
+    portfolio_inputs_changed(portfolio_id=portfolio.pk)
+    return links
+
+
 @transaction.atomic
 def link_update(*, link: ReuseLink, data: dict[str, Any], user=None, expected_version: int | None = None) -> ReuseLink:
     """Change a reuse link's kind, fraction or note."""

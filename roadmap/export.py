@@ -2,56 +2,29 @@
 
 ``portfolio_export`` builds the whole document from ``portfolio_dict`` (settings and snapshot) and one
 ``project_dict`` per project; extend those two to add keys (the roadmap timeline, for instance). The CSV
-has the import header's columns first, so an exported file re-imports, then the figures.
+has the import header's columns first, then the figures, which the import skips: an exported file re-imports
+unchanged (the ' put before text that looks like a formula is taken off again).
 """
 
 import csv
 import io
 import math
 
+from portfolio import csv_import
 from portfolio.models import Portfolio, Project
 from portfolio.selectors import current_assessment
 
 from . import selectors
 from .models import ProjectScore, RankingSnapshot, ScheduleRow
 
-IMPORT_COLUMNS = (
-    "name",
-    "summary",
-    "status",
-    "owner",
-    "impact_low",
-    "impact_likely",
-    "impact_high",
-    "effort_low",
-    "effort_likely",
-    "effort_high",
-    "feasibility",
-    "success_probability",
-    "requires",
-    "reuses",
-    "target_date",
-    "staffing",
-)
-FIGURE_COLUMNS = (
-    "effort_source",
-    "success_probability_used",
-    "rank",
-    "expected_roi",
-    "roi_p10",
-    "roi_p50",
-    "roi_p90",
-    "p_top_k",
-    "expected_value",
-    "expected_effort",
-    "needs_feasibility",
-    "excluded_reason",
-)
+# The import's columns, then the figures, which the import skips: an exported file re-imports unchanged.
+IMPORT_COLUMNS = csv_import.COLUMNS
+FIGURE_COLUMNS = csv_import.EXPORT_FIGURE_COLUMNS
 CSV_COLUMNS = IMPORT_COLUMNS + FIGURE_COLUMNS
 FIGURES = ("rank", "expected_roi", "roi_p10", "roi_p50", "roi_p90", "p_top_k", "expected_value", "expected_effort")
 SCHEDULE_DATES = ("start_p10", "start_p50", "start_p90", "finish_p10", "finish_p50", "finish_p90")
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection); the import undoes the guard.
+FORMULA_PREFIXES = csv_import.FORMULA_PREFIXES
 
 
 def _three(low, likely, high) -> dict | None:
@@ -159,7 +132,9 @@ def portfolio_export(portfolio: Portfolio) -> dict:
 
 
 def neutralize(cell):
-    """A text cell a spreadsheet would run as a formula gets a leading ' ; numbers are left as they are."""
+    """A text cell a spreadsheet would run as a formula gets a leading ' ; numbers are left as they are.
+
+    The import takes that ' off again (``portfolio.csv_import.unneutralize``), so names and text round-trip."""
     if isinstance(cell, str) and cell.startswith(FORMULA_PREFIXES):
         return "'" + cell
     return cell

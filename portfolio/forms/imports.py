@@ -7,13 +7,20 @@ from django.template.defaultfilters import filesizeformat
 
 
 class ImportForm(forms.Form):
-    """One CSV file, at most ``settings.IMPORT_MAX_BYTES``."""
+    """One CSV file, at most ``settings.IMPORT_MAX_BYTES`` (its rows, at most ``IMPORT_MAX_ROWS``, are counted by
+    the import)."""
 
     file = forms.FileField(
         label="CSV file",
-        help_text="UTF-8, comma-separated, with the header on the first row.",
         widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            f"UTF-8, comma-separated, with the header on the first row; at most {settings.IMPORT_MAX_ROWS:,} "
+            "project rows (split a bigger file into several)."
+        )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -1,16 +1,22 @@
 """The CSV import service: every row validated, every error named by row and column, all or nothing."""
 
+import csv
+import datetime
+import io
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from portfolio.csv_import import COLUMNS, ImportErrors, import_csv
+from portfolio.csv_import import COLUMNS, ImportErrors, import_csv, unneutralize
 from portfolio.models import Change, FeasibilityAssessment, Portfolio, Project, ReuseLink
-from tests.factories import AssessmentFactory, ProjectFactory, ReuseLinkFactory
+from roadmap.export import export_csv, neutralize, portfolio_export
+from roadmap.services import portfolio_recompute
+from tests.factories import AssessmentFactory, PortfolioFactory, ProjectFactory, ReuseLinkFactory
 
 SAMPLE = Path(settings.BASE_DIR) / "docs" / "sample-import.csv"
 HEADER = "name,impact_low,impact_likely,impact_high"
@@ -375,3 +381,300 @@ def test_a_project_name_with_a_semicolon_or_control_characters_is_refused(portfo
 
     assert any("column name" in e for e in errors), errors
     assert not Project.objects.filter(portfolio=portfolio).exists()
+
+
+# Export, then import --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def exported_world(portfolio):
+    """Assessed and provisional projects, both kinds of link, text a spreadsheet would run as a formula; ranked."""
+    producer = ProjectFactory(portfolio=portfolio, name="@Language ID", owner="=cmd|' /C calc'!A0")
+    AssessmentFactory(project=producer, tag="easy", success_probability_override=0.8)
+    spam = ProjectFactory(portfolio=portfolio, name="=Spam", summary="'quoted, not a formula", owner="'pat")
+    AssessmentFactory(project=spam, tag="hard")
+    delivery = ProjectFactory(
+        portfolio=portfolio,
+        name="-1 day delivery",
+        summary="+20% recall",
+        owner="@pat",
+        provisional_effort_low=0.5,
+        provisional_effort_likely=1.1,
+        provisional_effort_high=7.3,
+        impact_low=0.1,
+        impact_likely=0.30000000000000004,
+        impact_high=2,
+        target_date=datetime.date(2027, 3, 31),
+        staffing=3,
+    )
+    ReuseLinkFactory(producer=producer, consumer=delivery, kind="requires", fraction=0.3)
+    ReuseLinkFactory(producer=spam, consumer=delivery, kind="benefits", fraction=0.15)
+    ReuseLinkFactory(producer=producer, consumer=spam, kind="benefits", fraction=0.2)
+    ProjectFactory(portfolio=portfolio, name="+Parked idea", status="parked")
+    portfolio_recompute(portfolio_id=portfolio.pk)
+    return portfolio
+
+
+def _state(portfolio) -> dict:
+    """Everything an import can change: the projects' fields, assessments, links and the input version."""
+    projects = {
+        p.name: (
+            p.summary,
+            p.owner,
+            p.status,
+            p.impact_low,
+            p.impact_likely,
+            p.impact_high,
+            p.provisional_effort_low,
+            p.provisional_effort_likely,
+            p.provisional_effort_high,
+            p.target_date,
+            p.staffing,
+            p.version,
+        )
+        for p in Project.objects.filter(portfolio=portfolio)
+    }
+    assessments = sorted(
+        FeasibilityAssessment.objects.filter(project__portfolio=portfolio).values_list(
+            "project__name", "tag", "success_probability_override", "effort_low", "effort_likely", "effort_high"
+        )
+    )
+    links = sorted(
+        ReuseLink.objects.filter(producer__portfolio=portfolio).values_list(
+            "producer__name", "consumer__name", "kind", "fraction"
+        )
+    )
+    version = Portfolio.objects.get(pk=portfolio.pk).input_version
+    return {"projects": projects, "assessments": assessments, "links": links, "input_version": version}
+
+
+@pytest.mark.django_db
+def test_the_downloaded_csv_export_reimports_through_the_page_with_no_change(exported_world, pm_client):
+    before = _state(exported_world)
+    download = pm_client.get(reverse("roadmap:export", args=[exported_world.slug, "csv"])).content
+    rows = {r["name"]: r for r in csv.DictReader(io.StringIO(download.decode()))}
+    assert rows["'-1 day delivery"]["rank"] and rows["'-1 day delivery"]["requires"] == "'@Language ID:0.3"
+    assert (rows["'-1 day delivery"]["summary"], rows["'-1 day delivery"]["owner"]) == ("'+20% recall", "'@pat")
+
+    response = pm_client.post(_import_url(exported_world), {"file": _upload("export.csv", download)}, follow=True)
+
+    assert response.redirect_chain == [(reverse("portfolio:backlog", args=[exported_world.slug]), 302)]
+    assert "0 projects created, 0 updated, 4 unchanged; 0 assessments recorded; 0 reuse links" in (
+        response.content.decode()
+    )
+    assert _state(exported_world) == before
+
+
+@pytest.mark.django_db
+def test_export_portfolio_then_import_projects_on_the_command_line_is_the_identity(exported_world, tmp_path):
+    path = tmp_path / "export.csv"
+    before = _state(exported_world)
+
+    call_command("export_portfolio", "--portfolio", exported_world.slug, "--format", "csv", "--output", str(path))
+    out = io.StringIO()
+    call_command("import_projects", str(path), "--portfolio", exported_world.slug, stdout=out)
+
+    assert "0 projects created, 0 updated, 4 unchanged" in out.getvalue()
+    assert _state(exported_world) == before
+
+
+@pytest.mark.django_db
+def test_an_export_reimported_into_an_empty_portfolio_recreates_the_same_projects_text_and_links(
+    exported_world, pm_user
+):
+    text = export_csv(portfolio_export(exported_world))
+    empty = PortfolioFactory(name="Copy", slug="copy")
+
+    result = import_csv(portfolio=empty, data=text.encode(), user=pm_user)
+
+    assert (result.created, result.assessed, result.links_set) == (4, 2, 3)
+    copied, original = _state(empty), _state(exported_world)
+    assert {name: fields[:-1] for name, fields in copied["projects"].items()} == {
+        name: fields[:-1] for name, fields in original["projects"].items()
+    }  # versions aside: the copies are new projects
+    assert copied["assessments"] == original["assessments"]
+    assert copied["links"] == original["links"]
+    delivery = Project.objects.get(portfolio=empty, name="-1 day delivery")
+    assert Change.objects.filter(project=delivery, field="link.reuses", new__startswith="@Language ID").exists()
+
+
+@pytest.mark.django_db
+def test_an_unknown_column_beside_the_export_figures_is_still_refused(portfolio):
+    header = f"{HEADER},rank,expected_roi,colour"
+
+    errors = _errors(portfolio, _csv(header, "A,1,2,3,1,0.5,red"))
+
+    assert errors == [f"row 1: Unknown columns: “colour”. Known columns: {', '.join(COLUMNS)}."]
+
+
+@pytest.mark.django_db
+def test_the_export_figure_columns_are_skipped_whatever_they_hold(portfolio):
+    result = import_csv(portfolio=portfolio, data=_csv(f"rank,{HEADER},excluded_reason", "not a rank,A,1,2,3,=x"))
+
+    assert result.created == 1
+    assert Project.objects.get(portfolio=portfolio).name == "A"
+
+
+# The apostrophe the export puts before a formula ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "read"),
+    [
+        ("'=1+1", "=1+1"),
+        ("'+20% recall", "+20% recall"),
+        ("'-1 day delivery", "-1 day delivery"),
+        ("'@pat", "@pat"),
+        ("'\tindented", "\tindented"),
+        ("'\rreturn", "\rreturn"),
+        ("'quoted", "'quoted"),  # an apostrophe before anything else is part of the text
+        ("''=x", "''=x"),  # only one apostrophe directly before the prefix is the export's
+        ("'", "'"),
+        ("a'=b", "a'=b"),
+        ("=1+1", "=1+1"),  # written by hand without the guard: taken as it is
+    ],
+)
+def test_unneutralize_takes_off_exactly_the_apostrophe_the_export_puts_before_a_formula(cell, read):
+    assert unneutralize(cell) == read
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1 day", "@pat", "\tx", "\rx", "'quoted", "plain", ""])
+def test_neutralize_then_unneutralize_gives_the_text_back(text):
+    assert unneutralize(neutralize(text)) == text
+
+
+@pytest.mark.django_db
+def test_names_summaries_owners_and_producers_are_read_without_the_exports_apostrophe(portfolio):
+    ProjectFactory(portfolio=portfolio, name="=Producer")
+    ProjectFactory(portfolio=portfolio, name="@Other")
+    ProjectFactory(portfolio=portfolio, name="'Quoted")
+    data = _csv(
+        "name,summary,owner,impact_low,impact_likely,impact_high,requires,reuses",
+        "'-1 day delivery,'+20% recall,'@pat,1,2,3,'=Producer:0.3;'@Other,'Quoted",
+        "'Kept,'kept too,''=kept,1,2,3,,",
+    )
+
+    import_csv(portfolio=portfolio, data=data)
+
+    delivery = Project.objects.get(portfolio=portfolio, name="-1 day delivery")
+    assert (delivery.summary, delivery.owner) == ("+20% recall", "@pat")
+    assert sorted((lk.producer.name, lk.kind, lk.fraction) for lk in delivery.links_in.all()) == [
+        ("'Quoted", "benefits", 0.2),
+        ("=Producer", "requires", 0.3),
+        ("@Other", "requires", 0.2),
+    ]
+    kept = Project.objects.get(portfolio=portfolio, name="'Kept")
+    assert (kept.summary, kept.owner) == ("'kept too", "''=kept")
+
+
+@pytest.mark.django_db
+def test_an_existing_project_is_matched_by_its_name_without_the_apostrophe(portfolio):
+    project = ProjectFactory(portfolio=portfolio, name="-1 day delivery", owner="@pat")
+
+    result = import_csv(portfolio=portfolio, data=_csv("name,owner", "'-1 day delivery,'@pat"))
+
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
+    assert Project.objects.filter(portfolio=portfolio).count() == 1
+    project.refresh_from_db()
+    assert (project.owner, project.version) == ("@pat", 1)
+
+
+# The row limit ---------------------------------------------------------------------------------------------------
+
+
+ROW_LIMIT_MESSAGE = "file: The file has 4 rows; at most 3 can be imported at once. Split it into several files."
+
+
+@pytest.mark.django_db
+def test_a_file_with_more_rows_than_the_limit_is_refused_before_anything_is_written(portfolio, settings, monkeypatch):
+    settings.IMPORT_MAX_ROWS = 3
+    monkeypatch.setattr("portfolio.services.project_create", lambda **kwargs: pytest.fail("a row was applied"))
+
+    errors = _errors(portfolio, _csv(HEADER, *[f"Project {i},1,2,3" for i in range(4)]))
+
+    assert errors == [ROW_LIMIT_MESSAGE]
+    assert not Project.objects.filter(portfolio=portfolio).exists()
+
+
+@pytest.mark.django_db
+def test_a_file_at_the_row_limit_is_imported_and_blank_lines_do_not_count(portfolio, settings):
+    settings.IMPORT_MAX_ROWS = 3
+
+    result = import_csv(portfolio=portfolio, data=_csv(HEADER, "A,1,2,3", "", "B,1,2,3", ",,,", "C,1,2,3"))
+
+    assert result.created == 3
+
+
+@pytest.mark.django_db
+def test_the_row_limit_default_is_2000_and_a_20000_row_file_says_so_with_thousands_separators(portfolio):
+    assert settings.IMPORT_MAX_ROWS == 2000
+
+    errors = _errors(portfolio, _csv(HEADER, *[f"Row {i},1,2,3" for i in range(20000)]))
+
+    assert errors == [
+        "file: The file has 20,000 rows; at most 2,000 can be imported at once. Split it into several files."
+    ]
+
+
+@pytest.mark.django_db
+def test_the_row_limit_is_shown_on_the_page_like_the_other_import_errors(portfolio, pm_client, settings):
+    settings.IMPORT_MAX_ROWS = 3
+    data = _csv(HEADER, *[f"Project {i},1,2,3" for i in range(4)])
+
+    response = pm_client.post(_import_url(portfolio), {"file": _upload("big.csv", data)})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "The file was not imported: 1 problem" in html
+    assert "The file has 4 rows; at most 3 can be imported at once. Split it into several files." in html
+    assert "at most 3 project rows" in html  # the file field's help says so before the upload
+    assert not Project.objects.filter(portfolio=portfolio).exists()
+
+
+@pytest.mark.django_db
+def test_the_row_limit_is_printed_by_the_command_like_the_other_import_errors(portfolio, settings, tmp_path):
+    settings.IMPORT_MAX_ROWS = 3
+    path = tmp_path / "big.csv"
+    path.write_bytes(_csv(HEADER, *[f"Project {i},1,2,3" for i in range(4)]))
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("import_projects", str(path), "--portfolio", portfolio.slug, stderr=err)
+
+    assert err.getvalue().strip() == ROW_LIMIT_MESSAGE
+    assert not Project.objects.filter(portfolio=portfolio).exists()
+
+
+# Links checked against the whole graph at once -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_link_removed_by_an_earlier_row_does_not_count_as_a_cycle(portfolio):
+    a, b = ProjectFactory(portfolio=portfolio, name="A"), ProjectFactory(portfolio=portfolio, name="B")
+    ReuseLinkFactory(producer=a, consumer=b, kind="requires")
+
+    result = import_csv(portfolio=portfolio, data=_csv("name,requires", "B,-", "A,B"))
+
+    assert (result.links_removed, result.links_set) == (1, 1)
+    assert list(ReuseLink.objects.values_list("producer__name", "consumer__name")) == [("B", "A")]
+
+
+@pytest.mark.django_db
+def test_only_the_links_that_close_a_cycle_in_row_order_are_refused(portfolio):
+    data = _csv(f"{HEADER},requires", "A,1,2,3,B", "B,1,2,3,C", "C,1,2,3,A;D", "D,1,2,3,", "E,1,2,3,D;A")
+
+    errors = _errors(portfolio, data)
+
+    assert errors == ["row 4, column requires: This link would close a cycle: A → C → B → A."]
+    assert not Project.objects.filter(portfolio=portfolio).exists()
+
+
+@pytest.mark.django_db
+def test_a_long_chain_listed_backwards_is_imported_with_every_link(portfolio):
+    rows = [f"Step {i},1,2,3,{f'Step {i + 1}:0.1' if i < 299 else ''}" for i in range(300)]
+
+    result = import_csv(portfolio=portfolio, data=_csv(f"{HEADER},requires", *rows))
+
+    assert (result.created, result.links_set) == (300, 299)
+    assert ReuseLink.objects.filter(producer__name="Step 1", consumer__name="Step 0").exists()
+    assert Portfolio.objects.get(pk=portfolio.pk).input_version > portfolio.input_version

@@ -10,6 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from portfolio.csv_import import import_csv
+from portfolio.models import Portfolio, Project
 from roadmap.export import CSV_COLUMNS, IMPORT_COLUMNS, export_csv, neutralize, portfolio_export
 from roadmap.services import portfolio_recompute
 from tests.factories import AssessmentFactory, ProjectFactory, ReuseLinkFactory
@@ -149,6 +151,17 @@ def test_csv_starts_with_the_import_header_so_it_reimports(backlog):
     assert producer["feasibility"] == "easy" and producer["success_probability"] == "0.8"
     assert rows[HOSTILE]["requires"] == "Language ID:0.3" and rows[HOSTILE]["reuses"] == ""
     assert rows[HOSTILE]["feasibility"] == "" and rows[HOSTILE]["effort_source"] == "provisional"
+
+
+def test_the_csv_reimports_with_no_change_figures_skipped_and_formula_guards_taken_off(backlog):
+    version = Portfolio.objects.get(pk=backlog.pk).input_version
+
+    result = import_csv(portfolio=backlog, data=export_csv(portfolio_export(backlog)).encode())
+
+    assert (result.created, result.updated, result.unchanged, result.assessed, result.links_set) == (0, 0, 3, 0, 0)
+    assert Project.objects.get(portfolio=backlog, name="Language ID").owner == "=cmd|' /C calc'!A0"
+    assert Project.objects.filter(portfolio=backlog, name="@Parked idea").exists()
+    assert Portfolio.objects.get(pk=backlog.pk).input_version == version
 
 
 def test_csv_quotes_a_hostile_name_and_keeps_it_intact(backlog):

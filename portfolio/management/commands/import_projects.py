@@ -16,7 +16,9 @@ class Command(BaseCommand):
     help = (
         "Create or update a portfolio's projects from a CSV file (columns: " + ",".join(COLUMNS) + "). "
         "The whole file is checked first; if any row is wrong, every error is printed as "
-        '"row N, column C: message" and nothing is saved (not even a portfolio made by --create).'
+        '"row N, column C: message" and nothing is saved (not even a portfolio made by --create). '
+        "A file of export_portfolio --format csv re-imports unchanged (its figure columns are skipped); at most "
+        "IMPORT_MAX_ROWS rows."
     )
 
     def add_arguments(self, parser):

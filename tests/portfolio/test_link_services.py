@@ -1,0 +1,58 @@
+"""Adding many reuse links at once (the CSV import): one cycle search over the whole graph, all or nothing."""
+
+import pytest
+
+from portfolio import services
+from portfolio.models import Change, Portfolio, ReuseLink
+from tests.factories import ProjectFactory, ReuseLinkFactory
+
+
+@pytest.mark.parametrize(
+    "edges, cyclic",
+    [
+        ({}, False),
+        ({1: [2], 2: [3]}, False),
+        ({1: [2, 3], 2: [4], 3: [4]}, False),  # a diamond is no cycle
+        ({1: [1]}, True),
+        ({1: [2], 2: [3], 3: [1]}, True),
+        ({1: [2], 2: [3], 3: [4], 4: [2], 5: [1]}, True),
+    ],
+)
+def test_a_cycle_is_found_exactly_when_there_is_one(edges, cyclic):
+    cycle = services._any_cycle(edges)
+    assert (cycle is not None) == cyclic
+    if cycle:
+        assert cycle[0] == cycle[-1] and all(b in edges[a] for a, b in zip(cycle, cycle[1:], strict=False))
+
+
+def test_a_long_chain_is_searched_without_recursion():
+    chain = {i: [i + 1] for i in range(50_000)}
+    assert services._any_cycle(chain) is None
+    chain[50_000] = [0]
+    assert len(services._any_cycle(chain)) == 50_002
+
+
+@pytest.mark.django_db
+def test_many_links_are_added_with_their_history_and_one_input_version(portfolio, pm_user):
+    a, b, c = (ProjectFactory(portfolio=portfolio, name=n) for n in "ABC")
+    version = Portfolio.objects.get(pk=portfolio.pk).input_version
+    links = [ReuseLink(producer=a, consumer=b, fraction=0.2), ReuseLink(producer=b, consumer=c, fraction=0.1)]
+
+    services.links_create_validated(portfolio=portfolio, links=links, user=pm_user)
+
+    assert ReuseLink.objects.count() == 2
+    assert Change.objects.filter(field="link.reuses", project__in=[b, c], user=pm_user).count() == 2
+    assert Portfolio.objects.get(pk=portfolio.pk).input_version == version + 1
+
+
+@pytest.mark.django_db
+def test_links_that_close_a_cycle_with_stored_ones_are_refused_and_none_is_saved(portfolio):
+    a, b, c = (ProjectFactory(portfolio=portfolio, name=n) for n in "ABC")
+    ReuseLinkFactory(producer=a, consumer=b)
+    links = [ReuseLink(producer=b, consumer=c, fraction=0.1), ReuseLink(producer=c, consumer=a, fraction=0.1)]
+
+    with pytest.raises(services.CycleError) as error:
+        services.links_create_validated(portfolio=portfolio, links=links)
+
+    assert set(error.value.path) == {"A", "B", "C"} and len(error.value.path) == 4
+    assert ReuseLink.objects.count() == 1 and not Change.objects.filter(field="link.reuses").exists()
