@@ -10,9 +10,10 @@ import logging
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
 
+from portfolio import links
 from portfolio.models import Portfolio
 
 from . import chart_svg, charts, selectors
@@ -54,14 +55,10 @@ def _cache_set(key: str, value: str) -> None:
 
 
 def project_urls(portfolio: Portfolio, keys: list[int], *, link_base: str = "") -> dict[int, str]:
-    """Each project's page URL by id, reversing once: the URLs differ only in the id (a reverse is ~30 µs, x1,000).
-
-    ``link_base`` (``https://host/``) makes them absolute, for the downloaded file."""
-    sentinel = 987654321
-    head, _, tail = reverse("portfolio:project", args=[portfolio.slug, sentinel]).rpartition(str(sentinel))
-    if link_base:
-        head = link_base.rstrip("/") + head
-    return {key: f"{head}{key}{tail}" for key in keys}
+    """Each project's page URL by id (one ``reverse`` for all of them); ``link_base`` (``https://host/``) makes
+    them absolute, for the downloaded file."""
+    base = link_base.rstrip("/")
+    return {key: base + links.id_url("portfolio:project", portfolio.slug, key) for key in keys}
 
 
 def chart_points(portfolio: Portfolio, snapshot: RankingSnapshot | None) -> list[charts.ChartPoint]:

@@ -4,7 +4,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 
-from portfolio.templatetags.planner import id_url
+from portfolio.links import id_url
 
 NAMES = ["portfolio:project", "portfolio:project-edit", "portfolio:project-row", "portfolio:assess"]
 
