@@ -38,7 +38,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from . import services
-from .models import FeasibilityAssessment, LinkKind, Portfolio, Project, ReuseLink, Status, Tag
+from .models import FeasibilityAssessment, LinkKind, Portfolio, Project, ReuseLink, Status, Tag, normalize_project_name
 
 COLUMNS = tuple(
     "name summary status owner impact_low impact_likely impact_high effort_low effort_likely effort_high "
@@ -381,7 +381,7 @@ class _Cells:
 
 def _plan_row(row, cells, existing, errors, portfolio) -> _RowPlan | None:
     c = _Cells(row, cells, errors)
-    name = c.text("name")
+    name = normalize_project_name(c.text("name"))  # as the project stores it: "Cafe\u0301" names "Café"
     if not name:
         c.error("name", "Every row needs a project name.")
         return None
@@ -472,7 +472,8 @@ def _link_specs(c: _Cells, column: str, kind: str) -> list[_LinkSpec] | None:
         name, sep, fraction_text = item.rpartition(":")
         if not sep or _is_part_of_name(fraction_text):
             name, fraction_text = item, ""  # "Search: ranking v2" is a name with a colon, not a fraction
-        name = unneutralize(name.strip())  # "'-1 day delivery:0.2" as the export writes it names "-1 day delivery"
+        # "'-1 day delivery:0.2" as the export writes it names "-1 day delivery"; compared as names are stored.
+        name = normalize_project_name(unneutralize(name.strip()))
         fraction = DEFAULT_FRACTION
         if fraction_text.strip():
             try:

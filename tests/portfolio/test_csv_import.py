@@ -678,3 +678,18 @@ def test_a_long_chain_listed_backwards_is_imported_with_every_link(portfolio):
     assert (result.created, result.links_set) == (300, 299)
     assert ReuseLink.objects.filter(producer__name="Step 1", consumer__name="Step 0").exists()
     assert Portfolio.objects.get(pk=portfolio.pk).input_version > portfolio.input_version
+
+
+def test_a_row_naming_a_project_in_another_unicode_form_updates_that_project(portfolio):
+    cafe = ProjectFactory(portfolio=portfolio, name="Café filter", summary="old")
+    producer = ProjectFactory(portfolio=portfolio, name="Spam filter")
+
+    result = import_csv(
+        portfolio=portfolio,
+        data=_csv("name,summary,reuses", "Cafe\u0301 filter\u200b,new,Spam filter\u200b:0.3"),
+    )
+
+    assert (result.created, result.updated) == (0, 1)
+    assert Project.objects.filter(portfolio=portfolio).count() == 2
+    cafe.refresh_from_db()
+    assert cafe.summary == "new" and ReuseLink.objects.get(consumer=cafe).producer == producer
