@@ -381,10 +381,14 @@ def scenario_save(
     pins = dict(scenario.pins or {})
     touched = sorted(set(pins) | scenario.drop | scenario.add)
     for project in Project.objects.filter(portfolio=portfolio, pk__in=touched).order_by("pk"):
-        version = project_versions.get(project.pk, project.version)
+        new_pin = project.pk in pins and pins[project.pk] != project.roadmap_pin
+        if not new_pin and not _scenario_status(project, scenario):
+            continue  # the scenario leaves it as it is now
+        # A project the scenario changes must be the version the form showed; a form without it saves nothing.
+        version = project_versions.get(project.pk)
         if project.version != version:
             raise portfolio_services.ConflictError(project, {"version": (version, project.version)})
-        if project.pk in pins and pins[project.pk] != project.roadmap_pin:
+        if new_pin:
             project = portfolio_services.project_pin_set(
                 project=project, position=pins[project.pk], user=user, expected_version=version
             )

@@ -178,6 +178,31 @@ def test_save_over_someone_elses_change_is_refused_with_what_changed(plan, pm_cl
 
 
 @pytest.mark.django_db
+def test_a_save_without_the_version_of_a_project_it_changes_saves_nothing(plan, pm_client, portfolio):
+    data = _scenario(pm_client, plan)
+    dropped = plan["projects"][3]
+    data["drop"] = [str(dropped.pk)]
+    del data[f"v_{dropped.pk}"]  # a hand-made request: which version of the project was this based on?
+
+    response = pm_client.post(_url("whatif-save", plan), data)
+
+    assert response.status_code == 409
+    assert Project.objects.get(pk=dropped.pk).status == dropped.status
+
+
+@pytest.mark.django_db
+def test_a_project_added_after_the_form_was_loaded_does_not_block_the_save(plan, pm_client, portfolio):
+    data = _scenario(pm_client, plan, capacity="3")
+    AssessmentFactory(project=ProjectFactory(portfolio=portfolio, name="Added meanwhile"), tag="easy")
+
+    response = pm_client.post(_url("whatif-save", plan), data)
+
+    assert response.status_code == 302
+    portfolio.refresh_from_db()
+    assert portfolio.capacity == 3 and Project.objects.get(name="Added meanwhile").roadmap_pin is None
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("role", ["em", "leadership"])
 def test_only_a_pm_may_save_a_scenario(plan, role_clients, role, portfolio):
     data = _scenario(role_clients[role], plan, capacity="2")
