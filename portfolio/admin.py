@@ -1,12 +1,27 @@
-"""Django admin for the backlog: a superuser's view for support and repairs.
+"""Django admin for the backlog: a superuser's view for support, and where portfolios and their members are set up.
 
-Day-to-day edits go through the app's pages, which keep the history and input versions; the admin is
-read-mostly, so the fields the recompute relies on (versions, the assessment's impact seen) are read-only.
+Projects, assessments, reuse links and the history are view-only here: every change to them goes through the
+app's pages and services, which check versions and cycles, keep the history and mark the figures out of date
+(a superuser may use those pages in every portfolio). A portfolio is created here; its settings are then
+changed on its settings page, for the same reasons; its members (and their roles) are managed here.
 """
 
 from django.contrib import admin
 
 from .models import Change, FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink
+
+
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Listed and shown, never added, changed or deleted here (the services do that, with their checks)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class MembershipInline(admin.TabularInline):
@@ -22,9 +37,14 @@ class PortfolioAdmin(admin.ModelAdmin):
     readonly_fields = ["input_version", "version", "created_at", "updated_at"]
     inlines = [MembershipInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:  # a new portfolio: every setting may be given
+            return self.readonly_fields
+        return [f.name for f in Portfolio._meta.concrete_fields if f.name != "id"]  # the settings page changes them
+
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ViewOnlyAdmin):
     list_display = ["name", "portfolio", "status", "owner", "impact_likely", "staffing", "updated_at"]
     list_filter = ["portfolio", "status", "problem_type"]
     search_fields = ["name", "summary", "owner"]
@@ -32,7 +52,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(FeasibilityAssessment)
-class FeasibilityAssessmentAdmin(admin.ModelAdmin):
+class FeasibilityAssessmentAdmin(ViewOnlyAdmin):
     list_display = ["project", "tag", "effort_likely", "is_current", "assessed_by", "created_at"]
     list_filter = ["tag", "is_current"]
     search_fields = ["project__name"]
@@ -40,7 +60,7 @@ class FeasibilityAssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReuseLink)
-class ReuseLinkAdmin(admin.ModelAdmin):
+class ReuseLinkAdmin(ViewOnlyAdmin):
     list_display = ["producer", "consumer", "kind", "fraction"]
     list_filter = ["kind"]
     search_fields = ["producer__name", "consumer__name"]
@@ -48,7 +68,7 @@ class ReuseLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Change)
-class ChangeAdmin(admin.ModelAdmin):
+class ChangeAdmin(ViewOnlyAdmin):
     list_display = ["project", "field", "old", "new", "user", "at"]
     search_fields = ["project__name", "field"]
     readonly_fields = ["project", "user", "at", "field", "old", "new"]
