@@ -265,9 +265,18 @@ class Project(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.name:
-            self.name = normalize_project_name(self.name)  # before the uniqueness check that full_clean runs next
         errors: dict[str, list[str]] = {}
+        if self.name:
+            # Stored and compared normalised (the uniqueness check full_clean runs next sees this form); checked
+            # again as stored: NFC can turn a character into ";" (U+037E) or into two (U+0958).
+            self.name = normalize_project_name(self.name)
+            try:
+                validate_project_name(self.name)
+            except ValidationError as error:
+                errors.setdefault("name", []).extend(error.messages)
+            limit = type(self)._meta.get_field("name").max_length
+            if len(self.name) > limit:
+                errors.setdefault("name", []).append(f"Ensure this value has at most {limit} characters.")
         check_range(errors, "impact", self.impact_low, self.impact_likely, self.impact_high, label="Impact")
         effort = (self.provisional_effort_low, self.provisional_effort_likely, self.provisional_effort_high)
         if any(v is not None for v in effort) and None in effort:
