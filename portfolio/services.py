@@ -171,16 +171,23 @@ def project_update(
 
 
 @transaction.atomic
-def project_delete(*, project: Project, user=None, expected_version: int | None = None) -> None:
-    """Remove a project (and its links) from the backlog.
+def project_delete(
+    *, project: Project, user=None, expected_version: int | None = None, expected_assessment_id: int | None = None
+) -> None:
+    """Remove a project (and its links and assessments) from the backlog.
 
-    With ``expected_version`` (the version the PM saw when confirming) a project someone changed since is
-    not deleted: ``ConflictError``, so nobody deletes what they have not seen. Each project that reused
-    its data loses that link: its history records it, as when a link is removed by hand.
+    With ``expected_version`` and ``expected_assessment_id`` (what the PM saw when confirming: the project's
+    version and its current assessment's id, 0 for none) a project someone changed or assessed since is not
+    deleted: ``ConflictError``, so nobody deletes what they have not seen. Each project that reused its data
+    loses that link: its history records it, as when a link is removed by hand.
     """
     current = Project.objects.select_for_update().get(pk=project.pk)
     if expected_version is not None and current.version != expected_version:
         raise ConflictError(current, {})
+    if expected_assessment_id is not None:
+        assessment = FeasibilityAssessment.objects.filter(project=current, is_current=True).first()
+        if (assessment.pk if assessment else 0) != expected_assessment_id:
+            raise ConflictError(current, {})
     project = current
     portfolio_id = project.portfolio_id
     for link in ReuseLink.objects.filter(producer=project).select_related("producer", "consumer"):

@@ -253,7 +253,8 @@ def test_deleting_a_producer_records_the_lost_link_in_the_consumers_history(worl
     consumer = world["consumer"]
 
     url = reverse("portfolio:project-delete", args=[world["slug"], world["producer"].pk])
-    pm_client.post(url, {"confirm": "yes", "version": world["producer"].version})
+    assessment = world["producer"].assessments.get(is_current=True)
+    pm_client.post(url, {"confirm": "yes", "version": world["producer"].version, "assessment": assessment.pk})
 
     assert not Project.objects.filter(pk=world["producer"].pk).exists()
     history = list(Change.objects.filter(project=consumer).values_list("field", "old", "new"))

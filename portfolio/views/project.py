@@ -166,6 +166,12 @@ def project_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "portfolio/project_form.html", context, status=status)
 
 
+def _posted_id(request: HttpRequest, name: str) -> int:
+    """A version or id the form sent back: -1 when missing or not plain digits (matches nothing)."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else -1
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def project_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -174,10 +180,12 @@ def project_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access.require("edit_projects")
     project = _detail(access, pk)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        seen = request.POST.get("version", "")
-        try:  # the version the confirmation showed; a confirmation without one deletes nothing
+        try:  # what the confirmation showed; a confirmation without it deletes nothing
             services.project_delete(
-                project=project, user=request.user, expected_version=int(seen) if seen.isdigit() else -1
+                project=project,
+                user=request.user,
+                expected_version=_posted_id(request, "version"),
+                expected_assessment_id=_posted_id(request, "assessment"),
             )
         except services.ConflictError as error:
             context = project_page_context(request, access, error.obj, confirm_delete=True, delete_conflict=True)

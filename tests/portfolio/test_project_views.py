@@ -307,7 +307,8 @@ def test_delete_asks_for_confirmation_first(project, pm_client):
 def test_confirmed_delete_removes_the_project_and_its_links_and_says_so(project, pm_client):
     other = ProjectFactory(portfolio=project.portfolio)
     ReuseLinkFactory(producer=other, consumer=project)
-    response = pm_client.post(delete_url(project), {"confirm": "yes", "version": project.version}, follow=True)
+    data = {"confirm": "yes", "version": project.version, "assessment": 0}
+    response = pm_client.post(delete_url(project), data, follow=True)
 
     assert response.redirect_chain == [(reverse("portfolio:backlog", args=[project.portfolio.slug]), 302)]
     assert "Project “Bullying comments” deleted" in response.content.decode()
@@ -318,13 +319,14 @@ def test_confirmed_delete_removes_the_project_and_its_links_and_says_so(project,
 def test_a_delete_confirmed_on_an_older_version_deletes_nothing_and_shows_the_project_now(project, pm_client, sent):
     confirmed_on = project.version
     services.project_update(project=project, data={"summary": "Changed by someone else"}, expected_version=confirmed_on)
-    data = {"confirm": "yes", **({"version": confirmed_on} if sent.get("version") == "stale" else sent)}
+    version = {"version": confirmed_on} if sent.get("version") == "stale" else sent
+    data = {"confirm": "yes", "assessment": 0, **version}
 
     response = pm_client.post(delete_url(project), data)
 
     html = response.content.decode()
     assert response.status_code == 409 and Project.objects.filter(pk=project.pk).exists()
-    assert "Someone else changed “Bullying comments” since you asked to delete it" in html
+    assert "Someone else changed or assessed “Bullying comments” since you asked to delete it" in html
     assert "Changed by someone else" in html
     assert f'name="version" value="{confirmed_on + 1}"' in html  # confirming again deletes the version shown
 
