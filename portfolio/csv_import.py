@@ -29,7 +29,7 @@ import datetime
 import io
 import math
 import re
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import NoReturn
 
@@ -220,56 +220,58 @@ def _decode(data: bytes) -> str:
 
 
 def _read(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """The header and each non-blank row as {column: stripped cell}; row numbers count the header as 1."""
-    first_line = text.lstrip("\r\n").splitlines()[0]
+    """The header and each non-blank row as {column: stripped cell}; row numbers count the header as 1.
+
+    Records are looked at one by one and blank ones dropped at once, so a file of empty lines costs no memory."""
+    first_line = text.lstrip("\r\n").partition("\n")[0]
     if "," not in first_line:
         for delimiter, name in OTHER_DELIMITERS.items():
             if delimiter in first_line:
                 _refuse(1, f"The columns are separated by {name}, not commas; save the file as comma-separated CSV.")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[tuple[int, list[str]]] = []
+    header: list[str] | None = None
+    rows: list[tuple[int, dict[str, str]]] = []
+    counted, limit, number = 0, settings.IMPORT_MAX_ROWS, 0
     try:
         for number, record in enumerate(reader, start=1):
-            records.append((number, record))
+            if not any(c.strip() for c in record):
+                continue  # blank lines: before the header, between rows, at the end
+            if header is None:
+                header = [c.strip().lower() for c in record]
+                _check_header(number, header)
+                continue
+            counted += 1
+            if counted > limit:
+                continue  # counted for the message below, not kept
+            unnamed = [cell for col, cell in zip(header, record, strict=False) if not col] + record[len(header) :]
+            if any(c.strip() for c in unnamed):
+                _refuse(
+                    number,
+                    f"This row has {len(record)} cells but the header has {len(header)} columns "
+                    "(a comma inside a cell needs quotes).",
+                )
+            # Only the import's columns: the export's figure columns are skipped.
+            cells = {col: cell.strip() for col, cell in zip(header, record, strict=False) if col in COLUMNS}
+            rows.append((number, cells))
     except csv.Error as exc:
-        _refuse(len(records) + 1, f"The CSV cannot be read here: {exc}.")
-    while records and not any(c.strip() for c in records[0][1]):
-        records.pop(0)  # blank lines before the header
-    if not records:
+        _refuse(number + 1, f"The CSV cannot be read here: {exc}.")
+    if header is None:
         _refuse(0, "The file is empty; it needs a header row and a row per project.")
-    header_row, raw_header = records[0]
-    header = [c.strip().lower() for c in raw_header]
-    _check_header(header_row, header)
-    rows = []
-    for number, record in records[1:]:
-        if not any(c.strip() for c in record):
-            continue
-        unnamed = [cell for col, cell in zip(header, record, strict=False) if not col] + record[len(header) :]
-        if any(c.strip() for c in unnamed):
-            _refuse(
-                number,
-                f"This row has {len(record)} cells but the header has {len(header)} columns "
-                "(a comma inside a cell needs quotes).",
-            )
-        # Only the import's columns: the export's figure columns are skipped.
-        rows.append((number, {col: cell.strip() for col, cell in zip(header, record, strict=False) if col in COLUMNS}))
     if not rows:
         _refuse(0, "The file has a header but no project rows.")
-    limit = settings.IMPORT_MAX_ROWS
-    if len(rows) > limit:
+    if counted > limit:
         # Each row is written through the services inside one transaction holding the portfolio's lock: refuse
         # what one request cannot apply before anything is written.
         _refuse(
-            0,
-            f"The file has {len(rows):,} rows; at most {limit:,} can be imported at once. Split it into several files.",
+            0, f"The file has {counted:,} rows; at most {limit:,} can be imported at once. Split it into several files."
         )
     return header, rows
 
 
 def unneutralize(cell: str) -> str:
     """The text as it was before the export guarded it (the inverse of ``roadmap.export.neutralize``): one leading
-    "'" followed by a formula prefix (= + - @ tab CR) is taken off; any other leading "'" is part of the text."""
-    if cell.startswith("'") and cell[1:].startswith(FORMULA_PREFIXES):
+    "'" before a formula prefix (= + - @ tab CR) or before another "'" is taken off; any other "'" is text."""
+    if cell.startswith("'") and cell[1:].startswith((*FORMULA_PREFIXES, "'")):
         return cell[1:]
     return cell
 
@@ -284,10 +286,12 @@ def _check_header(row: int, header: list[str]) -> None:
     # Unnamed columns are fine while their cells are empty; the export's figure columns are skipped.
     unknown = [c for c in header if c and c not in COLUMNS and c not in EXPORT_FIGURE_COLUMNS]
     if unknown:
-        names = ", ".join(f"“{c}”" for c in unknown)
+        names = ", ".join(f"“{c[:40]}”" for c in unknown[:10])
+        if len(unknown) > 10:  # a header of 25,000 made-up names gets a message, not a 175 KB page
+            names += f" and {len(unknown) - 10:,} more"
         errors.append(CellError(row, "", f"Unknown columns: {names}. Known columns: {', '.join(COLUMNS)}."))
-    duplicated = sorted({c for c in header if c and header.count(c) > 1})
-    errors += [CellError(row, c, "This column appears more than once.") for c in duplicated]
+    counts = Counter(c for c in header if c in COLUMNS or c in EXPORT_FIGURE_COLUMNS)  # linear, however wide
+    errors += [CellError(row, c, "This column appears more than once.") for c in sorted(counts) if counts[c] > 1]
     if "name" not in header:
         errors.append(CellError(row, "name", "The header needs a “name” column."))
     if errors:
@@ -472,7 +476,7 @@ def _link_specs(c: _Cells, column: str, kind: str) -> list[_LinkSpec] | None:
         name, sep, fraction_text = item.rpartition(":")
         if not sep or _is_part_of_name(fraction_text):
             name, fraction_text = item, ""  # "Search: ranking v2" is a name with a colon, not a fraction
-        # "'-1 day delivery:0.2" as the export writes it names "-1 day delivery"; compared as names are stored.
+        # The export guards each name ("'-1 day delivery:0.2"); compared as names are stored.
         name = normalize_project_name(unneutralize(name.strip()))
         fraction = DEFAULT_FRACTION
         if fraction_text.strip():

@@ -134,14 +134,20 @@ def portfolio_export(portfolio: Portfolio) -> dict:
 def neutralize(cell):
     """A text cell a spreadsheet would run as a formula gets a leading ' ; numbers are left as they are.
 
-    The import takes that ' off again (``portfolio.csv_import.unneutralize``), so names and text round-trip."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_PREFIXES):
+    A text that starts with ' gets one more, so that the import, which takes one ' off before a formula
+    prefix or another ' (``portfolio.csv_import.unneutralize``), gives every text back exactly."""
+    if isinstance(cell, str) and cell.startswith((*FORMULA_PREFIXES, "'")):
         return "'" + cell
     return cell
 
 
+LINK_CELLS = ("requires", "reuses")
+
+
 def _links_cell(links: list[dict]) -> str:
-    return ";".join(f"{link['name']}:{link['fraction']:g}" for link in links)
+    """"name:fraction;..." with each name guarded like a text cell, as the import reads each one: the cell then
+    starts with a safe character or with "'"."""
+    return ";".join(f"{neutralize(link['name'])}:{link['fraction']:g}" for link in links)
 
 
 def _number(value):
@@ -173,7 +179,8 @@ def csv_row(project: dict) -> list:
         "needs_feasibility": "yes" if project["needs_feasibility"] else "no",
         "excluded_reason": project["excluded_reason"] or "",
     }
-    return [neutralize(row[column]) for column in CSV_COLUMNS]
+    # Link cells are guarded name by name (_links_cell); every other cell as a whole.
+    return [row[column] if column in LINK_CELLS else neutralize(row[column]) for column in CSV_COLUMNS]
 
 
 def export_csv(document: dict) -> str:
