@@ -30,7 +30,7 @@ def cache_key(portfolio: Portfolio, snapshot: RankingSnapshot, *, link_base: str
 
     The script prefix is part of it: links drawn by the worker (prefix "/") must not be served by a web
     process mounted under ``/planner/``; that one draws its own."""
-    texts = [portfolio.name, portfolio.value_unit, link_base, get_script_prefix()]
+    texts = [portfolio.name, portfolio.slug, portfolio.value_unit, link_base, get_script_prefix()]
     texts = hashlib.sha256("\0".join(texts).encode()).hexdigest()[:32]
     stamp = snapshot.computed_at.timestamp() if snapshot.computed_at else ""
     parts = [portfolio.pk, snapshot.pk, snapshot.input_version, stamp, texts]
