@@ -19,7 +19,7 @@ Rules (also shown on the upload page):
   all; an empty cell leaves them as they are. A link that would close a cycle is refused.
 - Every error is collected with its row (the header is row 1) and column; if there is any, nothing is saved.
 - A file of the portfolio export (``roadmap.export``) re-imports unchanged: its figure columns are skipped, and the
-  ``'`` it puts before a text starting with ``= + - @`` (so a spreadsheet does not run it) is taken off again.
+  ``'`` it puts before a text starting with ``= + - @ '`` (so a spreadsheet does not run it) is taken off again.
 - At most ``settings.IMPORT_MAX_ROWS`` rows: a bigger file is refused before anything is written.
 """
 
@@ -51,7 +51,7 @@ EXPORT_FIGURE_COLUMNS = tuple(
     "expected_effort needs_feasibility excluded_reason".split()
 )
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection). The export writes such a text
-# with a leading "'", and the import takes exactly that "'" off again (see unneutralize).
+# (or with "'") with a leading "'", and the import takes exactly that "'" off again (see unneutralize).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DEFAULT_FRACTION = 0.2
 # The columns as the upload page documents them: (columns, what they hold, empty for a new project, empty for
