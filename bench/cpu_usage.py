@@ -5,6 +5,7 @@
 
 On a 2-core machine every request waits for the same two cores, so this says where they went. Linux only;
 a process that ended between the two snapshots is not counted (the load test's processes all live throughout).
+Locust starts after the first snapshot and ends before the second: it reports its own CPU (bench/loadtest.py).
 """
 
 import json
@@ -17,7 +18,6 @@ PARTS = [  # first match of the command line wins
     ("web (gunicorn)", "gunicorn"),
     ("worker (celery)", " worker"),
     ("beat (celery)", " beat"),
-    ("locust", "locust"),
     ("postgres", "postgres"),
     ("redis", "redis-server"),
 ]
