@@ -5,6 +5,7 @@ it); a row is ``project-row`` (read-only) or ``project-row-edit`` (inline edit).
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -215,27 +216,19 @@ def project_row(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def _save_row(request: HttpRequest, access: Access, project: Project) -> HttpResponse:
     name, row_url = project.name, reverse("portfolio:project-row", args=[access.portfolio.slug, project.pk])
     form = ProjectRowForm(request.POST, instance=project, portfolio=access.portfolio)
-    conflict, status = None, 400
-    if form.is_valid():
-        try:
-            saved = versioned_update(services.project_update, "project", form, user=request.user)
-        except services.ConflictError as error:
-            conflict, status = labelled_conflict(error, form), 409
-            form = form.rebased(error.obj)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            if not request.htmx:
-                messages.success(request, f"Project “{saved.name}” saved.")
-                return redirect("portfolio:backlog", slug=access.portfolio.slug)
-            context = page_context(request, access, nav="backlog", row=_row(access, saved), saved=True)
-            return render(request, TEMPLATE + "#project-row", context)
-    context = page_context(request, access, nav="backlog", form=form, conflict=conflict)
+    result = save_versioned(services.project_update, "project", form, user=request.user)
+    if result.saved is not None:
+        if not request.htmx:
+            messages.success(request, f"Project “{result.saved.name}” saved.")
+            return redirect("portfolio:backlog", slug=access.portfolio.slug)
+        context = page_context(request, access, nav="backlog", row=_row(access, result.saved), saved=True)
+        return render(request, TEMPLATE + "#project-row", context)
+    context = page_context(request, access, nav="backlog", form=result.form, conflict=result.conflict)
     if request.htmx:  # htmx 2 does not swap 4xx answers: the row with its messages comes back as 200
         return render(request, TEMPLATE + "#project-row-edit", context)
     cancel_url = reverse("portfolio:backlog", args=[access.portfolio.slug])
     context.update(title=f"Edit {name}", action=row_url, cancel_url=cancel_url)
-    return render(request, "portfolio/project_form.html", context, status=status)
+    return render(request, "portfolio/project_form.html", context, status=result.status)
 
 
 def labelled_conflict(error: services.ConflictError, form) -> services.ConflictError:
@@ -258,3 +251,31 @@ def versioned_update(update, target: str, form, **kwargs):
         if error.changes:
             raise
         return update(**{target: base}, data=data, expected_version=error.obj.version, **kwargs)
+
+
+@dataclass(frozen=True)
+class VersionedSave:
+    """What saving a versioned edit form gave: the saved object, or the form to show again (re-based on the
+    stored version after a conflict, with its errors otherwise) and the conflict."""
+
+    saved: Any
+    form: Any
+    conflict: services.ConflictError | None = None
+
+    @property
+    def status(self) -> int:
+        """The status of a refused save: 409 for a conflict, 400 for bad input."""
+        return 409 if self.conflict else 400
+
+
+def save_versioned(update, target: str, form, **kwargs) -> VersionedSave:
+    """Validate ``form`` and save it through ``update`` (see ``versioned_update``); a conflict comes back with
+    the fields named by their labels and the form re-based, a service's ValidationError next to the fields."""
+    if form.is_valid():
+        try:
+            return VersionedSave(versioned_update(update, target, form, **kwargs), form)
+        except services.ConflictError as error:
+            return VersionedSave(None, form.rebased(error.obj), labelled_conflict(error, form))
+        except ValidationError as error:
+            add_service_errors(form, error)
+    return VersionedSave(None, form)

@@ -13,7 +13,7 @@ from ..forms.links import LinkCreateForm, LinkEditForm
 from ..forms.project import add_service_errors
 from ..models import Project, ReuseLink
 from ..permissions import Access, portfolio_access
-from .backlog import labelled_conflict, versioned_update
+from .backlog import save_versioned
 from .common import page_context
 from .project import TEMPLATE as PROJECT_TEMPLATE
 from .project import project_page_context
@@ -89,18 +89,12 @@ def link_edit(request: HttpRequest, slug: str, link_id: int) -> HttpResponse:
     if request.method in ("GET", "HEAD"):
         form = LinkEditForm(instance=link)
     else:
-        form, status = LinkEditForm(request.POST, instance=link), 400
-        if form.is_valid():
-            try:
-                versioned_update(services.link_update, "link", form, user=request.user)
-            except services.ConflictError as error:
-                conflict, status = labelled_conflict(error, form), 409
-                form = form.rebased(error.obj)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "Reuse link saved.")
-                return redirect("portfolio:project", slug=slug, pk=back)
+        form = LinkEditForm(request.POST, instance=link)
+        result = save_versioned(services.link_update, "link", form, user=request.user)
+        if result.saved is not None:
+            messages.success(request, "Reuse link saved.")
+            return redirect("portfolio:project", slug=slug, pk=back)
+        form, conflict, status = result.form, result.conflict, result.status
     context = page_context(
         request,
         access,

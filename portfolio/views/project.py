@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,10 +15,10 @@ from roadmap.selectors import latest_snapshot, scores_for_projects
 
 from .. import selectors, services
 from ..forms.links import LinkCreateForm
-from ..forms.project import ProjectForm, add_service_errors
+from ..forms.project import ProjectForm
 from ..models import Project
 from ..permissions import Access, portfolio_access
-from .backlog import labelled_conflict, versioned_update
+from .backlog import save_versioned
 from .common import page_context
 
 TEMPLATE = "portfolio/project_detail.html"
@@ -141,18 +140,12 @@ def project_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method in ("GET", "HEAD"):
         form = ProjectForm(instance=project, portfolio=access.portfolio)
     else:
-        form, status = ProjectForm(request.POST, instance=project, portfolio=access.portfolio), 400
-        if form.is_valid():
-            try:
-                saved = versioned_update(services.project_update, "project", form, user=request.user)
-            except services.ConflictError as error:
-                conflict, status = labelled_conflict(error, form), 409
-                form = form.rebased(error.obj)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, f"Project “{saved.name}” saved.")
-                return redirect("portfolio:project", slug=slug, pk=pk)
+        form = ProjectForm(request.POST, instance=project, portfolio=access.portfolio)
+        result = save_versioned(services.project_update, "project", form, user=request.user)
+        if result.saved is not None:
+            messages.success(request, f"Project “{result.saved.name}” saved.")
+            return redirect("portfolio:project", slug=slug, pk=pk)
+        form, conflict, status = result.form, result.conflict, result.status
     context = page_context(
         request,
         access,
