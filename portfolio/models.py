@@ -264,19 +264,15 @@ class Project(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean_fields(self, exclude=None) -> None:
+        # The name is validated (its validators, its length) and compared for uniqueness as it is stored:
+        # normalised first, since NFC can turn a character into ";" (U+037E) or into two (U+0958).
+        if self.name:
+            self.name = normalize_project_name(self.name)
+        super().clean_fields(exclude=exclude)
+
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
-        if self.name:
-            # Stored and compared normalised (the uniqueness check full_clean runs next sees this form); checked
-            # again as stored: NFC can turn a character into ";" (U+037E) or into two (U+0958).
-            self.name = normalize_project_name(self.name)
-            try:
-                validate_project_name(self.name)
-            except ValidationError as error:
-                errors.setdefault("name", []).extend(error.messages)
-            limit = type(self)._meta.get_field("name").max_length
-            if len(self.name) > limit:
-                errors.setdefault("name", []).append(f"Ensure this value has at most {limit} characters.")
         check_range(errors, "impact", self.impact_low, self.impact_likely, self.impact_high, label="Impact")
         effort = (self.provisional_effort_low, self.provisional_effort_likely, self.provisional_effort_high)
         if any(v is not None for v in effort) and None in effort:

@@ -48,3 +48,12 @@ def test_a_name_that_differs_only_in_invisible_characters_or_composition_is_take
         with pytest.raises(ValidationError) as error:
             project.full_clean()
         assert "name" in error.value.message_dict or "__all__" in error.value.message_dict, lookalike
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("raw", "message"), [("Spam\u037efilter", "“;”"), ("\u0958" * 200, "at most 200 characters")])
+def test_a_name_is_checked_as_it_is_stored_not_as_it_was_typed(portfolio, raw, message):
+    project = ProjectFactory.build(portfolio=portfolio, name=raw)  # NFC: U+037E is ";", U+0958 two characters
+    with pytest.raises(ValidationError) as error:
+        project.full_clean()
+    assert any(message in m for m in error.value.message_dict["name"])
