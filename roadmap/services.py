@@ -17,7 +17,7 @@ from datetime import timedelta
 import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from portfolio import scoring, selectors
@@ -36,6 +36,15 @@ PRUNE_BATCH = 25  # old snapshots deleted per recompute at most (each holds two 
 def seed_for(portfolio_id: int, input_version: int) -> int:
     """The RNG seed of a snapshot: fixed by the portfolio and its input version, so reproducible."""
     return int(np.random.SeedSequence([portfolio_id, input_version]).generate_state(1, dtype=np.uint32)[0])
+
+
+def _figures_current() -> Exists:
+    """For a RecomputeState: its portfolio has a snapshot of its latest input version (no task is needed)."""
+    return Exists(
+        RankingSnapshot.objects.filter(
+            portfolio_id=OuterRef("portfolio_id"), input_version__gte=OuterRef("portfolio__input_version")
+        )
+    )
 
 
 def _state(portfolio_id: int) -> RecomputeState:
@@ -66,8 +75,14 @@ def recompute_enqueue(*, portfolio_id: int, force: bool = False) -> bool:
         recompute_portfolio.apply_async(args=[portfolio_id], retry=False)
     except Exception as exc:  # broker down, DNS, refused connection...: the edit must still stand
         log.warning("Could not enqueue recompute of portfolio %s: %s", portfolio_id, exc)
-        RecomputeState.objects.filter(portfolio_id=portfolio_id).update(
-            queued=False, broker_unreachable_since=now, last_error=f"Could not reach the task queue: {exc}"[:1000]
+        state = RecomputeState.objects.filter(portfolio_id=portfolio_id)
+        state.update(queued=False)
+        # "Unreachable" only while the figures still wait for a run. A publish can fail after another process's
+        # task has already brought them up to date (a pooled connection gone stale while the broker restarted):
+        # recording it then would leave the banner saying "task queue unreachable" about a queue that works,
+        # and nothing would ever clear it.
+        state.exclude(_figures_current()).update(
+            broker_unreachable_since=now, last_error=f"Could not reach the task queue: {exc}"[:1000]
         )
         return False
     RecomputeState.objects.filter(portfolio_id=portfolio_id, broker_unreachable_since__isnull=False).update(
@@ -222,6 +237,10 @@ def portfolio_recompute(*, portfolio_id: int) -> RankingSnapshot | None:
             break
     RecomputeState.objects.filter(portfolio_id=portfolio_id).update(
         running_since=None, last_outcome=RecomputeState.Outcome.OK, last_error="", last_error_at=None
+    )
+    # Figures of the latest inputs are in: whatever publish failed meanwhile, no task is owed any more.
+    RecomputeState.objects.filter(portfolio_id=portfolio_id).filter(_figures_current()).update(
+        broker_unreachable_since=None
     )
     snapshots_prune(portfolio_id=portfolio_id)
     return snapshot

@@ -93,3 +93,54 @@ def test_status_is_for_members_only_and_read_only(snapshot_v3, outsider_client, 
     assert _status(outsider_client, seen=1).status_code == 404
     assert pm_client.post(reverse("roadmap:status", args=["trust-safety"])).status_code == 405
     assert _status(client, seen=1).status_code == 302  # anonymous: to the login page
+
+
+# --- "Task queue unreachable" is about a queue that is still owed a task ------------------------------------
+
+
+def _failing_publish(monkeypatch):
+    from roadmap import tasks
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("Connection refused")
+
+    monkeypatch.setattr(tasks.recompute_portfolio, "apply_async", refuse)
+
+
+def test_a_publish_failing_while_figures_are_stale_says_the_queue_is_unreachable(snapshot_v3, monkeypatch):
+    from roadmap.services import recompute_enqueue
+
+    Portfolio.objects.filter(pk=snapshot_v3.portfolio_id).update(input_version=4)
+    _failing_publish(monkeypatch)
+    assert recompute_enqueue(portfolio_id=snapshot_v3.portfolio_id) is False
+    state = RecomputeState.objects.get(portfolio_id=snapshot_v3.portfolio_id)
+    assert state.broker_unreachable_since is not None and not state.queued
+    assert "Could not reach the task queue" in state.last_error
+
+
+def test_a_publish_failing_after_the_figures_caught_up_leaves_no_unreachable_flag(snapshot_v3, monkeypatch, pm_client):
+    """Seen in CI: a sweep's publish over a connection gone stale while Redis restarted failed *after* another
+    task had brought the figures up to date; the flag stayed set and nothing cleared it."""
+    from roadmap.services import recompute_enqueue
+
+    _failing_publish(monkeypatch)
+    assert recompute_enqueue(portfolio_id=snapshot_v3.portfolio_id) is False
+    state = RecomputeState.objects.get(portfolio_id=snapshot_v3.portfolio_id)
+    assert state.broker_unreachable_since is None and not state.queued
+    # The next edit is queued behind a task in flight: the banner must not blame the queue.
+    RecomputeState.objects.filter(pk=state.pk).update(queued=True)
+    Portfolio.objects.filter(pk=snapshot_v3.portfolio_id).update(input_version=4)
+    assert "Task queue unreachable" not in _status(pm_client, seen=3).content.decode()
+
+
+def test_a_recompute_that_brings_the_figures_up_to_date_clears_the_unreachable_flag(portfolio, pm_client):
+    from roadmap.services import portfolio_recompute
+    from tests.factories import AssessmentFactory, ProjectFactory
+
+    AssessmentFactory(project=ProjectFactory(portfolio=portfolio, name="Spam filter"))
+    RecomputeState.objects.update_or_create(
+        portfolio=portfolio, defaults={"broker_unreachable_since": timezone.now(), "queued": True}
+    )
+    snapshot = portfolio_recompute(portfolio_id=portfolio.pk)
+    assert snapshot.input_version == Portfolio.objects.get(pk=portfolio.pk).input_version
+    assert RecomputeState.objects.get(portfolio=portfolio).broker_unreachable_since is None
