@@ -10,7 +10,6 @@ with the database and waits for the ranking to catch up with the last edit.
 
 import json
 import os
-import random
 import sys
 import time
 from collections import defaultdict
@@ -26,9 +25,10 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db.models import Max  # noqa: E402
 from django.test import Client  # noqa: E402
+from seeding import seed_backlog  # noqa: E402  (bench/ is the script's directory)
 
 from portfolio import services  # noqa: E402
-from portfolio.models import Change, FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink  # noqa: E402
+from portfolio.models import Change, FeasibilityAssessment, Membership, Portfolio, Project  # noqa: E402
 from roadmap.models import RankingSnapshot  # noqa: E402
 
 SLUG = os.environ.get("LOADTEST_SLUG", "load")
@@ -38,39 +38,9 @@ CATCH_UP_TIMEOUT = 300  # s
 
 
 def setup(out: Path, projects: int) -> None:
-    rng = random.Random(42)
     Portfolio.objects.filter(slug=SLUG).delete()
     portfolio = services.portfolio_create(name="Load test portfolio", slug=SLUG)
-    Project.objects.bulk_create(
-        Project(
-            portfolio=portfolio,
-            name=f"Project {i:04d}",
-            summary="Seeded for the load test.",
-            status=rng.choice(["idea", "idea", "discovery", "building", "shipped", "parked"]),
-            impact_low=(low := rng.uniform(10, 200)),
-            impact_likely=(likely := low + rng.uniform(0, 300)),
-            impact_high=likely + rng.uniform(0, 500),
-        )
-        for i in range(projects)
-    )
-    ids = list(Project.objects.filter(portfolio=portfolio).order_by("pk").values_list("pk", flat=True))
-    FeasibilityAssessment.objects.bulk_create(
-        FeasibilityAssessment(
-            project_id=pk,
-            tag=rng.choice(["easy", "hard", "hard", "impossible"]),
-            effort_low=(e := rng.uniform(1, 20)),
-            effort_likely=e * 2,
-            effort_high=e * 4,
-            impact_low_seen=0,
-            impact_likely_seen=0,
-            impact_high_seen=0,
-        )
-        for pk in ids[: int(projects * 0.8)]
-    )
-    ReuseLink.objects.bulk_create(  # producers come before consumers: no cycle
-        ReuseLink(producer_id=ids[i], consumer_id=ids[i + 1 + rng.randrange(20)], fraction=0.2)
-        for i in range(0, projects - 21, 10)
-    )
+    ids = seed_backlog(portfolio, projects)
     User = get_user_model()
     sessions = {}
     for prefix, (role, count) in USERS.items():

@@ -35,7 +35,10 @@ class RankingSnapshot(models.Model):
 class ProjectScore(models.Model):
     """One project's figures in a ranking snapshot (value units; effort in person-weeks)."""
 
-    snapshot = models.ForeignKey(RankingSnapshot, on_delete=models.CASCADE, related_name="scores")
+    # No index of its own: the unique constraint below starts with the snapshot and serves every lookup by it.
+    # A second, single-column index let the planner, whose statistics had not yet seen a new snapshot, pick it
+    # and filter half the table per project (6.6 s for a 10,000-project backlog page).
+    snapshot = models.ForeignKey(RankingSnapshot, on_delete=models.CASCADE, related_name="scores", db_index=False)
     project = models.ForeignKey(Project, null=True, on_delete=models.SET_NULL, related_name="scores")
     name = models.CharField(max_length=200)
     rank = models.PositiveIntegerField(null=True)
@@ -80,7 +83,10 @@ class ScheduleRow(models.Model):
     waits for; ``staffing`` people; ``pin`` the PM's pin when the snapshot was computed.
     """
 
-    snapshot = models.ForeignKey(RankingSnapshot, on_delete=models.CASCADE, related_name="schedule")
+    # No index of its own: the unique constraint below starts with the snapshot and serves every lookup by it.
+    # A second, single-column index let the planner, whose statistics had not yet seen a new snapshot, pick it
+    # and filter half the table per project (6.6 s for a 10,000-project backlog page).
+    snapshot = models.ForeignKey(RankingSnapshot, on_delete=models.CASCADE, related_name="schedule", db_index=False)
     project = models.ForeignKey(Project, null=True, on_delete=models.SET_NULL, related_name="schedule_rows")
     name = models.CharField(max_length=200)
     status = models.CharField(max_length=12)
@@ -111,7 +117,10 @@ class ScheduleRow(models.Model):
 class ValueCurvePoint(models.Model):
     """The roadmap's annual value delivered by ``date`` (value units per year), P10/P50/P90 over trials."""
 
-    snapshot = models.ForeignKey(RankingSnapshot, on_delete=models.CASCADE, related_name="value_curve")
+    # No index of its own: the unique constraint below starts with the snapshot and serves every lookup by it.
+    # A second, single-column index let the planner, whose statistics had not yet seen a new snapshot, pick it
+    # and filter half the table per project (6.6 s for a 10,000-project backlog page).
+    snapshot = models.ForeignKey(RankingSnapshot, on_delete=models.CASCADE, related_name="value_curve", db_index=False)
     date = models.DateField()
     p10 = models.FloatField()
     p50 = models.FloatField()
