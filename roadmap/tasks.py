@@ -4,7 +4,8 @@ from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError
 
-from . import chart_drawing, services
+from . import services
+from .charts import roi_cache
 
 
 @shared_task(
@@ -33,7 +34,7 @@ def recompute_portfolio(self, portfolio_id: int) -> int | None:
         raise
     if snapshot is None:
         return None
-    chart_drawing.draw_for_pages(snapshot_id=snapshot.pk)
+    roi_cache.draw_for_pages(snapshot_id=snapshot.pk)
     return snapshot.input_version
 
 

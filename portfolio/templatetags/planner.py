@@ -1,50 +1,40 @@
 """Shared by every page: one way to show a value, an ROI, a probability; and quick links to a project's pages."""
 
-import math
-
 from django import template
 
-from .. import links
+from .. import formatting, links
 
 register = template.Library()
 
 
+def _figure(value) -> float | None:
+    """The figure a filter was given: None when empty (None or ""), else ``float(value)`` (text that is not a
+    number raises ``ValueError``)."""
+    return None if value is None or value == "" else float(value)
+
+
 @register.filter
 def num(value, digits: int = 3):
-    """A number with ``digits`` significant digits and thousands separators: 1234.5 -> 1,235; 0.01234 -> 0.0123."""
-    if value is None or value == "":
-        return "–"
+    """A number with ``digits`` significant digits and thousands separators: 1234.56 -> 1,235; 0.01234 -> 0.0123.
+
+    Written by ``formatting.number``; a value that is not a number is shown as it is."""
     try:
-        value = float(value)
+        figure = _figure(value)
     except (TypeError, ValueError):
         return value
-    if not math.isfinite(value):
-        return "–"
-    if value == 0:
-        return "0"
-    magnitude = math.floor(math.log10(abs(value)))
-    decimals = max(0, int(digits) - 1 - magnitude)
-    return f"{value:,.{decimals}f}"
+    return formatting.number(figure, int(digits))
 
 
 @register.filter
 def pct(value, decimals: int = 0):
-    """A probability or share as a percentage: 0.153 -> 15%."""
-    if value is None or value == "":
-        return "–"
-    return f"{float(value) * 100:.{int(decimals)}f}%"
+    """A probability or share as a percentage: 0.153 -> 15% (``formatting.percent``)."""
+    return formatting.percent(_figure(value), int(decimals))
 
 
 @register.filter
 def roi(value):
-    """An ROI ratio as a signed percentage: 1.5 -> +150%, -1 -> −100%."""
-    if value is None or value == "":
-        return "–"
-    value = float(value)
-    if not math.isfinite(value):
-        return "–"
-    text = f"{abs(value) * 100:,.0f}%"
-    return ("+" if value >= 0 else "−") + text
+    """An ROI ratio as a signed percentage: 1.5 -> +150%, -1 -> −100% (``formatting.roi``)."""
+    return formatting.roi(_figure(value))
 
 
 @register.filter

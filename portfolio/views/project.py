@@ -1,8 +1,5 @@
 """The project page (every field, reuse links, assessments, history, figures), its edit form and deletion."""
 
-import math
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from roadmap.models import ProjectScore
+from roadmap.charts.roi_bar import roi_bar
 from roadmap.selectors import latest_snapshot, scores_for_projects
 
 from .. import selectors, services
@@ -22,63 +19,6 @@ from .backlog import save_versioned
 from .common import page_context
 
 TEMPLATE = "portfolio/project_detail.html"
-BAR_WIDTH, BAR_HEIGHT, BAR_MARGIN = 360.0, 52.0, 16.0
-
-
-@dataclass(frozen=True)
-class RoiBar:
-    """Positions (SVG user units) of the ROI P10–P90 bar: axis with 0% marked, tick at P50, dot at the mean."""
-
-    width: float
-    height: float
-    x_zero: float
-    x_p10: float
-    x_p50: float
-    x_p90: float
-    x_mean: float
-    axis_y: float
-
-    @property
-    def bar_width(self) -> float:
-        return max(self.x_p90 - self.x_p10, 1.0)
-
-    @property
-    def axis_end(self) -> float:
-        return self.width - 4
-
-    @property
-    def bar_top(self) -> float:
-        return self.axis_y - 6
-
-    @property
-    def tick_top(self) -> float:
-        return self.axis_y - 9
-
-    @property
-    def tick_bottom(self) -> float:
-        return self.axis_y + 9
-
-    @property
-    def zero_line_bottom(self) -> float:
-        return self.height - 12
-
-
-def roi_bar(score: ProjectScore | None) -> RoiBar | None:
-    """Lay out the ROI range of one project on an axis that always includes 0%; None without figures."""
-    if score is None:
-        return None
-    values = (score.roi_p10, score.roi_p50, score.roi_p90, score.expected_roi)
-    if any(v is None or not math.isfinite(v) for v in values):
-        return None
-    p10, p50, p90, mean = values
-    low, high = min(p10, mean, 0.0), max(p90, mean, 0.0)
-    span = (high - low) or 1.0
-    inner = BAR_WIDTH - 2 * BAR_MARGIN
-
-    def x(value: float) -> float:
-        return round(BAR_MARGIN + (value - low) / span * inner, 1)
-
-    return RoiBar(BAR_WIDTH, BAR_HEIGHT, x(0.0), x(p10), x(p50), x(p90), x(mean), BAR_HEIGHT / 2)
 
 
 def _detail(access: Access, pk: int) -> Project:

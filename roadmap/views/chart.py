@@ -9,7 +9,7 @@ from portfolio.permissions import portfolio_access
 from portfolio.views.common import page_context
 
 from .. import selectors
-from ..chart_drawing import drawn_chart
+from ..charts.roi_cache import drawn_chart
 
 TABLE_ROWS = 50  # ranked (and unranked) rows listed under the chart unless ?all=1; the chart itself shows every project
 

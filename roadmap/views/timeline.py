@@ -17,7 +17,9 @@ from portfolio.models import Portfolio, Project
 from portfolio.permissions import portfolio_access
 from portfolio.views.common import page_context
 
-from .. import selectors, timeline_chart
+from .. import selectors
+from ..charts.timeline import gantt
+from ..charts.value_curve import value_chart
 from ..forms import PinForm, ScenarioForm
 
 
@@ -46,8 +48,8 @@ def timeline_context(request: HttpRequest, portfolio: Portfolio, *, absolute_lin
         "curve": curve,
         "roadmap_start": start,
         "capacity": snapshot.settings.get("capacity", portfolio.capacity) if snapshot else portfolio.capacity,
-        "gantt": timeline_chart.gantt(scheduled, start=start, today=today, url_for=url_for) if scheduled else None,
-        "value_chart": timeline_chart.value_chart(curve, start=start, today=today) if curve else None,
+        "gantt": gantt(scheduled, start=start, today=today, url_for=url_for) if scheduled else None,
+        "value_chart": value_chart(curve, start=start, today=today) if curve else None,
     }
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from portfolio import services
 from portfolio.models import Change, Project, ReuseLink
-from portfolio.views.project import BAR_MARGIN, BAR_WIDTH, roi_bar
+from roadmap.charts.roi_bar import roi_bar
 from roadmap.models import ProjectScore, RankingSnapshot
 from tests.factories import AssessmentFactory, ProjectFactory, ReuseLinkFactory, UserFactory
 
@@ -165,19 +165,6 @@ def test_project_page_draws_the_roi_range_as_an_svg_bar_with_its_figures(project
     assert "<svg" in html and "<title" in html and "P10 −100%, P50 +30%, P90 +160%, expected +40%" in html
     bar = roi_bar(ProjectScore(roi_p10=-1.0, roi_p50=0.3, roi_p90=1.6, expected_roi=0.4))
     assert f'<rect x="{bar.x_p10}"' in html and f'cx="{bar.x_mean}"' in html and ">0%</text>" in html
-
-
-def test_roi_bar_puts_zero_p10_p50_p90_and_mean_on_one_linear_axis():
-    bar = roi_bar(ProjectScore(roi_p10=-1.0, roi_p50=0.0, roi_p90=3.0, expected_roi=1.0))
-    inner = BAR_WIDTH - 2 * BAR_MARGIN
-    assert bar.x_p10 == BAR_MARGIN and bar.x_p90 == BAR_MARGIN + inner
-    assert bar.x_zero == bar.x_p50 == round(BAR_MARGIN + inner / 4, 1)
-    assert bar.x_mean == round(BAR_MARGIN + inner / 2, 1)
-    # an all-positive range still shows 0% at the left end of the axis
-    positive = roi_bar(ProjectScore(roi_p10=0.5, roi_p50=1.0, roi_p90=2.0, expected_roi=1.1))
-    assert positive.x_zero == BAR_MARGIN < positive.x_p10
-    assert roi_bar(None) is None
-    assert roi_bar(ProjectScore(roi_p10=None, roi_p50=None, roi_p90=None, expected_roi=None)) is None
 
 
 def test_excluded_project_page_says_why_it_is_not_ranked(project, pm_client):

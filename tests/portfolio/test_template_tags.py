@@ -35,3 +35,24 @@ def test_a_missing_or_odd_id_gives_no_link_rather_than_a_wrong_one(pk):
 def test_the_tag_renders_in_a_template():
     template = Template("{% load planner %}<a href='{% id_url 'portfolio:project-row' slug pk %}'>")
     assert template.render(Context({"slug": "ops", "pk": 12})) == "<a href='/p/ops/projects/12/row/'>"
+
+
+@pytest.mark.parametrize(
+    ("source", "value", "text"),
+    [
+        ("{{ v|num }}", 1234.56, "1,235"),
+        ("{{ v|num:2 }}", 0.01234, "0.012"),
+        ("{{ v|num }}", "12.5", "12.5"),  # a number as text is a number
+        ("{{ v|num }}", "n/a", "n/a"),  # text that is no number is shown as it is
+        ("{{ v|num }}", "", "–"),
+        ("{{ v|num }}", None, "–"),
+        ("{{ v|pct }}", 0.153, "15%"),
+        ("{{ v|pct:1 }}", "0.153", "15.3%"),
+        ("{{ v|pct }}", None, "–"),
+        ("{{ v|roi }}", 1.5, "+150%"),
+        ("{{ v|roi }}", -1, "−100%"),
+        ("{{ v|roi }}", "", "–"),
+    ],
+)
+def test_the_figure_filters_write_what_the_formatting_module_writes(source, value, text):
+    assert Template("{% load planner %}" + source).render(Context({"v": value})) == text

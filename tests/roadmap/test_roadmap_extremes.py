@@ -5,7 +5,8 @@ import datetime
 
 import numpy as np
 
-from roadmap import planning, simulation, timeline_chart
+from roadmap import planning, simulation
+from roadmap.charts import ticks, timeline
 
 START = datetime.date(2027, 1, 4)
 
@@ -37,22 +38,22 @@ def test_curve_points_that_round_to_the_same_day_keep_the_latest():
 def test_gridlines_and_quarter_rows_stay_few_however_long_the_roadmap():
     last = datetime.date.max
 
-    starts = timeline_chart.quarter_starts(START, last)
+    starts = ticks.quarter_starts(START, last)
     ends = planning.quarter_ends(START, last)
 
-    assert 1 < len(starts) <= timeline_chart.MAX_GRIDLINES
+    assert 1 < len(starts) <= ticks.MAX_GRIDLINES
     assert starts == sorted(starts) and all(d.month in (1, 4, 7, 10) and d.day == 1 for d in starts)
     assert len(ends) == planning.MAX_QUARTERS and ends[0] == datetime.date(2027, 3, 31)
     assert planning.quarter_ends(datetime.date(9999, 11, 1), last) == [datetime.date.max]
 
 
 def test_a_short_roadmap_keeps_every_quarter_gridline():
-    starts = timeline_chart.quarter_starts(START, datetime.date(2028, 1, 1))
+    starts = ticks.quarter_starts(START, datetime.date(2028, 1, 1))
 
     assert [d.isoformat() for d in starts] == ["2027-04-01", "2027-07-01", "2027-10-01", "2028-01-01"]
 
 
 def test_a_date_axis_that_starts_at_the_calendars_end_is_drawn_without_overflow():
     last_days = datetime.date.max - datetime.timedelta(days=30)
-    axis = timeline_chart._date_axis(last_days, [None, datetime.date.max], left=0.0)
+    axis = timeline._date_axis(last_days, [None, datetime.date.max], left=0.0)
     assert axis.first == last_days and axis.last == datetime.date.max

@@ -1,4 +1,4 @@
-"""The plan from one draw (roadmap.planning) and the chart geometry (roadmap.timeline_chart): no database."""
+"""The plan from one draw (roadmap.planning): no database. The charts drawn from it are tested in charts/."""
 
 import datetime
 from dataclasses import dataclass
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from portfolio import scoring
-from roadmap import planning, simulation, timeline_chart
+from roadmap import planning, simulation
 
 START = datetime.date(2027, 1, 4)  # a Monday
 SETTINGS = scoring.ScoringSettings(cost_per_person_week=4.0, horizon_years=1.0, trials=4000, top_k=3)
@@ -171,88 +171,6 @@ def test_value_at_takes_the_last_point_on_or_before_the_date():
     assert planning.value_at(curve, START - datetime.timedelta(days=1)).p50 == 0
     assert planning.value_at(curve, START + datetime.timedelta(days=45)).p50 == 2
     assert planning.value_at(curve, START + datetime.timedelta(days=999)).p90 == 9
-
-
-# --- chart geometry -----------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Row:
-    project_id: int
-    name: str
-    position: int
-    start_p50: datetime.date
-    finish_p10: datetime.date
-    finish_p50: datetime.date
-    finish_p90: datetime.date
-    target_date: datetime.date | None = None
-    p_meet_target: float | None = None
-    requires: tuple = ()
-    staffing: int = 2
-    pin: int | None = None
-    start_p10: datetime.date | None = None
-    start_p90: datetime.date | None = None
-
-
-def _rows(n):
-    day = datetime.timedelta(days=1)
-    return [
-        Row(
-            k,
-            f"Project {k}",
-            k,
-            START + 10 * k * day,
-            START + (20 + 10 * k) * day,
-            START + (30 + 10 * k) * day,
-            START + (50 + 10 * k) * day,
-            requires=(k - 1,) if k > 1 else (),
-        )
-        for k in range(1, n + 1)
-    ]
-
-
-def test_gantt_scrolls_rather_than_squeezes_with_a_hundred_projects():
-    chart = timeline_chart.gantt(_rows(100), start=START, today=START, url_for=lambda pk: f"/p/{pk}")
-    assert len(chart.rows) == 100 and len(chart.arrows) == 99
-    assert chart.height == timeline_chart.TOP + 100 * timeline_chart.ROW_HEIGHT + 8
-    assert {round(b.y - a.y) for a, b in zip(chart.rows, chart.rows[1:], strict=False)} == {timeline_chart.ROW_HEIGHT}
-    assert chart.rows[1].bar_x - chart.rows[0].bar_x == pytest.approx(10 * timeline_chart.PX_PER_DAY)
-    assert chart.today_x == chart.plot_left
-
-
-def test_gantt_bars_run_from_p50_start_to_p50_finish_and_bands_from_p10_to_p90():
-    row = _rows(1)[0]
-    chart = timeline_chart.gantt([row], start=START, today=START - datetime.timedelta(days=5), url_for=str)
-    laid = chart.rows[0]
-    assert chart.px_per_day >= timeline_chart.PX_PER_DAY  # a short roadmap is stretched to the minimum width
-    assert laid.bar_width == pytest.approx((row.finish_p50 - row.start_p50).days * chart.px_per_day, abs=0.1)
-    assert laid.band_width == pytest.approx((row.finish_p90 - row.finish_p10).days * chart.px_per_day, abs=0.1)
-    assert chart.today_x is None  # today before the start is not drawn
-
-
-@pytest.mark.parametrize(("p", "colour"), [(0.95, "#1d7a3a"), (0.6, "#c77c00"), (0.2, "#a32020"), (None, "#7f7f7f")])
-def test_target_marker_is_coloured_by_its_probability(p, colour):
-    assert timeline_chart.target_colour(p) == colour
-
-
-def test_quarter_gridlines_fall_on_quarter_starts():
-    assert timeline_chart.quarter_starts(datetime.date(2027, 2, 10), datetime.date(2027, 12, 31)) == [
-        datetime.date(2027, 4, 1),
-        datetime.date(2027, 7, 1),
-        datetime.date(2027, 10, 1),
-    ]
-    assert timeline_chart.quarter_label(datetime.date(2027, 8, 9)) == "Q3 2027"
-
-
-def test_value_chart_band_encloses_the_median_line():
-    curve = [planning.CurvePoint(START + datetime.timedelta(days=30 * k), 5 * k, 10 * k, 20 * k) for k in range(6)]
-    chart = timeline_chart.value_chart(curve, start=START, today=START)
-    band = [tuple(map(float, p.split(","))) for p in chart.band.split()]
-    median = [tuple(map(float, p.split(","))) for p in chart.median.split()]
-    assert len(band) == 2 * len(median)
-    for (_, y50), (_, y10), (_, y90) in zip(median, band[: len(median)], band[len(median) :][::-1], strict=True):
-        assert y90 <= y50 <= y10  # SVG y grows downwards
-    assert chart.y_ticks[-1].label == "100"  # nice ticks reach past the top P90 of 100
 
 
 def _naive_schedule(order, efforts, staffing, requires, capacity):

@@ -5,20 +5,18 @@ markup here costs a small fraction of that. Every text is escaped with ``escape`
 (project names, the value unit, links, tag styles, the formatted figures of the tooltips) and the
 numbers are printed by this module, so the result is safe to put into ``roadmap/roi_chart.svg`` as it
 is. The markup is the template's, character for character: coordinates are rounded like
-``floatformat`` (half up, unlocalized), ROI and effort printed like ``stringformat:"r"``.
+``floatformat`` (``formatting.fixed``: half up, unlocalized), ROI and effort printed like ``stringformat:"r"``.
+The tooltips' figures are written by ``portfolio.formatting``, as the pages' filters write them.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from portfolio.templatetags.planner import num, pct, roi
+from portfolio.formatting import fixed, number, percent, roi
 
-from .charts import Bubble, Chart, TagStyle
-
-_QUANTUM = {1: Decimal("0.1"), 2: Decimal("0.01"), 3: Decimal("0.001")}
+from .roi import Bubble, Chart, TagStyle
 
 _BUBBLE = (
     '<g class="bubble" data-rank="{rank}" data-roi="{roi}" data-effort="{effort}" data-r="{r}" data-cx="{cx3}"'
@@ -29,34 +27,19 @@ _BUBBLE = (
 )
 
 
-def fixed(value: float, places: int) -> str:
-    """``value`` with ``places`` (1 to 3) decimals rounded half up, as ``floatformat:"<places>u"`` prints it.
-
-    ``floatformat`` rounds the shortest decimal form (``repr``) half up; an f-string rounds the binary
-    value half even. They differ only when ``repr`` ends in a 5 just past the last kept decimal (or is
-    in exponent form), so only those go through ``Decimal``: the f-string is ~4x faster.
-    """
-    text = repr(value)
-    decimals = len(text) - text.find(".") - 1
-    if "e" in text or (decimals == places + 1 and text[-1] == "5"):
-        rounded = Decimal(text).quantize(_QUANTUM[places], rounding=ROUND_HALF_UP)
-        text = f"{rounded:f}"
-    else:
-        text = f"{value:.{places}f}"
-    return text[1:] if text[0] == "-" and not float(text) else text  # no "-0.0", like floatformat
-
-
 def _title(bubble: Bubble, *, value_unit: str, top_k) -> str:
     """The tooltip, unescaped: the project's name and figures in words."""
     s = bubble.point.source  # the ranking row (ProjectScore) the point was made from
     return (
         f"{s.name} — rank {s.rank}\n"
         f"Expected ROI {roi(s.expected_roi)} (P10 {roi(s.roi_p10)}, P50 {roi(s.roi_p50)}, P90 {roi(s.roi_p90)})\n"
-        f"Risk-adjusted value {num(s.risk_adjusted_value_per_year)} {value_unit} / year; expected value"
-        f" {num(s.expected_value)} {value_unit} over the horizon (P10–P90 {num(s.value_p10)}–{num(s.value_p90)})\n"
-        f"Expected effort {num(s.expected_effort)} person-weeks (P10–P90 {num(s.effort_p10)}–{num(s.effort_p90)})\n"
-        f"Feasibility: {bubble.style.label}, success probability {pct(s.success_probability)}\n"
-        f"P(top-{top_k}): {pct(s.p_top_k)}"
+        f"Risk-adjusted value {number(s.risk_adjusted_value_per_year)} {value_unit} / year; expected value"
+        f" {number(s.expected_value)} {value_unit} over the horizon"
+        f" (P10–P90 {number(s.value_p10)}–{number(s.value_p90)})\n"
+        f"Expected effort {number(s.expected_effort)} person-weeks"
+        f" (P10–P90 {number(s.effort_p10)}–{number(s.effort_p90)})\n"
+        f"Feasibility: {bubble.style.label}, success probability {percent(s.success_probability)}\n"
+        f"P(top-{top_k}): {percent(s.p_top_k)}"
     )
 
 

@@ -1,7 +1,8 @@
 """Geometry of the leadership ROI chart: scales, ticks, bubble sizes and marker shapes.
 
-Pure Python (``math`` only; no Django, nothing of ours), so it is tested without a database. The
-template ``roadmap/roi_chart.svg`` only places what this module computes. Axes (DESIGN.md "The numbers"):
+Pure Python (``math``; no Django), so it is tested without a database; ticks come from ``ticks.py`` and
+labels from ``portfolio.formatting``. The template ``roadmap/roi_chart.svg`` only places what this module
+computes and ``roi_svg.py`` draws the bubbles. Axes (DESIGN.md "The numbers"):
 
 - x: ease = 1 / expected effort, in person-weeks⁻¹, on a LOG scale; ticks are labelled as efforts
   ("1/8 pw") from the 1-2-5 series, because that is how people think about effort.
@@ -17,6 +18,10 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from portfolio.formatting import compact_number, compact_roi
+
+from .ticks import linear_ticks, log_ticks, nice_floor
+
 WIDTH = 1000
 HEIGHT = 600
 PLOT_LEFT, PLOT_TOP, PLOT_RIGHT, PLOT_BOTTOM = 96.0, 36.0, 720.0, 520.0
@@ -25,7 +30,6 @@ MIN_RADIUS = 4.0  # px: the smallest visible bubble (ROI at or below 0)
 MAX_RADIUS = 30.0  # px: the bubble of the largest ROI
 RANK_LABELS = 10  # rank numbers are written next to the top-10 bubbles
 MIN_LOG_SPAN = math.log10(8)  # the ease axis spans at least a factor 8, so it always has two ticks
-MAX_TICKS = 9
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,8 @@ def point_from_score(score, horizon_years: float) -> ChartPoint | None:
     """A chart point from a ranking row (any object with ProjectScore's fields), or None when it has no figures.
 
     The vertical whisker divides the value P10/P90 (over the horizon, reuse credit included) by the
-    horizon in years so it shares the y axis's "per year" unit.
+    horizon in years so it shares the y axis's "per year" unit: ``horizon_years`` must be the horizon the
+    row was computed with (the snapshot's), which the caller passes in.
     """
     needed = (score.rank, score.expected_roi, score.risk_adjusted_value_per_year, score.expected_effort)
     if any(v is None for v in needed) or not score.expected_effort > 0:
@@ -198,64 +203,9 @@ class Chart:
         return (self.top + self.bottom) / 2
 
 
-def format_number(value: float) -> str:
-    """A tick label: 3 significant digits, thousands separators, M / B / T past a million (12.5M)."""
-    if value == 0 or not math.isfinite(value):
-        return "0"
-    magnitude = abs(value)
-    for divisor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
-        if magnitude >= divisor:
-            return format_number(value / divisor) + suffix
-    decimals = max(0, 2 - math.floor(math.log10(magnitude)))
-    text = f"{value:,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
-def format_roi(value: float) -> str:
-    """An ROI ratio as a signed percentage: 1.5 -> +150%."""
-    return ("+" if value >= 0 else "−") + format_number(abs(value) * 100) + "%"
-
-
-def nice_step(span: float, count: int = 5) -> float:
-    """A 1 / 2 / 2.5 / 5 x 10^k step giving about ``count`` intervals over ``span`` (> 0)."""
-    raw = span / count
-    power = 10 ** math.floor(math.log10(raw))
-    for multiple in (1, 2, 2.5, 5, 10):
-        if raw <= multiple * power * (1 + 1e-9):
-            return multiple * power
-    return 10 * power
-
-
-def linear_ticks(top: float, count: int = 5) -> tuple[float, list[float]]:
-    """Nice ticks from 0: the axis top (a multiple of the step, at least ``top``) and the tick values.
-
-    A top of 0 (every value zero) gives the axis 0..1.
-    """
-    if not top > 0 or not math.isfinite(top):
-        top = 1.0
-    step = nice_step(top, count)
-    steps = math.ceil(top / step - 1e-9)
-    return steps * step, [i * step for i in range(steps + 1)]
-
-
-def effort_ticks(low_effort: float, high_effort: float) -> list[float]:
-    """Efforts of the 1-2-5 series between ``low_effort`` and ``high_effort`` (person-weeks), at most MAX_TICKS."""
-    first, last = math.floor(math.log10(low_effort)) - 1, math.ceil(math.log10(high_effort)) + 1
-    series = [m * 10.0**d for d in range(first, last + 1) for m in (1, 2, 5)]
-    inside = [e for e in series if low_effort * (1 - 1e-9) <= e <= high_effort * (1 + 1e-9)]
-    if len(inside) > MAX_TICKS:
-        inside = [e for e in inside if math.isclose(10 ** round(math.log10(e)), e)]
-    stride = 1
-    while len(inside[::stride]) > MAX_TICKS:
-        stride += 1
-    return inside[::stride]
-
-
 def effort_label(effort: float) -> str:
     """An ease tick labelled as the effort it stands for: 8 -> "1/8 pw"."""
-    return f"1/{format_number(effort)} pw"
+    return f"1/{compact_number(effort)} pw"
 
 
 def bubble_radius(roi: float, max_roi: float) -> float:
@@ -304,13 +254,13 @@ class _LogScale:
 
     def ticks(self) -> tuple[Tick, ...]:
         low_effort, high_effort = 10**-self.hi, 10**-self.lo
-        return tuple(Tick(self.x(e), effort_label(e)) for e in effort_ticks(low_effort, high_effort))
+        return tuple(Tick(self.x(e), effort_label(e)) for e in log_ticks(low_effort, high_effort))
 
 
 def _y_scale(points: Sequence[ChartPoint]) -> tuple[float, tuple[Tick, ...]]:
     highest = max([p.value_per_year for p in points] + [p.value_p90_per_year for p in points], default=0.0)
     top, values = linear_ticks(highest)
-    return top, tuple(Tick(PLOT_BOTTOM - v / top * (PLOT_BOTTOM - PLOT_TOP), format_number(v)) for v in values)
+    return top, tuple(Tick(PLOT_BOTTOM - v / top * (PLOT_BOTTOM - PLOT_TOP), compact_number(v)) for v in values)
 
 
 def _place(point: ChartPoint, xs: _LogScale, y, max_roi: float, href: str) -> Bubble:
@@ -347,12 +297,6 @@ def _quadrant_labels(median_x: float | None, median_y: float | None) -> tuple[La
     )
 
 
-def _nice_floor(value: float) -> float:
-    """The largest 1 / 2 / 5 x 10^k not above ``value`` (> 0)."""
-    power = 10 ** math.floor(math.log10(value))
-    return max(m * power for m in (1, 2, 5) if m * power <= value * (1 + 1e-9))
-
-
 def _legends(max_roi: float) -> tuple[tuple[LegendItem, ...], tuple[LegendItem, ...], float]:
     """The feasibility legend (every tag, so the key is stable), the bubble-size legend and its title's y."""
     tag_items = []
@@ -368,12 +312,12 @@ def _legends(max_roi: float) -> tuple[tuple[LegendItem, ...], tuple[LegendItem, 
     text_x = LEGEND_X + 2 * MAX_RADIUS + 10
     neutral = TagStyle("", "", "#555555", "circle", hollow=True)
     if max_roi > 0:
-        sizes = sorted({_nice_floor(max_roi), _nice_floor(max_roi / 4), _nice_floor(max_roi / 16)}, reverse=True)
+        sizes = sorted({nice_floor(max_roi), nice_floor(max_roi / 4), nice_floor(max_roi / 16)}, reverse=True)
         for roi in sizes:
             r = bubble_radius(roi, max_roi)
             if r > MIN_RADIUS:
                 y += r
-                label = f"ROI {format_roi(roi)}"
+                label = f"ROI {compact_roi(roi)}"
                 size_items.append(LegendItem(LEGEND_X + MAX_RADIUS, y, r, label, neutral, text_x=text_x))
                 y += r + 8
     y += MIN_RADIUS

@@ -1,8 +1,8 @@
 """The ROI chart drawn once per snapshot and shared through the cache, by the chart page, the SVG download
 and the worker (which draws the page's chart right after it writes a snapshot, so no page view has to).
 
-The per-project marks are drawn in Python (``chart_svg``); the frame, axes and caption come from
-``roadmap/roi_chart.svg``, which escapes every text. A cache that is down only costs the drawing.
+The chart is placed by ``roi.py``, its per-project marks drawn in Python by ``roi_svg.py``; the frame, axes and
+caption come from ``roadmap/roi_chart.svg``, which escapes every text. A cache that is down only costs the drawing.
 """
 
 import hashlib
@@ -16,8 +16,9 @@ from django.utils.safestring import SafeString, mark_safe
 from portfolio import links
 from portfolio.models import Portfolio
 
-from . import chart_svg, charts, selectors
-from .models import RankingSnapshot
+from .. import selectors
+from ..models import RankingSnapshot
+from . import roi, roi_svg
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +62,10 @@ def project_urls(portfolio: Portfolio, keys: list[int], *, link_base: str = "") 
     return {key: base + links.id_url("portfolio:project", portfolio.slug, key) for key in keys}
 
 
-def chart_points(portfolio: Portfolio, snapshot: RankingSnapshot | None) -> list[charts.ChartPoint]:
+def chart_points(portfolio: Portfolio, snapshot: RankingSnapshot | None) -> list[roi.ChartPoint]:
     """The snapshot's ranking rows that have figures to plot, as chart points."""
     rows = selectors.snapshot_scores(snapshot=snapshot)
-    return [p for p in (charts.point_from_score(r, portfolio.horizon_years) for r in rows) if p is not None]
+    return [p for p in (roi.point_from_score(r, portfolio.horizon_years) for r in rows) if p is not None]
 
 
 def _draw(portfolio, snapshot, points, *, link_base: str, standalone: bool) -> str:
@@ -72,16 +73,16 @@ def _draw(portfolio, snapshot, points, *, link_base: str, standalone: bool) -> s
     chart = marks = None
     if points:
         hrefs = project_urls(portfolio, [p.key for p in points if p.key is not None], link_base=link_base)
-        chart = charts.build_chart(points, hrefs)
-        marks = chart_svg.draw_marks(chart, value_unit=portfolio.value_unit, top_k=snapshot.top_k)
+        chart = roi.build_chart(points, hrefs)
+        marks = roi_svg.draw_marks(chart, value_unit=portfolio.value_unit, top_k=snapshot.top_k)
     context = {
         "portfolio": portfolio,
         "snapshot": snapshot,
         "standalone": standalone,
         "chart": chart,
         "chart_marks": marks,
-        "svg_width": charts.WIDTH,
-        "svg_height": charts.HEIGHT,
+        "svg_width": roi.WIDTH,
+        "svg_height": roi.HEIGHT,
     }
     return render_to_string("roadmap/roi_chart.svg", context)
 

@@ -1,16 +1,20 @@
-"""Geometry of the roadmap's SVG charts (the Gantt with confidence bands, the value band chart).
+"""Geometry of the roadmap's Gantt: one row per scheduled project with its P50 bar, P10-P90 finish band,
+target marker and ``requires`` arrows, quarter gridlines and today's line.
 
-Plain Python over dates and numbers (no Django): the views pass rows and curve points in, the SVG templates
-(``roadmap/timeline.svg``, ``roadmap/value_curve.svg``) draw what comes out. Colours are returned as SVG
-presentation attributes so a downloaded SVG looks the same without the page's stylesheet. The Gantt has a
-fixed height per row and a fixed scale per day, so 100 or 1,000 projects scroll rather than squeeze.
+Plain Python over dates and numbers (no Django): the view passes schedule rows in, ``roadmap/timeline.svg``
+draws what comes out. Colours are returned as SVG presentation attributes so a downloaded SVG looks the same
+without the page's stylesheet. The Gantt has a fixed height per row (px) and a fixed scale per day (px per
+day), so 100 or 1,000 projects scroll rather than squeeze.
 """
 
 import datetime
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from portfolio.formatting import percent
+
+from .ticks import DateAxis, GridLine, quarter_gridlines
 
 ROW_HEIGHT = 24  # px per project
 BAR_HEIGHT = 10
@@ -21,9 +25,7 @@ MIN_PLOT = 900  # px
 MAX_PLOT = 6000
 PX_PER_DAY = 2.0  # a year is ~730 px; shorter roadmaps are stretched to MIN_PLOT, longer ones scroll
 NAME_CHARS = 34
-MAX_GRIDLINES = 24  # quarter gridlines on one chart; longer roadmaps get coarser ones
 GOOD, WARN, BAD = "#1d7a3a", "#c77c00", "#a32020"
-VALUE_WIDTH, VALUE_HEIGHT, VALUE_LEFT, VALUE_BOTTOM = 900, 280, 80, 36
 
 
 def target_colour(p_meet: float | None) -> str:
@@ -31,29 +33,6 @@ def target_colour(p_meet: float | None) -> str:
     if p_meet is None:
         return "#7f7f7f"
     return GOOD if p_meet >= 0.8 else WARN if p_meet >= 0.5 else BAD
-
-
-@dataclass(frozen=True)
-class Axis:
-    """A linear date axis: x = left + (date - first) days * px_per_day."""
-
-    first: datetime.date
-    last: datetime.date
-    left: float
-    px_per_day: float
-
-    def x(self, date: datetime.date) -> float:
-        return round(self.left + (date - self.first).days * self.px_per_day, 1)
-
-    @property
-    def right(self) -> float:
-        return self.x(self.last)
-
-
-@dataclass(frozen=True)
-class GridLine:
-    x: float
-    label: str
 
 
 @dataclass(frozen=True)
@@ -88,6 +67,8 @@ class Arrow:
 
 @dataclass(frozen=True)
 class GanttChart:
+    """Everything ``roadmap/timeline.svg`` draws, in px (``px_per_day`` px per day from ``start``)."""
+
     width: float
     height: float
     plot_left: float
@@ -102,41 +83,14 @@ class GanttChart:
     px_per_day: float
 
 
-def quarter_starts(first: datetime.date, last: datetime.date, *, most: int = MAX_GRIDLINES) -> list[datetime.date]:
-    """The first days of calendar quarters strictly after ``first`` and on or before ``last``.
-
-    A roadmap spanning more than ``most`` quarters keeps every k-th quarter start (k a whole number of
-    years), so a very long roadmap gets yearly or coarser gridlines rather than thousands of them.
-    """
-    month = ((first.month - 1) // 3 + 1) * 3 + 1
-    year = first.year + (month > 12)
-    day = datetime.date(year, (month - 1) % 12 + 1, 1)
-    span = (last.year - day.year) * 4 + (last.month - day.month) // 3 + 1
-    step = 1 if span <= most else 4 * math.ceil(span / most / 4)  # quarters between gridlines
-    out = []
-    while day <= last:
-        out.append(day)
-        month = day.month + 3 * step
-        year = day.year + (month - 1) // 12
-        if year > datetime.MAXYEAR:
-            break
-        day = datetime.date(year, (month - 1) % 12 + 1, 1)
-    return out
-
-
-def quarter_label(day: datetime.date) -> str:
-    """ "Q2 2027" for a date in April-June 2027."""
-    return f"Q{(day.month - 1) // 3 + 1} {day.year}"
-
-
-def _date_axis(start: datetime.date, dates: Sequence[datetime.date | None], left: float) -> Axis:
+def _date_axis(start: datetime.date, dates: Sequence[datetime.date | None], left: float) -> DateAxis:
     """From the roadmap start to two weeks past the latest date given (at least 90 days)."""
     at_least = start + datetime.timedelta(days=min(90, (datetime.date.max - start).days))  # the calendar ends
     latest = max([d for d in dates if d is not None] + [at_least])
     last = latest + datetime.timedelta(days=min(14, (datetime.date.max - latest).days))
     days = max((last - start).days, 1)
     px_per_day = min(max(PX_PER_DAY, MIN_PLOT / days), MAX_PLOT / days)
-    return Axis(first=start, last=last, left=left, px_per_day=px_per_day)
+    return DateAxis(first=start, last=last, left=left, px_per_day=px_per_day)
 
 
 def _tooltip(row: Any, value_unit: str) -> str:
@@ -147,7 +101,7 @@ def _tooltip(row: Any, value_unit: str) -> str:
         f"finish P10/P50/P90: {row.finish_p10} / {row.finish_p50} / {row.finish_p90}",
     ]
     if row.target_date:
-        parts.append(f"target {row.target_date}: {round(100 * (row.p_meet_target or 0))}% likely to make it")
+        parts.append(f"target {row.target_date}: {percent(row.p_meet_target or 0)} likely to make it")
     if row.pin:
         parts.append(f"pinned to place {row.pin}")
     return "\n".join(parts)
@@ -172,7 +126,7 @@ def gantt(
     for i, row in enumerate(rows):
         y = TOP + i * ROW_HEIGHT
         bar_x, band_x = axis.x(row.start_p50), axis.x(row.finish_p10)
-        in_range = row.target_date is not None and start <= row.target_date <= axis.last
+        in_range = axis.shows(row.target_date)
         target_x = axis.x(row.target_date) if in_range else None
         centre = y + ROW_HEIGHT / 2
         laid.append(
@@ -204,15 +158,15 @@ def gantt(
         plot_bottom=height - 8,
         rows=tuple(laid),
         arrows=tuple(_arrows(rows, laid, axis)),
-        quarters=tuple(GridLine(axis.x(q), quarter_label(q)) for q in quarter_starts(start, axis.last)),
-        today_x=axis.x(today) if start <= today <= axis.last else None,
+        quarters=quarter_gridlines(axis),
+        today_x=axis.x(today) if axis.shows(today) else None,
         today=today,
         start=start,
         px_per_day=axis.px_per_day,
     )
 
 
-def _arrows(rows: Sequence[Any], laid: Sequence[GanttRow], axis: Axis) -> list[Arrow]:
+def _arrows(rows: Sequence[Any], laid: Sequence[GanttRow], axis: DateAxis) -> list[Arrow]:
     """A curve from each required producer's bar end to its consumer's bar start (producers on the chart)."""
     index = {row.project_id: i for i, row in enumerate(rows)}
     arrows = []
@@ -227,59 +181,3 @@ def _arrows(rows: Sequence[Any], laid: Sequence[GanttRow], axis: Axis) -> list[A
             path = f"M{x1},{y1} C{x1 + bend},{y1} {x2 - bend},{y2} {x2},{y2}"
             arrows.append(Arrow(path=path, title=f"{row.name} requires {rows[j].name}"))
     return arrows
-
-
-@dataclass(frozen=True)
-class ValueChart:
-    width: float
-    height: float
-    plot_left: float
-    plot_right: float
-    plot_top: float
-    plot_bottom: float
-    band: str  # polygon points, P10 forward then P90 back
-    median: str  # polyline points of P50
-    y_ticks: tuple[GridLine, ...]  # x holds the y coordinate here
-    quarters: tuple[GridLine, ...]
-    today_x: float | None
-    y_title: float
-
-
-def nice_ticks(top: float, count: int = 5) -> list[float]:
-    """Round tick values from 0 to at least ``top`` (1, 2 or 5 times a power of ten apart)."""
-    if top <= 0 or not math.isfinite(top):
-        return [0.0, 1.0]
-    raw = top / count
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
-    return [step * k for k in range(math.ceil(top / step - 1e-9) + 1)]
-
-
-def value_chart(points: Sequence[Any], *, start: datetime.date, today: datetime.date) -> ValueChart:
-    """Lay out the cumulative value band chart from curve points (date, p10, p50, p90)."""
-    width, height = VALUE_WIDTH, VALUE_HEIGHT
-    top, bottom = 16.0, height - VALUE_BOTTOM
-    last = points[-1].date if points else start
-    days = max((last - start).days, 1)
-    axis = Axis(start, start + datetime.timedelta(days=days), VALUE_LEFT, (width - VALUE_LEFT - RIGHT) / days)
-    ticks = nice_ticks(max([p.p90 for p in points] + [0.0]))
-    scale = (bottom - top) / ticks[-1]
-
-    def y(value: float) -> float:
-        return round(bottom - value * scale, 1)
-
-    band = [f"{axis.x(p.date)},{y(p.p10)}" for p in points] + [f"{axis.x(p.date)},{y(p.p90)}" for p in points[::-1]]
-    return ValueChart(
-        width=width,
-        height=height,
-        plot_left=VALUE_LEFT,
-        plot_right=axis.right,
-        plot_top=top,
-        plot_bottom=bottom,
-        band=" ".join(band),
-        median=" ".join(f"{axis.x(p.date)},{y(p.p50)}" for p in points),
-        y_ticks=tuple(GridLine(y(t), f"{t:,.{0 if t >= 10 or t == 0 else 1}f}") for t in ticks),
-        quarters=tuple(GridLine(axis.x(q), quarter_label(q)) for q in quarter_starts(start, axis.last)),
-        today_x=axis.x(today) if start <= today <= axis.last else None,
-        y_title=(top + bottom) / 2,
-    )
