@@ -7,6 +7,7 @@ carries the worker's (and beat's) log.
 """
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -64,22 +65,26 @@ class CeleryProcesses:
         return process
 
     def start_worker(self, name: str = "worker", pool: str = "solo") -> subprocess.Popen:
-        """Start a worker and wait until it answers a ping. With the solo pool the task runs in the worker
-        process itself; with prefork it runs in a child process the worker supervises."""
+        """Start a worker and wait until it is consuming (its "<node> ready." log line). With the solo pool the
+        task runs in the worker process itself; with prefork it runs in a child process the worker supervises.
+
+        Not a ping: a solo worker that picks up a task the moment it starts (a redelivered one, say) answers
+        no ping until that task is done, which on a busy machine took longer than READY_TIMEOUT."""
         node = f"planner-test-{uuid.uuid4().hex[:8]}@%h"
         process = self._spawn(
             name, "worker", f"--pool={pool}", "--concurrency=1", "--loglevel=INFO", "--without-heartbeat",
             "--without-gossip", "--without-mingle", "-Q", "celery", "-n", node,
         )
-        prefix = node.split("@")[0] + "@"
+        ready = re.compile(re.escape(node.split("@")[0]) + r"@\S+ ready\.")
+        log_path = self.started[-1][1]
         deadline = time.monotonic() + READY_TIMEOUT
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 pytest.fail(f"the Celery worker exited with code {process.returncode}\n{self.logs()}")
-            replies = celery_app.control.ping(timeout=1)
-            if any(node_name.startswith(prefix) for reply in replies for node_name in reply):
+            if ready.search(log_path.read_text(errors="replace")):
                 return process
-        pytest.fail(f"the Celery worker did not answer a ping within {READY_TIMEOUT} s\n{self.logs()}")
+            time.sleep(0.1)
+        pytest.fail(f"the Celery worker was not ready within {READY_TIMEOUT} s\n{self.logs()}")
 
     def start_beat(self) -> None:
         """Start celery beat (its sweep interval comes from SWEEP_INTERVAL_SECONDS in ``env``)."""
