@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -94,18 +95,19 @@ def backlog_table(request: HttpRequest, access: Access) -> dict:
         direction=direction,
         score_keys=score_sort_keys(snapshot=snapshot),
     )
-    matching = projects.count()
     base_url = reverse("portfolio:backlog", args=[portfolio.slug])
     query = request.GET.copy()
     query.pop("editing", None)
     table_query = query.urlencode()
-    page = _page(request, base_url, query, matching)
-    shown = list(projects[page["first"] - 1 : page["last"]])  # counted, sorted and sliced by the database
+    page = _page(request, Paginator(projects, PAGE_SIZE))  # counted, sorted and sliced by the database
+    shown = list(page.object_list)
+    matching = page.paginator.count
     scores = scores_for_projects(snapshot=snapshot, project_ids=[p.pk for p in shown])
     return {
         "rows": [BacklogRow(p, selectors.current_assessment(p), scores.get(p.pk)) for p in shown],
         "matching": matching,
         "page": page,
+        **_neighbour_urls(page, base_url, query),
         "sort": sort,
         "direction": direction,
         "total": selectors.project_count(portfolio=portfolio) if search or statuses or tags else matching,
@@ -119,24 +121,25 @@ def backlog_table(request: HttpRequest, access: Access) -> dict:
     }
 
 
-def _page(request: HttpRequest, base_url: str, query, count: int) -> dict:
-    """Which page of ``count`` rows to show (``?page=``, 1-based, clamped), with links to its neighbours."""
-    pages = max(1, -(-count // PAGE_SIZE))
+def _page(request: HttpRequest, paginator: Paginator) -> Page:
+    """The page of rows ``?page=`` asks for (1-based): the first when it is missing or not a plain number,
+    the last when it is past the end."""
     asked = request.GET.get("page", "")
-    number = min(max(int(asked), 1), pages) if asked.isascii() and asked.isdigit() and len(asked) < 7 else 1
+    number = int(asked) if asked.isascii() and asked.isdigit() and len(asked) < 7 else 1
+    return paginator.get_page(max(number, 1))
 
-    def url(n: int) -> str:
+
+def _neighbour_urls(page: Page, base_url: str, query) -> dict[str, str]:
+    """Links to the pages before and after ``page`` ("" at either end), keeping the search, filters and sort."""
+
+    def url(number: int) -> str:
         linked = query.copy()
-        linked["page"] = str(n)
+        linked["page"] = str(number)
         return f"{base_url}?{linked.urlencode()}"
 
     return {
-        "number": number,
-        "pages": pages,
-        "first": (number - 1) * PAGE_SIZE + 1,
-        "last": min(number * PAGE_SIZE, count),
-        "previous_url": url(number - 1) if number > 1 else "",
-        "next_url": url(number + 1) if number < pages else "",
+        "previous_url": url(page.previous_page_number()) if page.has_previous() else "",
+        "next_url": url(page.next_page_number()) if page.has_next() else "",
     }
 
 
