@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from ..models import LinkKind, Project, ReuseLink
-from .project import VersionedModelForm
+from .versioned import VersionedModelForm
 
 FRACTION_HELP = "Share of the consumer's effort the reuse saves, 0 to 0.9 (0.3 = 30%)."
 

@@ -10,13 +10,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import selectors, services
 from ..forms.links import LinkCreateForm, LinkEditForm
-from ..forms.project import add_service_errors
+from ..forms.versioned import add_service_errors
 from ..models import Project, ReuseLink
 from ..permissions import Access, portfolio_access
-from .backlog import save_versioned
 from .common import page_context
 from .project import TEMPLATE as PROJECT_TEMPLATE
 from .project import project_page_context
+from .versioned import save_versioned
 
 # Errors the model raises about a link's ends belong next to the "project" choice of the form.
 END_FIELDS = {"producer": "other", "consumer": "other"}
@@ -90,8 +90,8 @@ def link_edit(request: HttpRequest, slug: str, link_id: int) -> HttpResponse:
         form = LinkEditForm(instance=link)
     else:
         form = LinkEditForm(request.POST, instance=link)
-        result = save_versioned(services.link_update, "link", form, user=request.user)
-        if result.saved is not None:
+        result = save_versioned(form, services.link_update, "link", user=request.user)
+        if result.written:
             messages.success(request, "Reuse link saved.")
             return redirect("portfolio:project", slug=slug, pk=back)
         form, conflict, status = result.form, result.conflict, result.status

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from portfolio import services as portfolio_services
 from portfolio.models import Portfolio, Project
-from portfolio.permissions import portfolio_access
+from portfolio.permissions import Access, portfolio_access
 from portfolio.views.common import page_context
+from portfolio.views.versioned import VersionedSave, save_versioned
 
 from .. import selectors, timeline_chart
 from ..forms import PinForm, ScenarioForm
@@ -59,8 +60,7 @@ def _snapshot_start(snapshot, portfolio: Portfolio):
 
 def scenario_form(portfolio: Portfolio, data=None) -> ScenarioForm:
     """The what-if form over the portfolio's projects (bound to ``data`` when given)."""
-    projects = list(Project.objects.filter(portfolio=portfolio).order_by("name"))
-    return ScenarioForm(data, portfolio=portfolio, projects=projects)
+    return ScenarioForm.for_portfolio(portfolio, data)
 
 
 @login_required
@@ -103,6 +103,14 @@ def _next_url(request: HttpRequest, project: Project) -> str:
     return reverse("portfolio:project", args=[project.portfolio.slug, project.pk])
 
 
+def _pin_page(request: HttpRequest, access: Access, form: PinForm, result: VersionedSave | None = None) -> HttpResponse:
+    """The pin page of ``form``'s project: the pin form, with a refusal if any."""
+    project = form.instance
+    context = page_context(request, access, nav="roadmap", project=project, form=form)
+    context.update(conflict=result.conflict if result else None, next=_next_url(request, project))
+    return render(request, "roadmap/pin.html", context, status=result.status if result else 200)
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def pin_set(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -110,29 +118,14 @@ def pin_set(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = portfolio_access(request.user, slug)
     access.require("edit_projects")
     project = get_object_or_404(Project, portfolio=access.portfolio, pk=pk)
-    form = PinForm(request.POST or None, initial={"position": project.roadmap_pin, "version": project.version})
-    status, conflict = 200, None
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                portfolio_services.project_pin_set(
-                    project=project,
-                    position=form.cleaned_data["position"],
-                    user=request.user,
-                    expected_version=form.cleaned_data["version"],
-                )
-            except portfolio_services.ConflictError as exc:
-                conflict, status = exc, 409
-                project = exc.obj
-                form = PinForm(initial={"position": form.cleaned_data["position"], "version": project.version})
-            else:
-                messages.success(request, f"{project.name} is pinned to place {form.cleaned_data['position']}.")
-                return redirect(_next_url(request, project))
-        else:
-            status = 400
-    context = page_context(request, access, nav="roadmap", project=project, form=form, conflict=conflict)
-    context["next"] = _next_url(request, project)
-    return render(request, "roadmap/pin.html", context, status=status)
+    form = PinForm(request.POST or None, instance=project)
+    if request.method != "POST":
+        return _pin_page(request, access, form)
+    result = save_versioned(form, portfolio_services.project_pin_set, "project", user=request.user)
+    if result.written:
+        messages.success(request, f"{project.name} is pinned to place {form.cleaned_data['position']}.")
+        return redirect(_next_url(request, project))
+    return _pin_page(request, access, result.form, result)
 
 
 @login_required

@@ -187,6 +187,19 @@ def test_editing_a_link_on_a_stale_version_shows_what_changed(trio, pm_client, p
     assert link.fraction == 0.5
 
 
+def test_a_link_edit_refusal_lists_only_the_fields_the_other_person_changed(trio, pm_client, pm_user):
+    link = ReuseLinkFactory(producer=trio[0], consumer=trio[1], fraction=0.2, note="shared")
+    url = reverse("portfolio:link-edit", args=[trio[0].portfolio.slug, link.pk])
+    mine = {"kind": "benefits", "fraction": "0.3", "note": "shared", "version": "1"}
+    mine.update({"initial-kind": "benefits", "initial-fraction": "0.2", "initial-note": "shared"})
+    services.link_update(link=link, data={"note": "their note"}, user=pm_user)
+
+    html = pm_client.post(url, mine).content.decode()
+
+    listed = re.findall(r'<span class="conflict-field">(.*?)</span>: <del>(.*?)</del> → <ins>(.*?)</ins>', html)
+    assert listed == [("Note", "shared", "their note")]
+
+
 def test_editing_a_link_refuses_a_fraction_out_of_range(trio, pm_client):
     link = ReuseLinkFactory(producer=trio[0], consumer=trio[1])
     url = reverse("portfolio:link-edit", args=[trio[0].portfolio.slug, link.pk])
