@@ -1,6 +1,6 @@
-"""Forms of the roadmap pages: a what-if scenario and a project's roadmap pin.
+"""Forms of the roadmap pages: a what-if scenario and a project's roadmap pin (set or clear).
 
-Both are versioned forms (``portfolio.forms.versioned``): they carry the versions they were based on,
+All three are versioned forms (``portfolio.forms.versioned``): they carry the versions they were based on,
 so the shared versioned save refuses a change on top of someone else's.
 """
 
@@ -17,7 +17,14 @@ TO_BUILD = ("idea", "discovery", "building")
 PIN_LABEL = "Place on the roadmap"
 
 
-class PinForm(VersionedObjectForm):
+class _PinChangeForm(VersionedObjectForm):
+    """A change of a project's pin (``instance``), on the project's version the page showed."""
+
+    def field_label(self, name: str) -> str:
+        return PIN_LABEL if name == "roadmap_pin" else super().field_label(name)
+
+
+class PinForm(_PinChangeForm):
     """Pin a project (``instance``) to a place on the roadmap list (1 = first), on the version the page showed."""
 
     position = forms.IntegerField(
@@ -40,8 +47,10 @@ class PinForm(VersionedObjectForm):
         """The place the user typed, on the project's current version, to save again."""
         return type(self)(instance=current, initial={"position": self.cleaned_data["position"]})
 
-    def field_label(self, name: str) -> str:
-        return PIN_LABEL if name == "roadmap_pin" else super().field_label(name)
+
+class PinClearForm(_PinChangeForm):
+    """Clear a project's pin: the form carries the project's version as the page showed it, so a project
+    someone changed since (moved its pin, say) keeps its pin."""
 
 
 class ScenarioForm(VersionedForm, forms.Form):

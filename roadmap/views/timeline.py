@@ -19,7 +19,7 @@ from portfolio.views.common import page_context
 from portfolio.views.versioned import VersionedSave, save_versioned
 
 from .. import selectors, timeline_chart
-from ..forms import PinForm, ScenarioForm
+from ..forms import PinClearForm, PinForm, ScenarioForm
 
 
 def timeline_context(request: HttpRequest, portfolio: Portfolio, *, absolute_links: bool = False) -> dict:
@@ -29,8 +29,10 @@ def timeline_context(request: HttpRequest, portfolio: Portfolio, *, absolute_lin
     curve = selectors.value_curve_points(snapshot=snapshot)
     scheduled = [r for r in rows if r.position is not None]
     names = {r.project_id: r.name for r in rows}
+    versions = dict(Project.objects.filter(portfolio=portfolio).values_list("pk", "version"))
     for row in rows:  # producers it requires that are on the roadmap (delivered ones impose no wait)
         row.waits_for_names = [names[pk] for pk in row.requires if pk in names]
+        row.project_version = versions.get(row.project_id)  # what a "clear pin" of the row is based on
     start = _snapshot_start(snapshot, portfolio)
     today = timezone.localdate()
 
@@ -103,10 +105,12 @@ def _next_url(request: HttpRequest, project: Project) -> str:
     return reverse("portfolio:project", args=[project.portfolio.slug, project.pk])
 
 
-def _pin_page(request: HttpRequest, access: Access, form: PinForm, result: VersionedSave | None = None) -> HttpResponse:
-    """The pin page of ``form``'s project: the pin form, with a refusal if any."""
+def _pin_page(
+    request: HttpRequest, access: Access, form: PinForm, clear_form: PinClearForm, result: VersionedSave | None = None
+) -> HttpResponse:
+    """The pin page of ``form``'s project: the pin form, "Clear pin" when it is pinned, a refusal if any."""
     project = form.instance
-    context = page_context(request, access, nav="roadmap", project=project, form=form)
+    context = page_context(request, access, nav="roadmap", project=project, form=form, clear_form=clear_form)
     context.update(conflict=result.conflict if result else None, next=_next_url(request, project))
     return render(request, "roadmap/pin.html", context, status=result.status if result else 200)
 
@@ -120,21 +124,28 @@ def pin_set(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project = get_object_or_404(Project, portfolio=access.portfolio, pk=pk)
     form = PinForm(request.POST or None, instance=project)
     if request.method != "POST":
-        return _pin_page(request, access, form)
+        return _pin_page(request, access, form, PinClearForm(instance=project))
     result = save_versioned(form, portfolio_services.project_pin_set, "project", user=request.user)
     if result.written:
         messages.success(request, f"{project.name} is pinned to place {form.cleaned_data['position']}.")
         return redirect(_next_url(request, project))
-    return _pin_page(request, access, result.form, result)
+    return _pin_page(request, access, result.form, PinClearForm(instance=result.form.instance), result)
 
 
 @login_required
 @require_POST
 def pin_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """PM: clear a project's pin; it goes back to its rank's place on the roadmap."""
+    """PM: clear a project's pin; it goes back to its rank's place on the roadmap.
+
+    The form carries the project's version: a project someone changed since keeps its pin, and the pin
+    page shows it as it is now with the refusal (409), to clear it again.
+    """
     access = portfolio_access(request.user, slug)
     access.require("edit_projects")
     project = get_object_or_404(Project, portfolio=access.portfolio, pk=pk)
-    portfolio_services.project_pin_clear(project=project, user=request.user)
-    messages.success(request, f"{project.name} is no longer pinned: it follows its rank on the roadmap.")
-    return redirect(_next_url(request, project))
+    form = PinClearForm(request.POST, instance=project)
+    result = save_versioned(form, portfolio_services.project_pin_clear, "project", user=request.user)
+    if result.written:
+        messages.success(request, f"{project.name} is no longer pinned: it follows its rank on the roadmap.")
+        return redirect(_next_url(request, project))
+    return _pin_page(request, access, PinForm(instance=result.form.instance), result.form, result)
