@@ -339,8 +339,21 @@ def link_update(*, link: ReuseLink, data: dict[str, Any], user=None, expected_ve
 
 
 @transaction.atomic
-def link_delete(*, link: ReuseLink, user=None) -> None:
-    """Remove a reuse link."""
+def link_delete(*, link: ReuseLink, user=None, expected_version: int | None = None) -> None:
+    """Remove a reuse link.
+
+    With ``expected_version`` (the version the user's page showed) a link someone changed since is not
+    removed: ``ConflictError`` naming what they changed.
+    """
+    if expected_version is not None:
+        locked = ReuseLink.objects.select_for_update().select_related("producer", "consumer")
+        current = locked.filter(pk=link.pk).first()
+        if current is None:
+            return  # someone else removed it meanwhile: nothing is left to remove
+        if current.version != expected_version:
+            fields = ("kind", "fraction", "note")
+            raise ConflictError(current, {f: (getattr(link, f), getattr(current, f)) for f in fields})
+        link = current
     consumer, portfolio_id, before = link.consumer, link.producer.portfolio_id, str(link)
     link.delete()
     _record_changes(project=consumer, user=user, before={"reuses": before}, after={"reuses": None}, prefix="link.")

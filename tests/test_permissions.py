@@ -54,6 +54,12 @@ def _cases(world):
     def current_pin_post():
         return {"position": "1", "version": str(type(world["project"]).objects.get(pk=pk).version)}
 
+    def current_project_version():  # what the page shows when the request is made
+        return {"version": str(type(world["project"]).objects.get(pk=pk).version)}
+
+    def current_link_version():
+        return {"version": str(type(world["link"]).objects.get(pk=link_id).version)}
+
     new_link_post = {"direction": "reused_by", "other": str(world["spare"].pk), "kind": "benefits", "fraction": "0.2"}
     return [
         ("get", reverse("portfolio:backlog", args=[slug]), None, READ),
@@ -85,11 +91,11 @@ def _cases(world):
         ("post", reverse("portfolio:project-row", args=[slug, pk]), project_post, PM_ONLY_POST),
         # after the edits above: the pin is saved against the project's version at the time of the request
         ("post", reverse("roadmap:pin", args=[slug, pk]), current_pin_post, PM_ONLY_POST),
-        ("post", reverse("roadmap:pin-clear", args=[slug, pk]), {}, PM_ONLY_POST),
+        ("post", reverse("roadmap:pin-clear", args=[slug, pk]), current_project_version, PM_ONLY_POST),
         ("post", reverse("portfolio:link-edit", args=[slug, link_id]), link_post, PM_ONLY_POST),
         ("post", reverse("portfolio:assess", args=[slug, pk]), assess_post, EM_ONLY_POST),
         ("post", reverse("portfolio:settings", args=[slug]), {"name": "Renamed portfolio"}, PM_ONLY_POST),
-        ("post", reverse("portfolio:link-delete", args=[slug, link_id]), {}, PM_ONLY_POST),
+        ("post", reverse("portfolio:link-delete", args=[slug, link_id]), current_link_version, PM_ONLY_POST),
         ("post", reverse("portfolio:project-delete", args=[slug, pk]), {}, PM_ONLY_POST),
     ]
 

@@ -3,7 +3,8 @@
 Validation is the model's (effort range in order, finite numbers, 0..1 probabilities), so messages land
 next to the field. The form also carries the version of the project it was filled against, a signed
 snapshot of the project as shown and the id of the assessment that was current, so a save made after
-the PM changed the project, or after another EM assessed it, is refused and the EM sees what changed.
+the PM changed the project, or after another EM assessed it, is refused and the EM sees what changed
+(it is a ``VersionedForm``: the shared versioned save records it).
 """
 
 from typing import Any
@@ -11,7 +12,9 @@ from typing import Any
 from django import forms
 from django.core import signing
 
+from .. import selectors
 from ..models import FeasibilityAssessment, Portfolio, Project, Tag
+from .versioned import VersionedForm
 
 ASSESSMENT_FIELDS = (
     "tag",
@@ -67,8 +70,20 @@ def project_changes(snapshot: str, project: Project) -> dict[str, tuple[str | No
     return changes
 
 
-class AssessmentForm(forms.ModelForm):
-    """A new assessment of ``project``; prefilled from the current one, else from the PM's provisional effort."""
+def current_of(project: Project) -> FeasibilityAssessment | None:
+    """The current assessment among the project's ``assessment_history`` (``selectors.project_for_assessment``)."""
+    return next((a for a in project.assessment_history if a.is_current), None)
+
+
+class AssessmentForm(VersionedForm, forms.ModelForm):
+    """A new assessment of ``project``; prefilled from the current one, else from the PM's provisional effort.
+
+    Its version is the project's (``project_version``); ``based_on`` is the assessment that was current, and a
+    refusal compares the project with the snapshot the EM saw, or the other EM's assessment with that one.
+    """
+
+    version_field = "project_version"
+    version_argument = "expected_project_version"
 
     tag = forms.ChoiceField(label="Feasibility", widget=forms.RadioSelect)
     project_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -101,6 +116,7 @@ class AssessmentForm(forms.ModelForm):
         widgets = {"rationale": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, project: Project, portfolio: Portfolio, current=None, **kwargs: Any):
+        self.project, self.current = project, current
         instance = FeasibilityAssessment(
             project=project,
             impact_low_seen=project.impact_low,
@@ -141,14 +157,33 @@ class AssessmentForm(forms.ModelForm):
             )
         return initial
 
-    def rebased(self, project: Project, current: FeasibilityAssessment | None) -> "AssessmentForm":
-        """The same typed values, now based on the project and assessment as they are, to save again."""
+    def base_version(self) -> Project:
+        return self.project
+
+    def service_data(self) -> dict[str, Any]:
+        """The assessment's fields, for ``services.assessment_record``."""
+        return {name: self.cleaned_data[name] for name in ASSESSMENT_FIELDS}
+
+    def service_arguments(self) -> dict[str, Any]:
+        return {"expected_assessment_id": self.cleaned_data["based_on"], **self.service_data()}
+
+    def rebased(self, current: Any) -> "AssessmentForm":
+        """The same typed values, now based on the project and its assessments as stored, to save again.
+
+        ``current`` is what was in the way (the project, or another EM's assessment); the form reloads the
+        project with its history either way (``.project`` and ``.current`` are what the page shows next).
+        """
+        project = selectors.project_for_assessment(portfolio=self.portfolio, project_id=self.project.pk)
+        current = current_of(project)
         data = self.data.copy()
         data["project_version"] = str(project.version)
         data["project_snapshot"] = project_snapshot(project)
         data["based_on"] = str(current.pk) if current else ""
         return type(self)(data, project=project, portfolio=self.portfolio, current=current)
 
-    def service_data(self) -> dict[str, Any]:
-        """The assessment's fields, for ``services.assessment_record``."""
-        return {name: self.cleaned_data[name] for name in ASSESSMENT_FIELDS}
+    def conflict_changes(self, error: Any) -> dict[str, tuple[Any, Any]]:
+        """The project's fields changed since the form was loaded, or how the other assessment differs from the
+        one the EM saw (by the form's labels, in lower case as the sentence reads)."""
+        if isinstance(error.obj, Project):
+            return project_changes(self.cleaned_data["project_snapshot"], error.obj)
+        return {self.field_label(name).lower(): values for name, values in error.changes.items()}

@@ -1,4 +1,4 @@
-"""Reuse link forms: add a link from a project's page (either direction), edit one with its version."""
+"""Reuse link forms: add a link from a project's page (either direction), edit or remove one with its version."""
 
 import math
 from typing import Any
@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from ..models import LinkKind, Project, ReuseLink
-from .project import VersionedModelForm
+from .versioned import VersionedModelForm, VersionedObjectForm
 
 FRACTION_HELP = "Share of the consumer's effort the reuse saves, 0 to 0.9 (0.3 = 30%)."
 
@@ -83,3 +83,8 @@ class LinkEditForm(VersionedModelForm):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["fraction"].widget.attrs.update(step="any", min="0", max="0.9")
+
+
+class LinkRemoveForm(VersionedObjectForm):
+    """Remove a link: the form carries the link's version as the page showed it, so a link someone changed
+    since is not removed unseen."""

@@ -1,19 +1,18 @@
 """Project forms: the full edit form, the backlog's compact add form and inline row, the backlog filters.
 
 Validation is the model's (ranges in order, finite numbers, limits), so messages land next to the
-field they are about. Edit forms carry the hidden ``version`` they were based on, and every field
-also carries its value as loaded (``initial-<name>``), so a refused save can say what the other
-person changed.
+field they are about. Edit forms are ``VersionedModelForm``s (``forms/versioned.py``): they carry the
+hidden ``version`` they were based on, and every field also carries its value as loaded
+(``initial-<name>``), so a refused save can say what the other person changed.
 """
 
-import copy
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import models
 
 from ..models import Project, Status, Tag, normalize_project_name
+from .versioned import SeenVersionField, VersionedModelForm, VersionedObjectForm
 
 PROJECT_FIELDS = (
     "name",
@@ -58,57 +57,6 @@ CREATE_FIELDS = (
     "provisional_effort_likely",
     "provisional_effort_high",
 )
-
-
-def add_service_errors(form: forms.BaseForm, error: ValidationError, *, aliases: dict | None = None) -> None:
-    """Put a ValidationError raised by a service next to the form's fields (the rest above the form)."""
-    aliases = aliases or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages in error.message_dict.items():
-        field = aliases.get(field, field)
-        form.add_error(field if field in form.fields else None, messages)
-
-
-class VersionedModelForm(forms.ModelForm):
-    """A ModelForm for editing an object that carries the version it was based on.
-
-    ``base_version()`` rebuilds the object as the user saw it when the form was loaded (from the
-    hidden ``initial-<field>`` inputs), so a ConflictError can list what someone else changed.
-    """
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self._as_loaded = copy.copy(self.instance)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-            for name in self._meta.fields:
-                self.fields[name].show_hidden_initial = True
-        else:
-            del self.fields["version"]
-
-    def service_data(self) -> dict[str, Any]:
-        """The cleaned values of the model's fields, for the service."""
-        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
-
-    def base_version(self):
-        """The object as the user saw it (their values where the loaded ones are missing or unreadable)."""
-        seen = copy.copy(self._as_loaded)
-        for name in self._meta.fields:
-            field = self.fields[name]
-            try:
-                value = field.clean(self.data[self.add_initial_prefix(name)])
-            except (KeyError, ValidationError):
-                value = self.cleaned_data.get(name, getattr(seen, name))
-            setattr(seen, name, value)
-        return seen
-
-    def rebased(self, current: models.Model, **kwargs: Any) -> "VersionedModelForm":
-        """A fresh form showing the current values and version, for the user to reapply their changes."""
-        return type(self)(instance=current, **kwargs)
 
 
 class ProjectForm(VersionedModelForm):
@@ -176,6 +124,16 @@ class ProjectCreateForm(ProjectForm):
 
     class Meta(ProjectForm.Meta):
         fields = CREATE_FIELDS
+
+
+class ProjectDeleteForm(VersionedObjectForm):
+    """The confirmation of a project's deletion: the project's version and the id of its current assessment
+    (0 for none) as the page showed them, so a project someone changed or assessed since is not deleted."""
+
+    assessment = SeenVersionField()
+
+    def service_arguments(self) -> dict[str, Any]:
+        return {"expected_assessment_id": self.cleaned_data["assessment"]}
 
 
 SORT_CHOICES = (

@@ -10,7 +10,7 @@ from django import forms
 
 from ..models import Portfolio
 from ..services import PORTFOLIO_SETTING_FIELDS
-from .project import VersionedModelForm
+from .versioned import VersionedModelForm
 
 
 class PortfolioSettingsForm(VersionedModelForm):

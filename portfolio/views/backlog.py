@@ -5,11 +5,11 @@ it); a row is ``project-row`` (read-only) or ``project-row-edit`` (inline edit).
 """
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,10 +19,12 @@ from roadmap.models import ProjectScore
 from roadmap.selectors import latest_snapshot, score_sort_keys, scores_for_projects
 
 from .. import selectors, services
-from ..forms.project import SORT_CHOICES, BacklogFilterForm, ProjectCreateForm, ProjectRowForm, add_service_errors
+from ..forms.project import SORT_CHOICES, BacklogFilterForm, ProjectCreateForm, ProjectRowForm
+from ..forms.versioned import add_service_errors
 from ..models import FeasibilityAssessment, Project
 from ..permissions import Access, portfolio_access
 from .common import page_context
+from .versioned import save_versioned
 
 TEMPLATE = "portfolio/backlog.html"
 PAGE_SIZE = 50  # rows per page of the table: a big backlog stays quick to render and to read
@@ -94,18 +96,19 @@ def backlog_table(request: HttpRequest, access: Access) -> dict:
         direction=direction,
         score_keys=score_sort_keys(snapshot=snapshot),
     )
-    matching = projects.count()
     base_url = reverse("portfolio:backlog", args=[portfolio.slug])
     query = request.GET.copy()
     query.pop("editing", None)
     table_query = query.urlencode()
-    page = _page(request, base_url, query, matching)
-    shown = list(projects[page["first"] - 1 : page["last"]])  # counted, sorted and sliced by the database
+    page = _page(request, Paginator(projects, PAGE_SIZE))  # counted, sorted and sliced by the database
+    shown = list(page.object_list)
+    matching = page.paginator.count
     scores = scores_for_projects(snapshot=snapshot, project_ids=[p.pk for p in shown])
     return {
         "rows": [BacklogRow(p, selectors.current_assessment(p), scores.get(p.pk)) for p in shown],
         "matching": matching,
         "page": page,
+        **_neighbour_urls(page, base_url, query),
         "sort": sort,
         "direction": direction,
         "total": selectors.project_count(portfolio=portfolio) if search or statuses or tags else matching,
@@ -119,24 +122,25 @@ def backlog_table(request: HttpRequest, access: Access) -> dict:
     }
 
 
-def _page(request: HttpRequest, base_url: str, query, count: int) -> dict:
-    """Which page of ``count`` rows to show (``?page=``, 1-based, clamped), with links to its neighbours."""
-    pages = max(1, -(-count // PAGE_SIZE))
+def _page(request: HttpRequest, paginator: Paginator) -> Page:
+    """The page of rows ``?page=`` asks for (1-based): the first when it is missing or not a plain number,
+    the last when it is past the end."""
     asked = request.GET.get("page", "")
-    number = min(max(int(asked), 1), pages) if asked.isascii() and asked.isdigit() and len(asked) < 7 else 1
+    number = int(asked) if asked.isascii() and asked.isdigit() and len(asked) < 7 else 1
+    return paginator.get_page(max(number, 1))
 
-    def url(n: int) -> str:
+
+def _neighbour_urls(page: Page, base_url: str, query) -> dict[str, str]:
+    """Links to the pages before and after ``page`` ("" at either end), keeping the search, filters and sort."""
+
+    def url(number: int) -> str:
         linked = query.copy()
-        linked["page"] = str(n)
+        linked["page"] = str(number)
         return f"{base_url}?{linked.urlencode()}"
 
     return {
-        "number": number,
-        "pages": pages,
-        "first": (number - 1) * PAGE_SIZE + 1,
-        "last": min(number * PAGE_SIZE, count),
-        "previous_url": url(number - 1) if number > 1 else "",
-        "next_url": url(number + 1) if number < pages else "",
+        "previous_url": url(page.previous_page_number()) if page.has_previous() else "",
+        "next_url": url(page.next_page_number()) if page.has_next() else "",
     }
 
 
@@ -216,8 +220,8 @@ def project_row(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def _save_row(request: HttpRequest, access: Access, project: Project) -> HttpResponse:
     name, row_url = project.name, reverse("portfolio:project-row", args=[access.portfolio.slug, project.pk])
     form = ProjectRowForm(request.POST, instance=project, portfolio=access.portfolio)
-    result = save_versioned(services.project_update, "project", form, user=request.user)
-    if result.saved is not None:
+    result = save_versioned(form, services.project_update, "project", user=request.user)
+    if result.written:
         if not request.htmx:
             messages.success(request, f"Project “{result.saved.name}” saved.")
             return redirect("portfolio:backlog", slug=access.portfolio.slug)
@@ -229,53 +233,3 @@ def _save_row(request: HttpRequest, access: Access, project: Project) -> HttpRes
     cancel_url = reverse("portfolio:backlog", args=[access.portfolio.slug])
     context.update(title=f"Edit {name}", action=row_url, cancel_url=cancel_url)
     return render(request, "portfolio/project_form.html", context, status=result.status)
-
-
-def labelled_conflict(error: services.ConflictError, form) -> services.ConflictError:
-    """The same conflict with the fields named by their labels ("Impact likely", not "impact_likely")."""
-    labels = {name: str(field.label) for name, field in form.fields.items()}
-    changes = {labels.get(name, name.replace("_", " ")): values for name, values in error.changes.items()}
-    return services.ConflictError(error.obj, changes)
-
-
-def versioned_update(update, target: str, form, **kwargs):
-    """Save a versioned edit form through ``update`` (a service taking ``<target>=, data=, expected_version=``).
-
-    A concurrent save that changed none of the form's fields is no conflict: the edit is applied on top
-    of it. Otherwise ``ConflictError`` propagates, naming what the other person changed.
-    """
-    base, data = form.base_version(), form.service_data()
-    try:
-        return update(**{target: base}, data=data, expected_version=form.cleaned_data["version"], **kwargs)
-    except services.ConflictError as error:
-        if error.changes:
-            raise
-        return update(**{target: base}, data=data, expected_version=error.obj.version, **kwargs)
-
-
-@dataclass(frozen=True)
-class VersionedSave:
-    """What saving a versioned edit form gave: the saved object, or the form to show again (re-based on the
-    stored version after a conflict, with its errors otherwise) and the conflict."""
-
-    saved: Any
-    form: Any
-    conflict: services.ConflictError | None = None
-
-    @property
-    def status(self) -> int:
-        """The status of a refused save: 409 for a conflict, 400 for bad input."""
-        return 409 if self.conflict else 400
-
-
-def save_versioned(update, target: str, form, **kwargs) -> VersionedSave:
-    """Validate ``form`` and save it through ``update`` (see ``versioned_update``); a conflict comes back with
-    the fields named by their labels and the form re-based, a service's ValidationError next to the fields."""
-    if form.is_valid():
-        try:
-            return VersionedSave(versioned_update(update, target, form, **kwargs), form)
-        except services.ConflictError as error:
-            return VersionedSave(None, form.rebased(error.obj), labelled_conflict(error, form))
-        except ValidationError as error:
-            add_service_errors(form, error)
-    return VersionedSave(None, form)

@@ -9,14 +9,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import selectors, services
-from ..forms.links import LinkCreateForm, LinkEditForm
-from ..forms.project import add_service_errors
+from ..forms.links import LinkCreateForm, LinkEditForm, LinkRemoveForm
+from ..forms.versioned import add_service_errors
 from ..models import Project, ReuseLink
 from ..permissions import Access, portfolio_access
-from .backlog import save_versioned
 from .common import page_context
 from .project import TEMPLATE as PROJECT_TEMPLATE
 from .project import project_page_context
+from .versioned import save_versioned
 
 # Errors the model raises about a link's ends belong next to the "project" choice of the form.
 END_FIELDS = {"producer": "other", "consumer": "other"}
@@ -90,8 +90,8 @@ def link_edit(request: HttpRequest, slug: str, link_id: int) -> HttpResponse:
         form = LinkEditForm(instance=link)
     else:
         form = LinkEditForm(request.POST, instance=link)
-        result = save_versioned(services.link_update, "link", form, user=request.user)
-        if result.saved is not None:
+        result = save_versioned(form, services.link_update, "link", user=request.user)
+        if result.written:
             messages.success(request, "Reuse link saved.")
             return redirect("portfolio:project", slug=slug, pk=back)
         form, conflict, status = result.form, result.conflict, result.status
@@ -111,14 +111,24 @@ def link_edit(request: HttpRequest, slug: str, link_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def link_delete(request: HttpRequest, slug: str, link_id: int) -> HttpResponse:
-    """Remove a reuse link and go back to the project page it was removed from."""
+    """Remove a reuse link and go back to the project page it was removed from.
+
+    The form carries the link's version; a link someone changed since stays, and the links are shown as
+    they are now with the refusal (409; 200 for htmx, which does not swap 4xx answers).
+    """
     access = portfolio_access(request.user, slug)
     access.require("edit_links")
     link = _link(access, link_id)
     back = _return_to(request, link)
     note = f"Link removed: {link.consumer.name} no longer reuses the output of {link.producer.name}."
-    services.link_delete(link=link, user=request.user)
+    form = LinkRemoveForm(request.POST, instance=link)
+    result = save_versioned(form, services.link_delete, "link", user=request.user)
+    if result.written:
+        if request.htmx:
+            return _links_response(request, access, back, link_note=note)
+        messages.success(request, note)
+        return redirect("portfolio:project", slug=slug, pk=back)
     if request.htmx:
-        return _links_response(request, access, back, link_note=note)
-    messages.success(request, note)
-    return redirect("portfolio:project", slug=slug, pk=back)
+        return _links_response(request, access, back, conflict=result.conflict)
+    context = project_page_context(request, access, _project(access, back), conflict=result.conflict)
+    return render(request, PROJECT_TEMPLATE, context, status=result.status)

@@ -12,11 +12,11 @@ from roadmap.selectors import latest_snapshot, scores_for_projects
 
 from .. import selectors, services
 from ..forms.links import LinkCreateForm
-from ..forms.project import ProjectForm
+from ..forms.project import ProjectDeleteForm, ProjectForm
 from ..models import Project
 from ..permissions import Access, portfolio_access
-from .backlog import save_versioned
 from .common import page_context
+from .versioned import save_versioned
 
 TEMPLATE = "portfolio/project_detail.html"
 
@@ -81,8 +81,8 @@ def project_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         form = ProjectForm(instance=project, portfolio=access.portfolio)
     else:
         form = ProjectForm(request.POST, instance=project, portfolio=access.portfolio)
-        result = save_versioned(services.project_update, "project", form, user=request.user)
-        if result.saved is not None:
+        result = save_versioned(form, services.project_update, "project", user=request.user)
+        if result.written:
             messages.success(request, f"Project “{result.saved.name}” saved.")
             return redirect("portfolio:project", slug=slug, pk=pk)
         form, conflict, status = result.form, result.conflict, result.status
@@ -99,30 +99,23 @@ def project_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "portfolio/project_form.html", context, status=status)
 
 
-def _posted_id(request: HttpRequest, name: str) -> int:
-    """A version or id the form sent back: -1 when missing or not plain digits (matches nothing)."""
-    value = request.POST.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else -1
-
-
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def project_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Delete a project after an explicit confirmation (a POST with ``confirm=yes``)."""
+    """Delete a project after an explicit confirmation (a POST with ``confirm=yes``).
+
+    The confirmation carries the project's version and its current assessment as the page showed them; a
+    project changed or assessed since is not deleted (409) and the page shows it as it is now.
+    """
     access = portfolio_access(request.user, slug)
     access.require("edit_projects")
     project = _detail(access, pk)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        try:  # what the confirmation showed; a confirmation without it deletes nothing
-            services.project_delete(
-                project=project,
-                user=request.user,
-                expected_version=_posted_id(request, "version"),
-                expected_assessment_id=_posted_id(request, "assessment"),
-            )
-        except services.ConflictError as error:
-            context = project_page_context(request, access, error.obj, confirm_delete=True, delete_conflict=True)
-            return render(request, TEMPLATE, context, status=409)
-        messages.success(request, f"Project “{project.name}” deleted, with its reuse links and assessments.")
-        return redirect("portfolio:backlog", slug=slug)
+        form = ProjectDeleteForm(request.POST, instance=project)
+        result = save_versioned(form, services.project_delete, "project", user=request.user)
+        if result.written:
+            messages.success(request, f"Project “{project.name}” deleted, with its reuse links and assessments.")
+            return redirect("portfolio:backlog", slug=slug)
+        context = project_page_context(request, access, result.form.instance, confirm_delete=True, delete_conflict=True)
+        return render(request, TEMPLATE, context, status=result.status)
     return render(request, TEMPLATE, project_page_context(request, access, project, confirm_delete=True))

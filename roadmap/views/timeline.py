@@ -14,13 +14,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from portfolio import services as portfolio_services
 from portfolio.models import Portfolio, Project
-from portfolio.permissions import portfolio_access
+from portfolio.permissions import Access, portfolio_access
 from portfolio.views.common import page_context
+from portfolio.views.versioned import VersionedSave, save_versioned
 
 from .. import selectors
 from ..charts.timeline import gantt
 from ..charts.value_curve import value_chart
-from ..forms import PinForm, ScenarioForm
+from ..forms import PinClearForm, PinForm, ScenarioForm
 
 
 def timeline_context(request: HttpRequest, portfolio: Portfolio, *, absolute_links: bool = False) -> dict:
@@ -30,8 +31,10 @@ def timeline_context(request: HttpRequest, portfolio: Portfolio, *, absolute_lin
     curve = selectors.value_curve_points(snapshot=snapshot)
     scheduled = [r for r in rows if r.position is not None]
     names = {r.project_id: r.name for r in rows}
+    versions = dict(Project.objects.filter(portfolio=portfolio).values_list("pk", "version"))
     for row in rows:  # producers it requires that are on the roadmap (delivered ones impose no wait)
         row.waits_for_names = [names[pk] for pk in row.requires if pk in names]
+        row.project_version = versions.get(row.project_id)  # what a "clear pin" of the row is based on
     start = _snapshot_start(snapshot, portfolio)
     today = timezone.localdate()
 
@@ -61,8 +64,7 @@ def _snapshot_start(snapshot, portfolio: Portfolio):
 
 def scenario_form(portfolio: Portfolio, data=None) -> ScenarioForm:
     """The what-if form over the portfolio's projects (bound to ``data`` when given)."""
-    projects = list(Project.objects.filter(portfolio=portfolio).order_by("name"))
-    return ScenarioForm(data, portfolio=portfolio, projects=projects)
+    return ScenarioForm.for_portfolio(portfolio, data)
 
 
 @login_required
@@ -105,6 +107,16 @@ def _next_url(request: HttpRequest, project: Project) -> str:
     return reverse("portfolio:project", args=[project.portfolio.slug, project.pk])
 
 
+def _pin_page(
+    request: HttpRequest, access: Access, form: PinForm, clear_form: PinClearForm, result: VersionedSave | None = None
+) -> HttpResponse:
+    """The pin page of ``form``'s project: the pin form, "Clear pin" when it is pinned, a refusal if any."""
+    project = form.instance
+    context = page_context(request, access, nav="roadmap", project=project, form=form, clear_form=clear_form)
+    context.update(conflict=result.conflict if result else None, next=_next_url(request, project))
+    return render(request, "roadmap/pin.html", context, status=result.status if result else 200)
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def pin_set(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -112,38 +124,30 @@ def pin_set(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = portfolio_access(request.user, slug)
     access.require("edit_projects")
     project = get_object_or_404(Project, portfolio=access.portfolio, pk=pk)
-    form = PinForm(request.POST or None, initial={"position": project.roadmap_pin, "version": project.version})
-    status, conflict = 200, None
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                portfolio_services.project_pin_set(
-                    project=project,
-                    position=form.cleaned_data["position"],
-                    user=request.user,
-                    expected_version=form.cleaned_data["version"],
-                )
-            except portfolio_services.ConflictError as exc:
-                conflict, status = exc, 409
-                project = exc.obj
-                form = PinForm(initial={"position": form.cleaned_data["position"], "version": project.version})
-            else:
-                messages.success(request, f"{project.name} is pinned to place {form.cleaned_data['position']}.")
-                return redirect(_next_url(request, project))
-        else:
-            status = 400
-    context = page_context(request, access, nav="roadmap", project=project, form=form, conflict=conflict)
-    context["next"] = _next_url(request, project)
-    return render(request, "roadmap/pin.html", context, status=status)
+    form = PinForm(request.POST or None, instance=project)
+    if request.method != "POST":
+        return _pin_page(request, access, form, PinClearForm(instance=project))
+    result = save_versioned(form, portfolio_services.project_pin_set, "project", user=request.user)
+    if result.written:
+        messages.success(request, f"{project.name} is pinned to place {form.cleaned_data['position']}.")
+        return redirect(_next_url(request, project))
+    return _pin_page(request, access, result.form, PinClearForm(instance=result.form.instance), result)
 
 
 @login_required
 @require_POST
 def pin_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """PM: clear a project's pin; it goes back to its rank's place on the roadmap."""
+    """PM: clear a project's pin; it goes back to its rank's place on the roadmap.
+
+    The form carries the project's version: a project someone changed since keeps its pin, and the pin
+    page shows it as it is now with the refusal (409), to clear it again.
+    """
     access = portfolio_access(request.user, slug)
     access.require("edit_projects")
     project = get_object_or_404(Project, portfolio=access.portfolio, pk=pk)
-    portfolio_services.project_pin_clear(project=project, user=request.user)
-    messages.success(request, f"{project.name} is no longer pinned: it follows its rank on the roadmap.")
-    return redirect(_next_url(request, project))
+    form = PinClearForm(request.POST, instance=project)
+    result = save_versioned(form, portfolio_services.project_pin_clear, "project", user=request.user)
+    if result.written:
+        messages.success(request, f"{project.name} is no longer pinned: it follows its rank on the roadmap.")
+        return redirect(_next_url(request, project))
+    return _pin_page(request, access, PinForm(instance=result.form.instance), result.form, result)

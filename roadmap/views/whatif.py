@@ -9,17 +9,15 @@ recompute then draws the portfolio's full trials.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from portfolio import services as portfolio_services
-from portfolio.models import Portfolio
 from portfolio.permissions import Access, portfolio_access
 from portfolio.views.common import page_context
+from portfolio.views.versioned import save_versioned
 
 from .. import services
 from .timeline import scenario_form, timeline_context
@@ -65,39 +63,17 @@ def whatif(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def whatif_save(request: HttpRequest, slug: str) -> HttpResponse:
-    """PM: make the scenario the plan (capacity, pins, drops -> parked, additions -> idea), all or nothing."""
+    """PM: make the scenario the plan (capacity, pins, drops -> parked, additions -> idea), all or nothing.
+
+    On top of someone else's change (the settings or a project the scenario touches) nothing is saved (409)
+    and the form comes back re-based on the stored versions, so saving again applies the scenario.
+    """
     access = portfolio_access(request.user, slug)
     access.require("edit_projects")
     form = scenario_form(access.portfolio, request.POST)
-    if not form.is_valid():
-        return _render(request, access, form, status=400)
-    try:
-        services.scenario_save(
-            portfolio=access.portfolio,
-            scenario=form.scenario(),
-            settings_version=form.cleaned_data["settings_version"],
-            base_capacity=form.cleaned_data["base_capacity"],
-            project_versions=form.project_versions(),
-            user=request.user,
-        )
-    except portfolio_services.ConflictError as exc:
-        rebased = scenario_form(access.portfolio, _rebased(request.POST, access.portfolio))
-        rebased.is_valid()
-        return _render(request, access, rebased, status=409, conflict=exc)
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        return _render(request, access, form, status=400)
+    result = save_versioned(form, services.scenario_save, "portfolio", user=request.user)
+    if not result.written:
+        return _render(request, access, result.form, status=result.status, conflict=result.conflict)
     messages.success(request, "The scenario is now the plan; the roadmap is being recomputed.")
     url = reverse("roadmap:timeline", args=[slug])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
-def _rebased(data, portfolio: Portfolio):
-    """The user's scenario on top of the current versions, so pressing Save again reapplies it."""
-    portfolio = Portfolio.objects.get(pk=portfolio.pk)
-    rebased = data.copy()
-    rebased["settings_version"] = portfolio.version
-    rebased["base_capacity"] = portfolio.capacity
-    for pk, version in portfolio.projects.values_list("pk", "version"):
-        rebased[f"v_{pk}"] = version
-    return rebased

@@ -187,6 +187,19 @@ def test_editing_a_link_on_a_stale_version_shows_what_changed(trio, pm_client, p
     assert link.fraction == 0.5
 
 
+def test_a_link_edit_refusal_lists_only_the_fields_the_other_person_changed(trio, pm_client, pm_user):
+    link = ReuseLinkFactory(producer=trio[0], consumer=trio[1], fraction=0.2, note="shared")
+    url = reverse("portfolio:link-edit", args=[trio[0].portfolio.slug, link.pk])
+    mine = {"kind": "benefits", "fraction": "0.3", "note": "shared", "version": "1"}
+    mine.update({"initial-kind": "benefits", "initial-fraction": "0.2", "initial-note": "shared"})
+    services.link_update(link=link, data={"note": "their note"}, user=pm_user)
+
+    html = pm_client.post(url, mine).content.decode()
+
+    listed = re.findall(r'<span class="conflict-field">(.*?)</span>: <del>(.*?)</del> → <ins>(.*?)</ins>', html)
+    assert listed == [("Note", "shared", "their note")]
+
+
 def test_editing_a_link_refuses_a_fraction_out_of_range(trio, pm_client):
     link = ReuseLinkFactory(producer=trio[0], consumer=trio[1])
     url = reverse("portfolio:link-edit", args=[trio[0].portfolio.slug, link.pk])
@@ -205,12 +218,15 @@ def test_pm_removes_a_link_without_javascript_and_with_htmx(trio, pm_client):
     slug = language.portfolio.slug
 
     response = pm_client.post(
-        reverse("portfolio:link-delete", args=[slug, first.pk]), {"from": language.pk}, follow=True
+        reverse("portfolio:link-delete", args=[slug, first.pk]),
+        {"from": language.pk, "version": first.version},
+        follow=True,
     )
     assert response.redirect_chain == [(page_url(language), 302)]
     assert "Link removed: Translation no longer reuses the output of Language ID." in response.content.decode()
 
-    htmx = pm_client.post(reverse("portfolio:link-delete", args=[slug, second.pk]), {"from": captions.pk}, **HTMX)
+    data = {"from": captions.pk, "version": second.version}
+    htmx = pm_client.post(reverse("portfolio:link-delete", args=[slug, second.pk]), data, **HTMX)
     html = htmx.content.decode()
     assert html.lstrip().startswith('<section id="project-links"') and "Link removed" in html
     assert not ReuseLink.objects.exists()
@@ -221,3 +237,61 @@ def test_links_of_another_portfolio_are_not_found(trio, pm_client):
     url = reverse("portfolio:link-delete", args=[trio[0].portfolio.slug, foreign.pk])
     assert pm_client.post(url).status_code == 404
     assert ReuseLink.objects.filter(pk=foreign.pk).exists()
+
+
+# --- removing a link carries the version the page showed -------------------------------------------------------
+
+
+def delete_url(link) -> str:
+    return reverse("portfolio:link-delete", args=[link.producer.portfolio.slug, link.pk])
+
+
+def remove_form(html: str, link) -> dict:
+    """The hidden inputs of the link's "Remove" form, as the page renders it."""
+    form = re.search(rf'<form[^>]*action="{re.escape(delete_url(link))}".*?</form>', html, re.S)
+    assert form, "the page must have a Remove form for the link"
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(0)))
+
+
+def test_removing_a_link_someone_changed_since_is_refused_and_the_page_shows_it_as_it_is_now(trio, pm_client, pm_user):
+    language, translation, _ = trio
+    link = ReuseLinkFactory(producer=language, consumer=translation, fraction=0.2)
+    seen = remove_form(pm_client.get(page_url(language)).content.decode(), link)
+    services.link_update(link=link, data={"fraction": 0.5}, user=pm_user)
+
+    refused = pm_client.post(delete_url(link), seen)
+
+    html = refused.content.decode()
+    assert refused.status_code == 409
+    assert "Someone else saved this meanwhile" in html and "50%" in html
+    assert ReuseLink.objects.get(pk=link.pk).fraction == 0.5
+    assert remove_form(html, link)["version"] == "2"  # removing again removes the version now shown
+
+    again = pm_client.post(delete_url(link), remove_form(html, link))
+
+    assert again.status_code == 302 and not ReuseLink.objects.exists()
+
+
+def test_an_htmx_remove_of_a_link_changed_since_swaps_in_the_refusal(trio, pm_client, pm_user):
+    language, translation, _ = trio
+    link = ReuseLinkFactory(producer=language, consumer=translation)
+    seen = remove_form(pm_client.get(page_url(translation)).content.decode(), link)
+    services.link_update(link=link, data={"note": "changed meanwhile"}, user=pm_user)
+
+    refused = pm_client.post(delete_url(link), seen, **HTMX)
+
+    html = refused.content.decode()
+    # htmx 2 does not swap 4xx answers: the links section with the refusal comes back as 200
+    assert refused.status_code == 200 and html.lstrip().startswith('<section id="project-links"')
+    assert "Someone else saved this meanwhile" in html and "changed meanwhile" in html
+    assert "Link removed" not in html and ReuseLink.objects.filter(pk=link.pk).exists()
+
+
+@pytest.mark.parametrize("version", [None, "", "x", "²", "9" * 5000])
+def test_a_remove_without_a_readable_version_removes_nothing(trio, pm_client, version):
+    link = ReuseLinkFactory(producer=trio[0], consumer=trio[1])
+    data = {"from": trio[0].pk} if version is None else {"from": trio[0].pk, "version": version}
+
+    response = pm_client.post(delete_url(link), data)
+
+    assert response.status_code == 409 and ReuseLink.objects.filter(pk=link.pk).exists()

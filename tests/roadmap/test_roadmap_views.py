@@ -225,7 +225,8 @@ def test_pm_pins_and_clears_a_pin_from_the_project_page(plan, pm_client, django_
     html = pm_client.get(_url("timeline", plan)).content.decode()
     first_row = re.search(r'<tr data-project="(\d+)">', html).group(1)
     assert first_row == str(project.pk)
-    assert pm_client.post(reverse("roadmap:pin-clear", args=[plan["slug"], project.pk])).status_code == 302
+    clear = reverse("roadmap:pin-clear", args=[plan["slug"], project.pk])
+    assert pm_client.post(clear, {"version": str(project.version)}).status_code == 302
     project.refresh_from_db()
     assert project.roadmap_pin is None
 
@@ -251,6 +252,62 @@ def test_only_a_pm_may_pin(plan, role_clients, role):
     assert role_clients[role].post(url, {"position": "1", "version": "1"}).status_code == 403
     clear = reverse("roadmap:pin-clear", args=[plan["slug"], project.pk])
     assert role_clients[role].post(clear).status_code == 403
+
+
+def _clear_form(html: str, plan, project) -> dict:
+    """The hidden inputs of the project's "Clear pin" form, as the page renders it."""
+    action = _url("pin-clear", plan, project.pk)
+    form = re.search(rf'<form[^>]*action="{re.escape(action)}".*?</form>', html, re.S)
+    assert form, "the page must have a Clear pin form for the project"
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(0)))
+
+
+@pytest.mark.django_db
+def test_clearing_a_pin_someone_moved_since_is_refused_and_offered_again_on_the_current_version(plan, pm_client):
+    from portfolio import services
+
+    project = services.project_pin_set(project=plan["projects"][3], position=2)
+    page = reverse("portfolio:project", args=[plan["slug"], project.pk])
+    seen = _clear_form(pm_client.get(page).content.decode(), plan, project)
+    moved = services.project_pin_set(project=project, position=3, expected_version=project.version)
+
+    refused = pm_client.post(_url("pin-clear", plan, project.pk), seen)
+
+    html = refused.content.decode()
+    assert refused.status_code == 409 and "Someone else saved this meanwhile" in html
+    assert Project.objects.get(pk=project.pk).roadmap_pin == 3
+    offered = _clear_form(html, plan, project)
+    assert offered["version"] == str(moved.version)  # clearing again clears the pin now shown
+
+    assert pm_client.post(_url("pin-clear", plan, project.pk), offered).status_code == 302
+    assert Project.objects.get(pk=project.pk).roadmap_pin is None
+
+
+@pytest.mark.django_db
+def test_the_roadmaps_clear_pin_is_refused_after_someone_else_changed_the_project(plan, pm_client, pm_user):
+    from portfolio import services
+
+    project = services.project_pin_set(project=plan["projects"][1], position=1)
+    portfolio_recompute(portfolio_id=project.portfolio_id)
+    seen = _clear_form(pm_client.get(_url("timeline", plan)).content.decode(), plan, project)
+    services.project_update(project=project, data={"staffing": 3}, user=pm_user, expected_version=project.version)
+
+    refused = pm_client.post(_url("pin-clear", plan, project.pk), seen)
+
+    assert refused.status_code == 409 and Project.objects.get(pk=project.pk).roadmap_pin == 1
+    assert seen["next"] == _url("timeline", plan) and seen["version"] == str(project.version)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("version", [None, "", "x", "²", "9" * 5000])
+def test_a_clear_pin_without_a_readable_version_clears_nothing(plan, pm_client, version):
+    from portfolio import services
+
+    project = services.project_pin_set(project=plan["projects"][0], position=2)
+    data = {} if version is None else {"version": version}
+
+    assert pm_client.post(_url("pin-clear", plan, project.pk), data).status_code == 409
+    assert Project.objects.get(pk=project.pk).roadmap_pin == 2
 
 
 def _scenario(client, plan, **overrides) -> dict:
