@@ -16,8 +16,9 @@ from django.utils.safestring import SafeString, mark_safe
 from portfolio import links
 from portfolio.models import Portfolio
 
-from . import chart_svg, charts, selectors
+from . import chart_svg, charts
 from .models import RankingSnapshot
+from .selectors import snapshots
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def project_urls(portfolio: Portfolio, keys: list[int], *, link_base: str = "") 
 
 def chart_points(portfolio: Portfolio, snapshot: RankingSnapshot | None) -> list[charts.ChartPoint]:
     """The snapshot's ranking rows that have figures to plot, as chart points."""
-    rows = selectors.snapshot_scores(snapshot=snapshot)
+    rows = snapshots.snapshot_scores(snapshot=snapshot)
     return [p for p in (charts.point_from_score(r, portfolio.horizon_years) for r in rows) if p is not None]
 
 

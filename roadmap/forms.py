@@ -3,10 +3,9 @@
 from django import forms
 
 from portfolio.models import MAX_ROADMAP_PIN, Portfolio, Project
+from portfolio.scoring import TO_BUILD_STATUSES
 
 from .planning import Scenario
-
-TO_BUILD = ("idea", "discovery", "building")
 
 
 class PinForm(forms.Form):
@@ -45,7 +44,7 @@ class ScenarioForm(forms.Form):
 
     def __init__(self, *args, portfolio: Portfolio, projects: list[Project], **kwargs):
         self.portfolio = portfolio
-        self.to_build = [p for p in projects if p.status in TO_BUILD]
+        self.to_build = [p for p in projects if p.status in TO_BUILD_STATUSES]
         self.parked = [p for p in projects if p.status == "parked"]
         initial = {
             "capacity": portfolio.capacity,

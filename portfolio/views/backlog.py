@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from roadmap.models import ProjectScore
-from roadmap.selectors import latest_snapshot, score_sort_keys, scores_for_projects
+from roadmap.selectors.snapshots import latest_snapshot, score_sort_keys, scores_for_projects
 
 from .. import selectors, services
 from ..forms.project import SORT_CHOICES, BacklogFilterForm, ProjectCreateForm, ProjectRowForm, add_service_errors
@@ -41,12 +41,6 @@ class BacklogRow:
     @property
     def tag(self) -> str | None:
         return self.assessment.tag if self.assessment else None
-
-    @property
-    def effort_likely(self) -> float | None:
-        if self.assessment:
-            return self.assessment.effort_likely
-        return self.project.provisional_effort_likely
 
     @property
     def excluded(self) -> bool:

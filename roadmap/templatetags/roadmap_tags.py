@@ -4,7 +4,8 @@ import datetime
 
 from django import template
 
-from .. import selectors, timeline_chart
+from .. import timeline_chart
+from ..selectors import schedule as schedule_selectors
 
 register = template.Library()
 
@@ -15,9 +16,9 @@ CDF_WIDTH, CDF_HEIGHT, CDF_LEFT, CDF_BOTTOM = 420, 150, 40, 24
 def project_schedule(context, project) -> dict:
     """The project's finish-date distribution (CDF), P(target) and what it waits for, from the latest roadmap.
 
-    Runs its own queries (see ``selectors.project_schedule``); a PM also gets the pin controls.
+    Runs its own queries (see ``schedule_selectors.project_schedule``); a PM also gets the pin controls.
     """
-    schedule = selectors.project_schedule(project=project)
+    schedule = schedule_selectors.project_schedule(project=project)
     access = context.get("access")
     return {
         "project": project,

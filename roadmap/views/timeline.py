@@ -17,15 +17,16 @@ from portfolio.models import Portfolio, Project
 from portfolio.permissions import portfolio_access
 from portfolio.views.common import page_context
 
-from .. import selectors, timeline_chart
+from .. import timeline_chart
 from ..forms import PinForm, ScenarioForm
+from ..selectors import schedule, snapshots
 
 
 def timeline_context(request: HttpRequest, portfolio: Portfolio, *, absolute_links: bool = False) -> dict:
     """The latest snapshot's roadmap rows, curve and both charts laid out (None when there is nothing to draw)."""
-    snapshot = selectors.latest_snapshot(portfolio=portfolio)
-    rows = selectors.schedule_rows(snapshot=snapshot)
-    curve = selectors.value_curve_points(snapshot=snapshot)
+    snapshot = snapshots.latest_snapshot(portfolio=portfolio)
+    rows = schedule.schedule_rows(snapshot=snapshot)
+    curve = schedule.value_curve_points(snapshot=snapshot)
     scheduled = [r for r in rows if r.position is not None]
     names = {r.project_id: r.name for r in rows}
     for row in rows:  # producers it requires that are on the roadmap (delivered ones impose no wait)

@@ -16,7 +16,7 @@ from django.urls import clear_script_prefix, reverse, set_script_prefix
 
 from roadmap import chart_svg, charts
 from roadmap.models import ProjectScore, RankingSnapshot
-from roadmap.services import portfolio_recompute
+from roadmap.services.recompute import portfolio_recompute
 from tests.factories import AssessmentFactory, ProjectFactory
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -13,7 +13,7 @@ from django.urls import reverse
 from portfolio.csv_import import import_csv
 from portfolio.models import Portfolio, Project
 from roadmap.export import CSV_COLUMNS, IMPORT_COLUMNS, export_csv, neutralize, portfolio_export
-from roadmap.services import portfolio_recompute
+from roadmap.services.recompute import portfolio_recompute
 from tests.factories import AssessmentFactory, ProjectFactory, ReuseLinkFactory
 
 IMPORT_HEADER = (

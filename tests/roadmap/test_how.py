@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 
 from portfolio.models import Portfolio
-from roadmap.selectors import latest_snapshot, pert_shape, worked_example
-from roadmap.services import portfolio_recompute
+from roadmap.selectors.explanation import worked_example
+from roadmap.selectors.snapshots import latest_snapshot
+from roadmap.services.recompute import portfolio_recompute
 from tests.factories import AssessmentFactory, ProjectFactory, ReuseLinkFactory
 
 URL = "roadmap:how"
@@ -28,11 +29,6 @@ def ranked_portfolio(portfolio):
     ReuseLinkFactory(producer=producer, consumer=consumer, fraction=0.5)
     portfolio_recompute(portfolio_id=portfolio.pk)
     return portfolio
-
-
-def test_pert_shape_matches_the_formula():
-    assert pert_shape(0, 2, 10) == pytest.approx((1.8, 4.2, 3.0))
-    assert pert_shape(5, 5, 5) == (1.0, 1.0, 5.0)
 
 
 def test_page_fills_in_this_portfolios_settings(ranked_portfolio, leader_client):

@@ -8,7 +8,7 @@ import pytest
 from portfolio import scoring, selectors, services
 from roadmap import planning
 from roadmap.models import RankingSnapshot, ScheduleRow, ValueCurvePoint
-from roadmap.services import compute_once, portfolio_recompute, seed_for
+from roadmap.services.recompute import compute_once, portfolio_recompute, seed_for
 from tests.factories import AssessmentFactory, PortfolioFactory, ProjectFactory, ReuseLinkFactory
 
 START = datetime.date(2027, 1, 4)
@@ -190,7 +190,7 @@ def test_a_recompute_keeps_the_newest_snapshots_and_deletes_older_ones_with_thei
 
 @pytest.mark.django_db
 def test_pruning_keeps_at_least_two_snapshots_and_leaves_other_portfolios_alone(portfolio, backlog):
-    from roadmap.services import snapshots_prune
+    from roadmap.services.recompute import snapshots_prune
 
     other = PortfolioFactory(name="Growth", slug="growth")
     theirs = [
@@ -211,7 +211,7 @@ def test_pruning_keeps_at_least_two_snapshots_and_leaves_other_portfolios_alone(
 
 @pytest.mark.django_db
 def test_a_long_history_is_pruned_a_batch_per_recompute_oldest_first(portfolio, monkeypatch):
-    from roadmap import services as roadmap_services
+    from roadmap.services import recompute as roadmap_services
 
     monkeypatch.setattr(roadmap_services, "PRUNE_BATCH", 4)
     for version in range(1, 13):
