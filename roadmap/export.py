@@ -33,8 +33,23 @@ def _three(low, likely, high) -> dict | None:
     return None if low is None else {"low": low, "likely": likely, "high": high}
 
 
+def snapshot_settings(snapshot: RankingSnapshot) -> dict:
+    """The settings a snapshot's figures were computed with (they may differ from the portfolio's now)."""
+    return {
+        "value_unit": snapshot.value_unit,
+        "cost_per_person_week": snapshot.cost_per_person_week,
+        "horizon_years": snapshot.horizon_years,
+        "p_easy": snapshot.p_easy,
+        "p_hard": snapshot.p_hard,
+        "p_impossible": snapshot.p_impossible,
+        "capacity": snapshot.capacity,
+        "roadmap_start": snapshot.roadmap_start.isoformat(),
+    }
+
+
 def portfolio_dict(portfolio: Portfolio, snapshot: RankingSnapshot | None) -> dict:
-    """The portfolio's settings and which snapshot the figures come from (its keys null when there is none)."""
+    """The portfolio's settings now and which snapshot the figures come from, with the settings that snapshot
+    was computed with (``snapshot.settings``); the snapshot's keys are null when there is none."""
     return {
         "name": portfolio.name,
         "slug": portfolio.slug,
@@ -55,6 +70,7 @@ def portfolio_dict(portfolio: Portfolio, snapshot: RankingSnapshot | None) -> di
             "trials": snapshot.trials if snapshot else None,
             "top_k": snapshot.top_k if snapshot else None,
             "computed_at": snapshot.computed_at.isoformat() if snapshot else None,
+            "settings": snapshot_settings(snapshot) if snapshot else None,
         },
     }
 

@@ -1,10 +1,10 @@
 """The explanation of the figures ("How scores are computed"): a snapshot's top-ranked project worked through
-from its inputs to its figures."""
+from its inputs to its figures, with the settings the snapshot was computed with."""
 
 from dataclasses import dataclass
 
 from portfolio import estimates, scoring
-from portfolio.models import FeasibilityAssessment, Portfolio, Project, ReuseLink
+from portfolio.models import FeasibilityAssessment, Project, ReuseLink
 
 from ..models import ProjectScore, RankingSnapshot
 
@@ -70,9 +70,10 @@ class WorkedExample:
         return (self.value_of_means - self.cost_of_means) / self.cost_of_means
 
 
-def worked_example(*, portfolio: Portfolio, snapshot: RankingSnapshot | None) -> WorkedExample | None:
-    """The snapshot's top-ranked project that still exists, with its current inputs; None when there is none,
-    or when the project has no effort estimate any more."""
+def worked_example(*, snapshot: RankingSnapshot | None) -> WorkedExample | None:
+    """The snapshot's top-ranked project that still exists, with its current inputs, worked through with the
+    settings the snapshot was computed with (horizon, cost per person-week, success probabilities); None when
+    there is none, or when the project has no effort estimate any more."""
     if snapshot is None:
         return None
     score = (
@@ -88,7 +89,7 @@ def worked_example(*, portfolio: Portfolio, snapshot: RankingSnapshot | None) ->
     effort = estimates.effort_in_force(project, assessment)
     if effort is None:
         return None  # inputs changed since the snapshot: no effort any more
-    p = estimates.success_probability(portfolio, assessment)
+    p = estimates.success_probability(snapshot, assessment)
     impact = scoring.Range(project.impact_low, project.impact_likely, project.impact_high)
     impact_shape = scoring.pert_shape(impact.low, impact.likely, impact.high)
     effort_shape = scoring.pert_shape(effort.range.low, effort.range.likely, effort.range.high)
@@ -107,9 +108,9 @@ def worked_example(*, portfolio: Portfolio, snapshot: RankingSnapshot | None) ->
         effort_beta=effort_shape.beta,
         effort_mean=effort_shape.mean,
         saving=_shipped_saving(project),
-        horizon_years=portfolio.horizon_years,
-        cost_per_person_week=portfolio.cost_per_person_week,
-        credits=_credits(portfolio, snapshot, project, p),
+        horizon_years=snapshot.horizon_years,
+        cost_per_person_week=snapshot.cost_per_person_week,
+        credits=_credits(snapshot, project, p),
     )
 
 
@@ -119,9 +120,9 @@ def _shipped_saving(project: Project) -> float:
     return min(scoring.MAX_SAVING_FRACTION, sum(shipped.values_list("fraction", flat=True)))
 
 
-def _credits(portfolio: Portfolio, snapshot: RankingSnapshot, project: Project, p: float) -> tuple[CreditLine, ...]:
-    """The reuse credit the project earns from each ranked consumer of the snapshot; none once it is delivered
-    (its consumers' effort is cut instead)."""
+def _credits(snapshot: RankingSnapshot, project: Project, p: float) -> tuple[CreditLine, ...]:
+    """The reuse credit the project earns from each ranked consumer of the snapshot, at the snapshot's cost per
+    person-week; none once it is delivered (its consumers' effort is cut instead)."""
     if project.status in scoring.DELIVERED_STATUSES:
         return ()
     consumers = {
@@ -132,6 +133,6 @@ def _credits(portfolio: Portfolio, snapshot: RankingSnapshot, project: Project, 
     for link in ReuseLink.objects.filter(producer=project).select_related("consumer").order_by("consumer__name"):
         consumer = consumers.get(link.consumer_id)
         if consumer is not None and consumer.expected_effort is not None:
-            credit = p * link.fraction * consumer.expected_effort * portfolio.cost_per_person_week
+            credit = p * link.fraction * consumer.expected_effort * snapshot.cost_per_person_week
             credits.append(CreditLine(link.consumer.name, link.fraction, consumer.expected_effort, credit))
     return tuple(credits)

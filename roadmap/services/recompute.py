@@ -108,18 +108,14 @@ def _write_snapshot(
             trials=result.trials,
             top_k=result.top_k,
             duration_ms=duration_ms,
-            settings={
-                "cost_per_person_week": portfolio.cost_per_person_week,
-                "horizon_years": portfolio.horizon_years,
-                "trials": portfolio.trials,
-                "top_k": portfolio.top_k,
-                "p_easy": portfolio.p_easy,
-                "p_hard": portfolio.p_hard,
-                "p_impossible": portfolio.p_impossible,
-                "value_unit": portfolio.value_unit,
-                "capacity": plan.capacity,
-                "roadmap_start": plan.start.isoformat(),
-            },
+            value_unit=portfolio.value_unit,
+            cost_per_person_week=portfolio.cost_per_person_week,
+            horizon_years=portfolio.horizon_years,
+            p_easy=portfolio.p_easy,
+            p_hard=portfolio.p_hard,
+            p_impossible=portfolio.p_impossible,
+            capacity=plan.capacity,
+            roadmap_start=plan.start,
         )
         ProjectScore.objects.bulk_create(_score_rows(snapshot, result), batch_size=500)
         ScheduleRow.objects.bulk_create(_schedule_rows(snapshot, plan), batch_size=500)

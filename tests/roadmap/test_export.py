@@ -123,6 +123,7 @@ def test_document_without_a_snapshot_has_null_figures(portfolio):
         "trials": None,
         "top_k": None,
         "computed_at": None,
+        "settings": None,
     }
     (project,) = document["projects"]
     assert project["rank"] is None and project["expected_roi"] is None and project["excluded_reason"] is None

@@ -52,7 +52,7 @@ def test_worked_example_takes_the_top_ranked_project_and_its_credit(ranked_portf
 
 def test_worked_example_arithmetic_matches_the_simulation(ranked_portfolio):
     snapshot = latest_snapshot(portfolio=ranked_portfolio)
-    example = worked_example(portfolio=ranked_portfolio, snapshot=snapshot)
+    example = worked_example(snapshot=snapshot)
     assert example.project.name == "Language ID" and example.score.rank == 1
     consumer = snapshot.scores.get(name="Translation")
     expected_credit = 0.9 * 0.5 * consumer.expected_effort * 5
@@ -98,7 +98,7 @@ def test_worked_example_shows_the_saving_from_a_shipped_producer(portfolio, lead
     AssessmentFactory(project=top, tag="easy", effort_low=4, effort_likely=4, effort_high=4)
     ReuseLinkFactory(producer=shipped, consumer=top, fraction=0.5)
     snapshot = portfolio_recompute(portfolio_id=portfolio.pk)
-    example = worked_example(portfolio=portfolio, snapshot=snapshot)
+    example = worked_example(snapshot=snapshot)
     assert example.saving == 0.5 and example.effort_after_saving == 2.0
     assert example.score.expected_effort == pytest.approx(2.0)  # constant effort: the simulation agrees exactly
     html = leader_client.get(reverse(URL, args=["trust-safety"])).content.decode()

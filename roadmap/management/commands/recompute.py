@@ -43,7 +43,7 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         if snapshot is None:
             raise CommandError(f'Portfolio "{portfolio.name}" could not be recomputed (was it deleted meanwhile?).')
-        unit = snapshot.settings.get("value_unit", portfolio.value_unit)
+        unit = snapshot.value_unit
         if before is not None and before.pk == snapshot.pk:
             self.stdout.write(f'"{portfolio.name}" ({portfolio.slug}) was already up to date; its figures:')
         else:
@@ -66,14 +66,14 @@ class Command(BaseCommand):
     def _roadmap(self, snapshot, unit: str) -> None:
         """The roadmap computed in the same run: how many scheduled, the last P50/P90 finish, the value at the end."""
         rows = [r for r in schedule.schedule_rows(snapshot=snapshot) if r.position is not None]
-        capacity = snapshot.settings.get("capacity")
+        capacity = snapshot.capacity
         if not rows:
             self.stdout.write(f"  roadmap: no project scheduled (team of {capacity} people)")
             return
         curve = schedule.value_curve_points(snapshot=snapshot)
         self.stdout.write(
             f"  roadmap: {len(rows)} projects scheduled for a team of {capacity} people from "
-            f"{snapshot.settings.get('roadmap_start')}; last finish P50 {max(r.finish_p50 for r in rows)}, "
+            f"{snapshot.roadmap_start}; last finish P50 {max(r.finish_p50 for r in rows)}, "
             f"P90 {max(r.finish_p90 for r in rows)}; annual value delivered by then P10/P50/P90 "
             f"{curve[-1].p10:,.4g} / {curve[-1].p50:,.4g} / {curve[-1].p90:,.4g} {unit} per year"
         )
