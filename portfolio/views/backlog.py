@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from roadmap.models import ProjectScore
 from roadmap.selectors.snapshots import latest_snapshot, score_sort_keys, scores_for_projects
 
-from .. import selectors, services
+from .. import estimates, selectors, services
 from ..forms.project import SORT_CHOICES, BacklogFilterForm, ProjectCreateForm, ProjectRowForm, add_service_errors
 from ..models import FeasibilityAssessment, Project
 from ..permissions import Access, portfolio_access
@@ -41,6 +41,12 @@ class BacklogRow:
     @property
     def tag(self) -> str | None:
         return self.assessment.tag if self.assessment else None
+
+    @property
+    def effort_likely(self) -> float | None:
+        """The likely effort in force (person-weeks): see ``estimates.effort_in_force``."""
+        effort = estimates.effort_in_force(self.project, self.assessment)
+        return effort.range.likely if effort else None
 
     @property
     def excluded(self) -> bool:
