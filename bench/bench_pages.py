@@ -99,7 +99,7 @@ def _bump_input_version(portfolio_id: int) -> None:
 def _recompute_figures(portfolio_id: int, repeat: int) -> tuple[float, float]:
     """(median full recompute ms, median math-alone ms); each full run follows an input-version bump."""
     from portfolio import selectors
-    from roadmap import services
+    from roadmap.services import recompute as services
 
     full, math = [], []
     for _ in range(repeat):
@@ -123,7 +123,7 @@ def _one_size(projects: int, args: argparse.Namespace) -> None:
 
     from portfolio import services as portfolio_services
     from portfolio.models import Portfolio
-    from roadmap import services
+    from roadmap.services import recompute as services
 
     Portfolio.objects.all().delete()
     portfolio = portfolio_services.portfolio_create(name=f"Bench {projects}", slug=f"bench-{projects}")

@@ -57,7 +57,7 @@ def synthetic_portfolio(n: int, seed: int = SEED):
         effort = scoring.Range(effort_low, effort_low * rng.uniform(1, 2), effort_low * rng.uniform(2, 5))
         if tag is None and rng.random() < 0.5:
             effort = None  # neither assessed nor provisionally estimated: left out of the ranking
-        p = scoring.DEFAULT_SUCCESS_PROBABILITY[tag or "hard"]
+        p = scoring.success_probability(tag=tag, override=None, by_tag=scoring.DEFAULT_SUCCESS_PROBABILITY)
         projects.append(scoring.ProjectInput(key, f"project {key:05d}", str(statuses[key]), impact, effort, tag, p))
     shipped = [p.key for p in projects if p.status in scoring.DELIVERED_STATUSES]
     links = []

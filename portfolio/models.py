@@ -13,6 +13,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from . import scoring
+
 # Absurdly large numbers are refused at input: a year of value or an effort past these is a typo.
 MAX_VALUE = 1e9  # value units per year
 MAX_EFFORT = 1e5  # person-weeks
@@ -172,10 +174,10 @@ class Portfolio(models.Model):
         return self.name
 
     def success_probability_for(self, tag: str | None) -> float:
-        """Default success probability of a feasibility tag; an unassessed project counts as hard."""
-        return {Tag.EASY: self.p_easy, Tag.HARD: self.p_hard, Tag.IMPOSSIBLE: self.p_impossible}.get(
-            tag or Tag.HARD, self.p_hard
-        )
+        """Default success probability of a feasibility tag (None: not assessed, counted as hard); the rule is
+        ``scoring.success_probability``'s, a project's own probability ``estimates.success_probability``'s."""
+        by_tag = {"easy": self.p_easy, "hard": self.p_hard, "impossible": self.p_impossible}
+        return scoring.success_probability(tag=tag or None, override=None, by_tag=by_tag)
 
 
 class Membership(models.Model):

@@ -8,17 +8,21 @@ over trials and projects at once.
 """
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 
+# The one definition of which statuses are delivered (they count as producers, not ranked), still to be built
+# (ranked when they have an effort range) and parked; every query, form and page takes them from here.
 DELIVERED_STATUSES = frozenset({"shipped", "iterating"})
 TO_BUILD_STATUSES = frozenset({"idea", "discovery", "building"})
 PARKED_STATUS = "parked"
 STATUSES = DELIVERED_STATUSES | TO_BUILD_STATUSES | {PARKED_STATUS}
 DEFAULT_SUCCESS_PROBABILITY = {"easy": 0.9, "hard": 0.5, "impossible": 0.0}
 IMPOSSIBLE_TAG = "impossible"
+UNASSESSED_TAG = "hard"  # a project no EM has assessed yet is scored with this tag's probability
 LINK_KINDS = frozenset({"requires", "benefits"})
 MAX_SAVING_FRACTION = 0.9
 
@@ -41,6 +45,32 @@ def _finite(value: object, what: str) -> float:
     return number
 
 
+class PertShape(NamedTuple):
+    """A PERT range as a Beta distribution: its shape parameters and its mean (in the range's units)."""
+
+    alpha: float
+    beta: float
+    mean: float
+
+
+def pert_shape(low: float, likely: float, high: float) -> PertShape:
+    """PERT (alpha, beta, mean) of a range: alpha = 1 + 4 (likely - low) / (high - low), beta = 1 + 4 (high -
+    likely) / (high - low), mean = (low + 4 likely + high) / 6; a constant range (low == high) has alpha = beta =
+    1. The one place these formulas live: sampling, the range's mean and the worked example all use it."""
+    mean = (low + 4 * likely + high) / 6
+    if high <= low:
+        return PertShape(1.0, 1.0, mean)
+    return PertShape(1 + 4 * (likely - low) / (high - low), 1 + 4 * (high - likely) / (high - low), mean)
+
+
+def success_probability(*, tag: str | None, override: float | None, by_tag: Mapping[str, float]) -> float:
+    """The effective success probability of a project: the EM's ``override`` when there is one, else the
+    probability ``by_tag`` gives its feasibility tag, else (``tag`` None: not assessed yet) the 'hard' one."""
+    if override is not None:
+        return override
+    return by_tag[tag if tag is not None else UNASSESSED_TAG]
+
+
 @dataclass(frozen=True)
 class Range:
     """A three-point estimate (low <= likely <= high) read as a PERT distribution; units are the caller's."""
@@ -58,7 +88,7 @@ class Range:
     @property
     def mean(self) -> float:
         """PERT mean, (low + 4 likely + high) / 6, in the range's units."""
-        return (self.low + 4 * self.likely + self.high) / 6
+        return pert_shape(self.low, self.likely, self.high).mean
 
 
 @dataclass(frozen=True)
@@ -149,13 +179,11 @@ def pert_sample(ranges: Sequence[Range], trials: int, rng: np.random.Generator) 
     A range with low == high gives a constant column.
     """
     low = np.array([r.low for r in ranges], dtype=float)
-    likely = np.array([r.likely for r in ranges], dtype=float)
     high = np.array([r.high for r in ranges], dtype=float)
     width = high - low
-    constant = width <= 0
-    safe_width = np.where(constant, 1.0, width)
-    alpha = np.where(constant, 1.0, 1 + 4 * (likely - low) / safe_width)
-    beta = np.where(constant, 1.0, 1 + 4 * (high - likely) / safe_width)
+    shapes = [pert_shape(r.low, r.likely, r.high) for r in ranges]
+    alpha = np.array([shape.alpha for shape in shapes], dtype=float)
+    beta = np.array([shape.beta for shape in shapes], dtype=float)
     out = rng.beta(alpha, beta, size=(trials, len(ranges)))
     out *= width
     out += low
@@ -262,7 +290,7 @@ def reuse_credit(
 
 
 @dataclass(frozen=True)
-class ProjectScore:
+class ScoredProject:
     """A project's place in the ranking and its figures; all None (rank too) when it is excluded.
 
     Value and cost are in value units over the horizon, effort in person-weeks, ROI a ratio; P10/P90
@@ -296,7 +324,7 @@ class ProjectScore:
 class RankingResult:
     """Ranked projects in rank order, then the excluded ones (delivered, parked, no effort) sorted by name."""
 
-    scores: tuple[ProjectScore, ...]
+    scores: tuple[ScoredProject, ...]
     trials: int
     top_k: int
 
@@ -353,7 +381,7 @@ def _ranked_figures(
     settings: ScoringSettings,
     columns: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """Per ranked column (in ``columns`` order), every figure of ProjectScore as an array over projects."""
+    """Per ranked column (in ``columns`` order), every figure of ScoredProject as an array over projects."""
     cost = settings.cost_per_person_week
     value = np.take(samples.impact, columns, axis=1)
     value *= np.take(samples.success, columns, axis=1)
@@ -379,9 +407,9 @@ def _ranked_figures(
     return figures
 
 
-def _excluded_score(project: ProjectInput) -> ProjectScore:
+def _excluded_score(project: ProjectInput) -> ScoredProject:
     """The project's score without figures: final for an excluded project, the base of a ranked one."""
-    return ProjectScore(
+    return ScoredProject(
         key=project.key,
         name=project.name,
         rank=None,

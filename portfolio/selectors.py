@@ -5,12 +5,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import Case, Exists, Expression, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db.models.functions import Lower, NullIf
 
-from . import scoring
+from . import estimates, scoring
 from .models import FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink, Status, Tag
-
-TO_BUILD = (Status.IDEA, Status.DISCOVERY, Status.BUILDING)
 
 
 def portfolios_for_user(user) -> list[tuple[Portfolio, str]]:
@@ -92,7 +90,7 @@ def backlog_sort_keys() -> dict[str, Expression]:
         "status": _choice_order("status", Status.values),
         "owner": NullIf(Lower("owner"), Value("")),
         "impact": F("impact_likely"),
-        "effort": Coalesce(_current("effort_likely"), F("provisional_effort_likely")),
+        "effort": estimates.effort_likely_in_force(),
         "tag": _choice_order("current_tag", Tag.values),
     }
 
@@ -140,7 +138,7 @@ def project_detail(*, portfolio: Portfolio, project_id: int) -> Project:
 def feasibility_queue(*, portfolio: Portfolio) -> list[tuple[Project, str]]:
     """Projects still to be built that need an EM's assessment, each with the reason."""
     projects = (
-        Project.objects.filter(portfolio=portfolio, status__in=TO_BUILD)
+        Project.objects.filter(portfolio=portfolio, status__in=scoring.TO_BUILD_STATUSES)
         .prefetch_related(_current_assessment_prefetch())
         .order_by("name")
     )
@@ -168,7 +166,8 @@ def feasibility_queue_count(*, portfolio: Portfolio) -> int:
         impact_likely_seen=OuterRef("impact_likely"),
         impact_high_seen=OuterRef("impact_high"),
     )
-    return Project.objects.filter(portfolio=portfolio, status__in=TO_BUILD).exclude(Exists(up_to_date)).count()
+    to_build = Project.objects.filter(portfolio=portfolio, status__in=scoring.TO_BUILD_STATUSES)
+    return to_build.exclude(Exists(up_to_date)).count()
 
 
 def link_list(*, portfolio: Portfolio) -> QuerySet[ReuseLink]:
@@ -214,29 +213,17 @@ def planning_inputs(
 
 
 def _project_input(portfolio: Portfolio, project: Project) -> scoring.ProjectInput:
-    """A project as the math sees it: the EM's effort range, else the PM's provisional one, else none."""
+    """A project as the math sees it: its effort range in force and its effective success probability."""
     assessment = current_assessment(project)
-    if assessment is not None:
-        effort = scoring.Range(assessment.effort_low, assessment.effort_likely, assessment.effort_high)
-        tag = assessment.tag
-        p = assessment.success_probability_override
-    else:
-        effort = (
-            scoring.Range(
-                project.provisional_effort_low, project.provisional_effort_likely, project.provisional_effort_high
-            )
-            if project.has_provisional_effort
-            else None
-        )
-        tag, p = None, None
+    effort = estimates.effort_in_force(project, assessment)
     return scoring.ProjectInput(
         key=project.pk,
         name=project.name,
         status=project.status,
         impact=scoring.Range(project.impact_low, project.impact_likely, project.impact_high),
-        effort=effort,
-        tag=tag,
-        success_probability=p if p is not None else portfolio.success_probability_for(tag),
+        effort=effort.range if effort is not None else None,
+        tag=assessment.tag if assessment is not None else None,
+        success_probability=estimates.success_probability(portfolio, assessment),
     )
 
 
@@ -286,4 +273,25 @@ def project_for_assessment(*, portfolio: Portfolio, project_id: int) -> Project:
             )
         )
         .get(pk=project_id)
+    )
+
+
+def portfolio_by_name_or_slug(value: str) -> Portfolio | None:
+    """The portfolio whose slug is ``value`` or whose name is ``value`` (case-insensitive), else None."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    return Portfolio.objects.filter(slug=value).first() or Portfolio.objects.filter(name__iexact=value).first()
+
+
+def projects_with_links(*, portfolio: Portfolio) -> list[Project]:
+    """Every project of the portfolio by name, with ``current_assessments`` and ``links_in`` (producers joined),
+    as the export lists them. Three queries whatever the number of projects."""
+    return list(
+        Project.objects.filter(portfolio=portfolio)
+        .prefetch_related(
+            _current_assessment_prefetch(),
+            Prefetch("links_in", queryset=ReuseLink.objects.select_related("producer").order_by("producer__name")),
+        )
+        .order_by("name")
     )

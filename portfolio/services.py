@@ -3,7 +3,6 @@ same transaction and, once it commits, announces it (``signals.inputs_changed``)
 recomputed in the background.
 """
 
-from collections import deque
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -11,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.text import slugify
 
+from . import graph
 from .models import Change, FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink
 from .signals import inputs_changed
 
@@ -227,29 +227,28 @@ def assessment_record(*, project: Project, user=None, **fields: Any) -> Feasibil
     return assessment
 
 
-def find_cycle(*, producer: Project, consumer: Project, ignore_link_id: int | None = None) -> list[str] | None:
-    """If a link producer -> consumer would close a cycle, return the projects around it."""
-    links = ReuseLink.objects.filter(producer__portfolio_id=producer.portfolio_id).exclude(pk=ignore_link_id)
+def _link_edges(portfolio_id: int, *, ignore_link_id: int | None = None) -> dict[int, list[int]]:
+    """The portfolio's reuse links as a graph of project ids (producer -> its consumers), for ``graph``."""
+    links = ReuseLink.objects.filter(producer__portfolio_id=portfolio_id)
+    if ignore_link_id is not None:
+        links = links.exclude(pk=ignore_link_id)
     edges: dict[int, list[int]] = {}
     for p, c in links.values_list("producer_id", "consumer_id"):
         edges.setdefault(p, []).append(c)
-    # Breadth-first search from the consumer back to the producer along existing links.
-    came_from: dict[int, int | None] = {consumer.pk: None}
-    queue = deque([consumer.pk])
-    while queue:
-        node = queue.popleft()
-        if node == producer.pk:
-            path = [node]
-            while came_from[path[-1]] is not None:
-                path.append(came_from[path[-1]])
-            ids = [producer.pk, *reversed(path)]
-            names = dict(Project.objects.filter(pk__in=ids).values_list("pk", "name"))
-            return [names[i] for i in ids]
-        for nxt in edges.get(node, []):
-            if nxt not in came_from:
-                came_from[nxt] = node
-                queue.append(nxt)
-    return None
+    return edges
+
+
+def _project_names(ids: list[int]) -> list[str]:
+    """The names of the projects ``ids``, in that order (a cycle's path, for its message)."""
+    names = dict(Project.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return [names[i] for i in ids]
+
+
+def find_cycle(*, producer: Project, consumer: Project, ignore_link_id: int | None = None) -> list[str] | None:
+    """If a link producer -> consumer would close a cycle, return the projects around it (by name)."""
+    edges = _link_edges(producer.portfolio_id, ignore_link_id=ignore_link_id)
+    cycle = graph.cycle_closed_by(edges, producer=producer.pk, consumer=consumer.pk)
+    return None if cycle is None else _project_names(cycle)
 
 
 @transaction.atomic
@@ -267,28 +266,6 @@ def link_create(*, producer: Project, consumer: Project, user=None, **fields: An
     return link
 
 
-def _any_cycle(edges: dict[int, list[int]]) -> list[int] | None:
-    """One cycle of a directed graph (ids around it, first repeated at the end), or None; iterative, linear."""
-    state: dict[int, int] = {}  # 1: on the current path, 2: done
-    for root in list(edges):
-        if root in state:
-            continue
-        path, stack = [root], [iter(edges.get(root, ()))]
-        state[root] = 1
-        while stack:
-            nxt = next(stack[-1], None)
-            if nxt is None:
-                state[path.pop()] = 2
-                stack.pop()
-            elif state.get(nxt) == 1:
-                return path[path.index(nxt) :] + [nxt]
-            elif nxt not in state:
-                state[nxt] = 1
-                path.append(nxt)
-                stack.append(iter(edges.get(nxt, ())))
-    return None
-
-
 @transaction.atomic
 def links_create_validated(*, portfolio: Portfolio, links: list[ReuseLink], user=None) -> list[ReuseLink]:
     """Add many reuse links at once (a CSV import), each already ``full_clean``-ed by the caller.
@@ -301,15 +278,12 @@ def links_create_validated(*, portfolio: Portfolio, links: list[ReuseLink], user
     Portfolio.objects.select_for_update().filter(pk=portfolio.pk).first()  # serialise link edits
     if not links:
         return []
-    edges: dict[int, list[int]] = {}
-    for p, c in ReuseLink.objects.filter(producer__portfolio=portfolio).values_list("producer_id", "consumer_id"):
-        edges.setdefault(p, []).append(c)
+    edges = _link_edges(portfolio.pk)
     for link in links:
         edges.setdefault(link.producer_id, []).append(link.consumer_id)
-    cycle = _any_cycle(edges)
+    cycle = graph.any_cycle(edges)
     if cycle:
-        names = dict(Project.objects.filter(pk__in=cycle).values_list("pk", "name"))
-        raise CycleError([names[i] for i in cycle])
+        raise CycleError(_project_names(cycle))
     for link in links:
         link.save()
         after = {"reuses": str(link)}

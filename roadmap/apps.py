@@ -2,9 +2,9 @@ from django.apps import AppConfig
 
 
 def _recompute_on_change(sender, *, portfolio_id: int, **kwargs) -> None:
-    from . import services  # imported on first use: it pulls in NumPy and the task module
+    from .services import recompute  # imported on first use: it pulls in NumPy and the task module
 
-    services.on_inputs_changed(sender, portfolio_id=portfolio_id)
+    recompute.on_inputs_changed(sender, portfolio_id=portfolio_id)
 
 
 class RoadmapConfig(AppConfig):

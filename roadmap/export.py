@@ -10,12 +10,14 @@ import csv
 import io
 import math
 
-from portfolio import csv_import
+from portfolio import csv_import, estimates
+from portfolio import selectors as portfolio_selectors
 from portfolio.models import Portfolio, Project
 from portfolio.selectors import current_assessment
 
-from . import selectors
 from .models import ProjectScore, RankingSnapshot, ScheduleRow
+from .selectors.schedule import schedule_rows, value_curve_points
+from .selectors.snapshots import latest_snapshot, scores_by_project
 
 # The import's columns, then the figures, which the import skips: an exported file re-imports unchanged.
 IMPORT_COLUMNS = csv_import.COLUMNS
@@ -31,8 +33,23 @@ def _three(low, likely, high) -> dict | None:
     return None if low is None else {"low": low, "likely": likely, "high": high}
 
 
+def snapshot_settings(snapshot: RankingSnapshot) -> dict:
+    """The settings a snapshot's figures were computed with (they may differ from the portfolio's now)."""
+    return {
+        "value_unit": snapshot.value_unit,
+        "cost_per_person_week": snapshot.cost_per_person_week,
+        "horizon_years": snapshot.horizon_years,
+        "p_easy": snapshot.p_easy,
+        "p_hard": snapshot.p_hard,
+        "p_impossible": snapshot.p_impossible,
+        "capacity": snapshot.capacity,
+        "roadmap_start": snapshot.roadmap_start.isoformat(),
+    }
+
+
 def portfolio_dict(portfolio: Portfolio, snapshot: RankingSnapshot | None) -> dict:
-    """The portfolio's settings and which snapshot the figures come from (its keys null when there is none)."""
+    """The portfolio's settings now and which snapshot the figures come from, with the settings that snapshot
+    was computed with (``snapshot.settings``); the snapshot's keys are null when there is none."""
     return {
         "name": portfolio.name,
         "slug": portfolio.slug,
@@ -53,6 +70,7 @@ def portfolio_dict(portfolio: Portfolio, snapshot: RankingSnapshot | None) -> di
             "trials": snapshot.trials if snapshot else None,
             "top_k": snapshot.top_k if snapshot else None,
             "computed_at": snapshot.computed_at.isoformat() if snapshot else None,
+            "settings": snapshot_settings(snapshot) if snapshot else None,
         },
     }
 
@@ -76,18 +94,13 @@ def value_curve_list(points) -> list[dict]:
 def project_dict(
     project: Project, score: ProjectScore | None, portfolio: Portfolio, schedule: ScheduleRow | None = None
 ) -> dict:
-    """One project's inputs (as the import takes them) and its figures in the snapshot (null when unranked)."""
+    """One project's inputs (as the import takes them) and its figures in the snapshot (null when unranked).
+
+    The inputs are the project's now: its effort range in force, and the success probability the portfolio's
+    settings now give it (what the next recompute uses)."""
     assessment = current_assessment(project)
-    if assessment is not None:
-        effort = _three(assessment.effort_low, assessment.effort_likely, assessment.effort_high)
-        source = "assessment"
-        override = assessment.success_probability_override
-    else:
-        effort = _three(
-            project.provisional_effort_low, project.provisional_effort_likely, project.provisional_effort_high
-        )
-        source = "provisional" if effort else None
-        override = None
+    effort = estimates.effort_in_force(project, assessment)
+    override = assessment.success_probability_override if assessment else None
     tag = assessment.tag if assessment else None
     links = {"requires": [], "reuses": []}
     for link in project.links_in.all():
@@ -101,11 +114,11 @@ def project_dict(
         "summary": project.summary,
         "problem_type": project.problem_type,
         "feasibility": tag,
-        "success_probability": override if override is not None else portfolio.success_probability_for(tag),
+        "success_probability": estimates.success_probability(portfolio, assessment),
         "success_probability_override": override,
         "impact": _three(project.impact_low, project.impact_likely, project.impact_high),
-        "effort": effort,
-        "effort_source": source,
+        "effort": _three(effort.range.low, effort.range.likely, effort.range.high) if effort else None,
+        "effort_source": effort.source if effort else None,
         "staffing": project.staffing,
         "target_date": project.target_date.isoformat() if project.target_date else None,
         **links,
@@ -120,14 +133,14 @@ def project_dict(
 
 def portfolio_export(portfolio: Portfolio) -> dict:
     """The portfolio, its latest snapshot and every project with its figures: a constant number of queries."""
-    snapshot = selectors.latest_snapshot(portfolio=portfolio)
-    scores = selectors.scores_by_project(snapshot=snapshot)
-    projects = selectors.export_projects(portfolio=portfolio)
-    schedule = {r.project_id: r for r in selectors.schedule_rows(snapshot=snapshot)}
+    snapshot = latest_snapshot(portfolio=portfolio)
+    scores = scores_by_project(snapshot=snapshot)
+    projects = portfolio_selectors.projects_with_links(portfolio=portfolio)
+    rows = {r.project_id: r for r in schedule_rows(snapshot=snapshot)}
     return {
         **portfolio_dict(portfolio, snapshot),
-        "value_curve": value_curve_list(selectors.value_curve_points(snapshot=snapshot)),
-        "projects": [project_dict(p, scores.get(p.pk), portfolio, schedule.get(p.pk)) for p in projects],
+        "value_curve": value_curve_list(value_curve_points(snapshot=snapshot)),
+        "projects": [project_dict(p, scores.get(p.pk), portfolio, rows.get(p.pk)) for p in projects],
     }
 
 

@@ -10,10 +10,10 @@ from django import forms
 
 from portfolio.forms.versioned import VersionedForm, VersionedObjectForm
 from portfolio.models import MAX_ROADMAP_PIN, Portfolio, Project
+from portfolio.scoring import TO_BUILD_STATUSES
 
 from .planning import Scenario
 
-TO_BUILD = ("idea", "discovery", "building")
 PIN_LABEL = "Place on the roadmap"
 
 
@@ -80,7 +80,7 @@ class ScenarioForm(VersionedForm, forms.Form):
 
     def __init__(self, *args, portfolio: Portfolio, projects: list[Project], **kwargs):
         self.portfolio, self.projects = portfolio, projects
-        self.to_build = [p for p in projects if p.status in TO_BUILD]
+        self.to_build = [p for p in projects if p.status in TO_BUILD_STATUSES]
         self.parked = [p for p in projects if p.status == "parked"]
         initial = {
             "capacity": portfolio.capacity,

@@ -5,11 +5,20 @@ from django.db import models
 from portfolio.models import Portfolio, Project
 
 
+def _portfolio_default(field: str):
+    """The Portfolio model's default of a setting: a snapshot field holding that setting defaults to it."""
+    return Portfolio._meta.get_field(field).default
+
+
 class RankingSnapshot(models.Model):
     """A complete ranking of a portfolio, written in one transaction by the recompute.
 
-    It records the input version, RNG seed, trial count and settings it came from, so any figure
-    can be traced and reproduced (``manage.py recompute`` with the same inputs gives the same one).
+    It records the input version, RNG seed, trial count and the portfolio settings it was computed with,
+    each in its own field, so any figure can be traced and reproduced (``manage.py recompute`` with the same
+    inputs gives the same one). Pages that show a snapshot's figures read these fields, never the portfolio's
+    settings of today, which may have changed since. Units as on Portfolio: ``cost_per_person_week`` in value
+    units (``value_unit``), ``horizon_years`` in years, ``capacity`` in people; ``p_*`` are the per-tag success
+    probabilities; ``roadmap_start`` is the day the roadmap's weeks count from.
     """
 
     portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="ranking_snapshots")
@@ -17,7 +26,14 @@ class RankingSnapshot(models.Model):
     seed = models.BigIntegerField()
     trials = models.PositiveIntegerField()
     top_k = models.PositiveIntegerField()
-    settings = models.JSONField(default=dict, help_text="Portfolio settings used, for the record.")
+    value_unit = models.CharField(max_length=12, default=_portfolio_default("value_unit"))
+    cost_per_person_week = models.FloatField(default=_portfolio_default("cost_per_person_week"))
+    horizon_years = models.FloatField(default=_portfolio_default("horizon_years"))
+    p_easy = models.FloatField(default=_portfolio_default("p_easy"))
+    p_hard = models.FloatField(default=_portfolio_default("p_hard"))
+    p_impossible = models.FloatField(default=_portfolio_default("p_impossible"))
+    capacity = models.PositiveIntegerField(default=_portfolio_default("capacity"))
+    roadmap_start = models.DateField(default=_portfolio_default("roadmap_start"))
     computed_at = models.DateTimeField(auto_now_add=True)
     duration_ms = models.PositiveIntegerField(default=0)
 

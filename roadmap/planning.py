@@ -185,7 +185,7 @@ def _with_target(item: simulation.RoadmapItem, target: datetime.date | None, sta
 
 
 def _planned(
-    score: scoring.ProjectScore,
+    score: scoring.ScoredProject,
     status: str,
     fact: PlanFacts,
     *,

@@ -4,8 +4,8 @@ from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError
 
-from . import services
 from .charts import roi_cache
+from .services import recompute
 
 
 @shared_task(
@@ -26,11 +26,11 @@ def recompute_portfolio(self, portfolio_id: int) -> int | None:
 
     The new snapshot's ROI chart is drawn here too, ahead of the first page view (a saving only)."""
     try:
-        snapshot = services.portfolio_recompute(portfolio_id=portfolio_id)
+        snapshot = recompute.portfolio_recompute(portfolio_id=portfolio_id)
     except Exception as exc:
         retryable = isinstance(exc, self.autoretry_for)
         if not retryable or self.request.retries >= self.max_retries:
-            services.recompute_failed(portfolio_id=portfolio_id, error=f"{type(exc).__name__}: {exc}")
+            recompute.recompute_failed(portfolio_id=portfolio_id, error=f"{type(exc).__name__}: {exc}")
         raise
     if snapshot is None:
         return None
@@ -41,4 +41,4 @@ def recompute_portfolio(self, portfolio_id: int) -> int | None:
 @shared_task(name="roadmap.sweep_dirty_portfolios", acks_late=True, time_limit=120)
 def sweep_dirty_portfolios() -> list[int]:
     """Periodic (beat): recompute every portfolio whose figures are out of date."""
-    return services.sweep_dirty_portfolios()
+    return recompute.sweep_dirty_portfolios()

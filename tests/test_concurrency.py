@@ -39,7 +39,8 @@ def no_recompute(monkeypatch):
     """Count the recompute requests instead of running them (the edits are what race here)."""
     calls = Counter()
     monkeypatch.setattr(
-        "roadmap.services.recompute_enqueue", lambda *, portfolio_id, force=False: calls.update([portfolio_id])
+        "roadmap.services.recompute.recompute_enqueue",
+        lambda *, portfolio_id, force=False: calls.update([portfolio_id]),
     )
     return calls
 

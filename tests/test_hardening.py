@@ -14,7 +14,7 @@ from portfolio import scoring
 from portfolio.forms.feasibility import project_snapshot
 from portfolio.models import Change, Portfolio, Project
 from roadmap.export import IMPORT_COLUMNS
-from roadmap.services import portfolio_recompute
+from roadmap.services.recompute import portfolio_recompute
 from tests.factories import AssessmentFactory, PortfolioFactory, ProjectFactory, ReuseLinkFactory
 
 

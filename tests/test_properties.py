@@ -312,7 +312,7 @@ def _stored_portfolio(specs, link_specs, capacity):
 )
 def test_the_planning_pipeline_computes_only_finite_figures_for_any_portfolio(specs, link_specs, capacity, seed):
     from portfolio import selectors
-    from roadmap.services import plan_for
+    from roadmap.services.recompute import plan_for
 
     portfolio = _stored_portfolio(specs, link_specs, capacity)
     portfolio, projects, links, facts = selectors.planning_inputs(portfolio_id=portfolio.pk)
@@ -331,7 +331,7 @@ def test_the_planning_pipeline_computes_only_finite_figures_for_any_portfolio(sp
 
 @pytest.mark.django_db
 def test_a_recompute_stores_a_finite_snapshot(portfolio):
-    from roadmap.services import portfolio_recompute
+    from roadmap.services.recompute import portfolio_recompute
 
     specs = [
         {
@@ -355,7 +355,7 @@ def test_a_recompute_stores_a_finite_snapshot(portfolio):
 
 @pytest.mark.django_db
 def test_a_roadmap_shorter_than_a_day_still_gets_a_snapshot():
-    from roadmap.services import portfolio_recompute
+    from roadmap.services.recompute import portfolio_recompute
 
     spec = {
         "status": "idea",
@@ -376,7 +376,7 @@ def test_a_roadmap_shorter_than_a_day_still_gets_a_snapshot():
 
 @pytest.mark.django_db
 def test_the_recompute_survives_efforts_at_the_model_bounds():
-    from roadmap.services import portfolio_recompute
+    from roadmap.services.recompute import portfolio_recompute
     from tests.factories import AssessmentFactory, PortfolioFactory, ProjectFactory
 
     portfolio = PortfolioFactory(capacity=1, trials=100)

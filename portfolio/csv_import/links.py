@@ -1,9 +1,9 @@
 """Reuse links: the link changes the rows ask for, checked against the portfolio's links for unknown producers,
 self links and cycles."""
 
-from collections import deque
 from dataclasses import dataclass, field
 
+from .. import graph
 from ..models import ReuseLink
 from .results import CellError
 from .rows import _LinkSpec, _RowPlan
@@ -74,54 +74,18 @@ def _listed_producers(plan: _RowPlan, known: set[str], errors: list[CellError]) 
 def _refuse_cycles(following: _Graph, new_edges: list[tuple[int, str, str, str]], errors: list[CellError]) -> None:
     """Add the new links to the graph in row order, refusing each one that would close a cycle (with its path).
 
-    Most files close none, and one topological sort of the graph with every new link shows that in linear time.
+    Most files close none, and one search of the graph with every new link shows that in linear time.
     Only when it finds a cycle are the links added one at a time, each searched for a path back, so that the
     links refused (and the paths named) are the ones that close a cycle in row order."""
     everything = {producer: dict(consumers) for producer, consumers in following.items()}
     for _, _, producer, consumer in new_edges:
         everything.setdefault(producer, {})[consumer] = None
-    if _is_acyclic(everything):
+    if graph.any_cycle(everything) is None:
         return
     for row, column, producer, consumer in new_edges:
-        path = _path(following, consumer, producer)
-        if path:
-            names = " → ".join([producer, *path])
+        cycle = graph.cycle_closed_by(following, producer=producer, consumer=consumer)
+        if cycle:
+            names = " → ".join(cycle)
             errors.append(CellError(row, column, f"This link would close a cycle: {names}."))
         else:
             following.setdefault(producer, {})[consumer] = None
-
-
-def _is_acyclic(following: _Graph) -> bool:
-    """Whether the links close no cycle (Kahn's topological sort: every project can be taken once each of its
-    producers has been)."""
-    waiting = dict.fromkeys(following, 0)  # project -> producers not yet taken
-    for consumers in following.values():
-        for consumer in consumers:
-            waiting[consumer] = waiting.get(consumer, 0) + 1
-    ready = [name for name, count in waiting.items() if count == 0]
-    taken = 0
-    while ready:
-        taken += 1
-        for consumer in following.get(ready.pop(), {}):
-            waiting[consumer] -= 1
-            if waiting[consumer] == 0:
-                ready.append(consumer)
-    return taken == len(waiting)
-
-
-def _path(following: _Graph, start: str, goal: str) -> list[str] | None:
-    """Projects from ``start`` to ``goal`` along the links, or None when ``goal`` cannot be reached."""
-    came_from: dict[str, str | None] = {start: None}
-    queue = deque([start])
-    while queue:
-        node = queue.popleft()
-        if node == goal:
-            path = [node]
-            while came_from[path[-1]] is not None:
-                path.append(came_from[path[-1]])
-            return path[::-1]
-        for consumer in following.get(node, {}):
-            if consumer not in came_from:
-                came_from[consumer] = node
-                queue.append(consumer)
-    return None

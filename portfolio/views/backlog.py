@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from roadmap.models import ProjectScore
-from roadmap.selectors import latest_snapshot, score_sort_keys, scores_for_projects
+from roadmap.selectors.snapshots import latest_snapshot, score_sort_keys, scores_for_projects
 
-from .. import selectors, services
+from .. import estimates, selectors, services
 from ..forms.project import SORT_CHOICES, BacklogFilterForm, ProjectCreateForm, ProjectRowForm
 from ..forms.versioned import add_service_errors
 from ..models import FeasibilityAssessment, Project
@@ -46,9 +46,9 @@ class BacklogRow:
 
     @property
     def effort_likely(self) -> float | None:
-        if self.assessment:
-            return self.assessment.effort_likely
-        return self.project.provisional_effort_likely
+        """The likely effort in force (person-weeks): see ``estimates.effort_in_force``."""
+        effort = estimates.effort_in_force(self.project, self.assessment)
+        return effort.range.likely if effort else None
 
     @property
     def excluded(self) -> bool:

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from roadmap.selectors import figures_status
+from roadmap.selectors.snapshots import figures_status
 
 from ..permissions import Access
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from roadmap.charts.roi_bar import roi_bar
-from roadmap.selectors import latest_snapshot, scores_for_projects
+from roadmap.selectors.snapshots import latest_snapshot, scores_for_projects
 
 from .. import selectors, services
 from ..forms.links import LinkCreateForm

@@ -16,8 +16,8 @@ from django.utils.safestring import SafeString, mark_safe
 from portfolio import links
 from portfolio.models import Portfolio
 
-from .. import selectors
 from ..models import RankingSnapshot
+from ..selectors import snapshots
 from . import roi, roi_svg
 
 logger = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ def cache_key(portfolio: Portfolio, snapshot: RankingSnapshot, *, link_base: str
 
     The script prefix is part of it: links drawn by the worker (prefix "/") must not be served by a web
     process mounted under ``/planner/``; that one draws its own."""
-    texts = [portfolio.name, portfolio.slug, portfolio.value_unit, link_base, get_script_prefix()]
+    texts = [portfolio.name, portfolio.slug, snapshot.value_unit, link_base, get_script_prefix()]
     texts = hashlib.sha256("\0".join(texts).encode()).hexdigest()[:32]
     stamp = snapshot.computed_at.timestamp() if snapshot.computed_at else ""
     parts = [portfolio.pk, snapshot.pk, snapshot.input_version, stamp, texts]
@@ -64,8 +64,8 @@ def project_urls(portfolio: Portfolio, keys: list[int], *, link_base: str = "") 
 
 def chart_points(portfolio: Portfolio, snapshot: RankingSnapshot | None) -> list[roi.ChartPoint]:
     """The snapshot's ranking rows that have figures to plot, as chart points."""
-    rows = selectors.snapshot_scores(snapshot=snapshot)
-    return [p for p in (roi.point_from_score(r, portfolio.horizon_years) for r in rows) if p is not None]
+    rows = snapshots.snapshot_scores(snapshot=snapshot)
+    return [p for p in (roi.point_from_score(r, snapshot.horizon_years) for r in rows) if p is not None]
 
 
 def _draw(portfolio, snapshot, points, *, link_base: str, standalone: bool) -> str:
@@ -74,7 +74,7 @@ def _draw(portfolio, snapshot, points, *, link_base: str, standalone: bool) -> s
     if points:
         hrefs = project_urls(portfolio, [p.key for p in points if p.key is not None], link_base=link_base)
         chart = roi.build_chart(points, hrefs)
-        marks = roi_svg.draw_marks(chart, value_unit=portfolio.value_unit, top_k=snapshot.top_k)
+        marks = roi_svg.draw_marks(chart, value_unit=snapshot.value_unit, top_k=snapshot.top_k)
     context = {
         "portfolio": portfolio,
         "snapshot": snapshot,

@@ -2,8 +2,8 @@
 
 from django import template
 
-from .. import selectors
 from ..charts.finish_cdf import finish_cdf_chart
+from ..selectors import schedule as schedule_selectors
 
 register = template.Library()
 
@@ -12,9 +12,9 @@ register = template.Library()
 def project_schedule(context, project) -> dict:
     """The project's finish-date distribution (CDF), P(target) and what it waits for, from the latest roadmap.
 
-    Runs its own queries (see ``selectors.project_schedule``); a PM also gets the pin controls.
+    Runs its own queries (see ``schedule_selectors.project_schedule``); a PM also gets the pin controls.
     """
-    schedule = selectors.project_schedule(project=project)
+    schedule = schedule_selectors.project_schedule(project=project)
     access = context.get("access")
     return {
         "project": project,

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_safe
 from portfolio.permissions import portfolio_access
 from portfolio.views.common import page_context
 
-from .. import selectors
 from ..charts.roi_cache import drawn_chart
+from ..selectors import snapshots
 
 TABLE_ROWS = 50  # ranked (and unranked) rows listed under the chart unless ?all=1; the chart itself shows every project
 
@@ -17,8 +17,8 @@ TABLE_ROWS = 50  # ranked (and unranked) rows listed under the chart unless ?all
 def chart_context(request: HttpRequest, portfolio) -> dict:
     """Snapshot, the ranked and unranked rows listed under the chart, and the drawn chart (empty when there is
     nothing to plot). Only the listed rows are read; the chart's points are read when it is not drawn yet."""
-    snapshot = selectors.latest_snapshot(portfolio=portfolio)
-    tables = selectors.ranking_tables(snapshot=snapshot, limit=None if request.GET.get("all") == "1" else TABLE_ROWS)
+    snapshot = snapshots.latest_snapshot(portfolio=portfolio)
+    tables = snapshots.ranking_tables(snapshot=snapshot, limit=None if request.GET.get("all") == "1" else TABLE_ROWS)
     chart_svg = drawn_chart(portfolio, snapshot)
     return {"snapshot": snapshot, **tables, "has_chart": bool(chart_svg), "chart_svg": chart_svg}
 
@@ -39,7 +39,7 @@ def roi_chart_svg(request: HttpRequest, slug: str) -> HttpResponse:
     """The chart alone as an SVG file (XML prolog, white background, absolute project links) for a slide deck."""
     access = portfolio_access(request.user, slug)
     portfolio = access.portfolio
-    snapshot = selectors.latest_snapshot(portfolio=portfolio)
+    snapshot = snapshots.latest_snapshot(portfolio=portfolio)
     body = drawn_chart(portfolio, snapshot, link_base=request.build_absolute_uri("/"), standalone=True)
     response = HttpResponse(body, content_type="image/svg+xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{portfolio.slug}-roi-chart.svg"'

@@ -9,7 +9,7 @@ from portfolio.permissions import portfolio_access
 from portfolio.scoring import EXCLUDED_DELIVERED, EXCLUDED_NO_EFFORT, EXCLUDED_PARKED, MAX_SAVING_FRACTION
 from portfolio.views.common import page_context
 
-from .. import selectors
+from ..selectors import explanation, snapshots
 
 
 @login_required
@@ -17,13 +17,13 @@ from .. import selectors
 def how_scores(request: HttpRequest, slug: str) -> HttpResponse:
     """The math of the ranking explained with the portfolio's own numbers; htmx gets the #worked-example partial."""
     access = portfolio_access(request.user, slug)
-    snapshot = selectors.latest_snapshot(portfolio=access.portfolio)
+    snapshot = snapshots.latest_snapshot(portfolio=access.portfolio)
     context = page_context(
         request,
         access,
         nav="how",
         snapshot=snapshot,
-        example=selectors.worked_example(portfolio=access.portfolio, snapshot=snapshot),
+        example=explanation.worked_example(snapshot=snapshot),
         max_saving=MAX_SAVING_FRACTION,
         exclusions=(EXCLUDED_DELIVERED, EXCLUDED_PARKED, EXCLUDED_NO_EFFORT),
     )

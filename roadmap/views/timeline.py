@@ -1,7 +1,5 @@
 """The roadmap page: a Gantt with confidence bands, the value band chart, the numbers; pins; SVG downloads."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -18,24 +16,26 @@ from portfolio.permissions import Access, portfolio_access
 from portfolio.views.common import page_context
 from portfolio.views.versioned import VersionedSave, save_versioned
 
-from .. import selectors
 from ..charts.timeline import gantt
 from ..charts.value_curve import value_chart
 from ..forms import PinClearForm, PinForm, ScenarioForm
+from ..selectors import schedule, snapshots
 
 
 def timeline_context(request: HttpRequest, portfolio: Portfolio, *, absolute_links: bool = False) -> dict:
-    """The latest snapshot's roadmap rows, curve and both charts laid out (None when there is nothing to draw)."""
-    snapshot = selectors.latest_snapshot(portfolio=portfolio)
-    rows = selectors.schedule_rows(snapshot=snapshot)
-    curve = selectors.value_curve_points(snapshot=snapshot)
+    """The latest snapshot's roadmap rows, curve and both charts laid out (None when there is nothing to draw),
+    with the team capacity and roadmap start the snapshot was computed with (the settings may have moved on
+    since; with no snapshot yet, the settings the first one will use)."""
+    snapshot = snapshots.latest_snapshot(portfolio=portfolio)
+    rows = schedule.schedule_rows(snapshot=snapshot)
+    curve = schedule.value_curve_points(snapshot=snapshot)
     scheduled = [r for r in rows if r.position is not None]
     names = {r.project_id: r.name for r in rows}
     versions = dict(Project.objects.filter(portfolio=portfolio).values_list("pk", "version"))
     for row in rows:  # producers it requires that are on the roadmap (delivered ones impose no wait)
         row.waits_for_names = [names[pk] for pk in row.requires if pk in names]
         row.project_version = versions.get(row.project_id)  # what a "clear pin" of the row is based on
-    start = _snapshot_start(snapshot, portfolio)
+    start = snapshot.roadmap_start if snapshot else portfolio.roadmap_start
     today = timezone.localdate()
 
     def url_for(pk: int | None) -> str:
@@ -50,16 +50,10 @@ def timeline_context(request: HttpRequest, portfolio: Portfolio, *, absolute_lin
         "left_off": [r for r in rows if r.position is None],
         "curve": curve,
         "roadmap_start": start,
-        "capacity": snapshot.settings.get("capacity", portfolio.capacity) if snapshot else portfolio.capacity,
+        "capacity": snapshot.capacity if snapshot else portfolio.capacity,
         "gantt": gantt(scheduled, start=start, today=today, url_for=url_for) if scheduled else None,
         "value_chart": value_chart(curve, start=start, today=today) if curve else None,
     }
-
-
-def _snapshot_start(snapshot, portfolio: Portfolio):
-    """The roadmap start the snapshot was computed with (the settings may have moved on since)."""
-    stored = snapshot.settings.get("roadmap_start") if snapshot else None
-    return datetime.date.fromisoformat(stored) if stored else portfolio.roadmap_start
 
 
 def scenario_form(portfolio: Portfolio, data=None) -> ScenarioForm:

@@ -3,8 +3,8 @@
 Running a scenario computes inline (two plans from one seed: a few tens of milliseconds for a hundred
 projects x the portfolio's trials) and changes nothing, so every member may run one. Its work is bounded:
 above WHATIF_MAX_PROJECT_TRIALS project-trials per side both plans draw fewer trials (see
-``services.scenario_compare``), about a second for 1,000 projects. Saving it is PM only, and saves inputs: the
-recompute then draws the portfolio's full trials.
+``services.whatif.scenario_compare``), about a second for 1,000 projects. Saving it is PM only, and saves inputs:
+the recompute then draws the portfolio's full trials.
 """
 
 from django.contrib import messages
@@ -19,7 +19,7 @@ from portfolio.permissions import Access, portfolio_access
 from portfolio.views.common import page_context
 from portfolio.views.versioned import save_versioned
 
-from .. import services
+from ..services import whatif as whatif_services
 from .timeline import scenario_form, timeline_context
 
 TEMPLATE = "roadmap/timeline.html"
@@ -56,7 +56,7 @@ def whatif(request: HttpRequest, slug: str) -> HttpResponse:
     form = scenario_form(access.portfolio, data)
     if not form.is_valid():
         return _render(request, access, form, status=400)
-    comparison = services.scenario_compare(portfolio_id=access.portfolio.pk, scenario=form.scenario())
+    comparison = whatif_services.scenario_compare(portfolio_id=access.portfolio.pk, scenario=form.scenario())
     return _render(request, access, form, comparison=comparison)
 
 
@@ -71,7 +71,7 @@ def whatif_save(request: HttpRequest, slug: str) -> HttpResponse:
     access = portfolio_access(request.user, slug)
     access.require("edit_projects")
     form = scenario_form(access.portfolio, request.POST)
-    result = save_versioned(form, services.scenario_save, "portfolio", user=request.user)
+    result = save_versioned(form, whatif_services.scenario_save, "portfolio", user=request.user)
     if not result.written:
         return _render(request, access, result.form, status=result.status, conflict=result.conflict)
     messages.success(request, "The scenario is now the plan; the roadmap is being recomputed.")

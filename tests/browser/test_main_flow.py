@@ -12,7 +12,7 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from portfolio import services
-from roadmap.services import portfolio_recompute
+from roadmap.services.recompute import portfolio_recompute
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

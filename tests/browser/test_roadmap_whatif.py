@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from portfolio import services
-from roadmap.services import portfolio_recompute
+from roadmap.services.recompute import portfolio_recompute
 from tests.factories import MembershipFactory, UserFactory
 
 from .test_main_flow import WAIT_MS, logged_in_page

@@ -12,8 +12,8 @@ from django.db.models import F
 
 from portfolio import selectors
 from portfolio.models import Portfolio
-from roadmap.selectors import latest_snapshot, score_sort_keys
-from roadmap.services import portfolio_recompute
+from roadmap.selectors.snapshots import latest_snapshot, score_sort_keys
+from roadmap.services.recompute import portfolio_recompute
 
 from ..factories import AssessmentFactory, ProjectFactory
 

@@ -13,8 +13,8 @@ from portfolio.models import Change, Project, Status, Tag
 from portfolio.views import backlog
 from portfolio.views.backlog import BacklogRow
 from roadmap.models import ProjectScore, RankingSnapshot
-from roadmap.selectors import latest_snapshot, scores_by_project
-from roadmap.services import compute_once
+from roadmap.selectors.snapshots import latest_snapshot, scores_by_project
+from roadmap.services.recompute import compute_once
 from tests.factories import AssessmentFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db

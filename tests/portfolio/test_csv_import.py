@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from portfolio.csv_import import COLUMNS, ImportErrors, import_csv, unneutralize
 from portfolio.models import Change, FeasibilityAssessment, Portfolio, Project, ReuseLink
 from roadmap.export import export_csv, neutralize, portfolio_export
-from roadmap.services import portfolio_recompute
+from roadmap.services.recompute import portfolio_recompute
 from tests.factories import AssessmentFactory, PortfolioFactory, ProjectFactory, ReuseLinkFactory
 
 SAMPLE = Path(settings.BASE_DIR) / "docs" / "sample-import.csv"

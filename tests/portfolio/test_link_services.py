@@ -8,31 +8,6 @@ from portfolio.models import Change, Portfolio, ReuseLink
 from tests.factories import ProjectFactory, ReuseLinkFactory
 
 
-@pytest.mark.parametrize(
-    "edges, cyclic",
-    [
-        ({}, False),
-        ({1: [2], 2: [3]}, False),
-        ({1: [2, 3], 2: [4], 3: [4]}, False),  # a diamond is no cycle
-        ({1: [1]}, True),
-        ({1: [2], 2: [3], 3: [1]}, True),
-        ({1: [2], 2: [3], 3: [4], 4: [2], 5: [1]}, True),
-    ],
-)
-def test_a_cycle_is_found_exactly_when_there_is_one(edges, cyclic):
-    cycle = services._any_cycle(edges)
-    assert (cycle is not None) == cyclic
-    if cycle:
-        assert cycle[0] == cycle[-1] and all(b in edges[a] for a, b in zip(cycle, cycle[1:], strict=False))
-
-
-def test_a_long_chain_is_searched_without_recursion():
-    chain = {i: [i + 1] for i in range(50_000)}
-    assert services._any_cycle(chain) is None
-    chain[50_000] = [0]
-    assert len(services._any_cycle(chain)) == 50_002
-
-
 @pytest.mark.django_db
 def test_many_links_are_added_with_their_history_and_one_input_version(portfolio, pm_user):
     a, b, c = (ProjectFactory(portfolio=portfolio, name=n) for n in "ABC")

@@ -21,8 +21,10 @@ from portfolio.scoring import (
     compute_ranking,
     draw_samples,
     pert_sample,
+    pert_shape,
     rank_from_samples,
     reuse_credit,
+    success_probability,
 )
 
 Z = 5  # standard errors allowed: a false alarm about once in 1.7 million runs per check
@@ -159,6 +161,29 @@ def test_pert_sample_is_constant_when_low_equals_high(value):
 
 def test_pert_sample_of_no_ranges_is_an_empty_column_block():
     assert pert_sample([], 10, np.random.default_rng(5)).shape == (10, 0)
+
+
+def test_pert_shape_matches_the_formula():
+    assert pert_shape(0, 2, 10) == pytest.approx((1.8, 4.2, 3.0))
+    assert pert_shape(5, 5, 5) == (1.0, 1.0, 5.0)
+
+
+@pytest.mark.parametrize("r", PERT_RANGES, ids=str)
+def test_pert_sample_draws_the_beta_of_pert_shape(r):
+    """Same generator state: the sample is low + width x Beta(alpha, beta) with pert_shape's parameters."""
+    alpha, beta, mean = pert_shape(r.low, r.likely, r.high)
+    expected = r.low + (r.high - r.low) * np.random.default_rng(6).beta(alpha, beta, size=(50, 1))
+    np.testing.assert_array_equal(pert_sample([r], 50, np.random.default_rng(6)), np.minimum(expected, r.high))
+    assert mean == r.mean
+
+
+@pytest.mark.parametrize(
+    "tag, override, expected",
+    [("easy", None, 0.7), ("impossible", None, 0.05), (None, None, 0.4), ("hard", 0.25, 0.25), ("easy", 0.0, 0.0)],
+)
+def test_success_probability_is_the_override_else_the_tags_else_the_hard_one(tag, override, expected):
+    by_tag = {"easy": 0.7, "hard": 0.4, "impossible": 0.05}
+    assert success_probability(tag=tag, override=override, by_tag=by_tag) == expected
 
 
 # --- Success draws -----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.urls import clear_script_prefix, reverse, set_script_prefix
 from roadmap.charts import roi_svg
 from roadmap.charts.roi import MIN_RADIUS
 from roadmap.models import ProjectScore, RankingSnapshot
-from roadmap.services import portfolio_recompute
+from roadmap.services.recompute import portfolio_recompute
 from tests.factories import AssessmentFactory, ProjectFactory
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -226,9 +226,15 @@ def test_the_drawn_chart_is_reused_until_the_portfolio_or_its_snapshot_changes(k
     first = figure()
     assert "k$ / year" in first and figure() == first
 
+    known_snapshot.portfolio.name = "Renamed portfolio"
+    known_snapshot.portfolio.save()
+    assert "ROI chart of Renamed portfolio" in figure()
+
+    # The value unit drawn is the one the snapshot's figures were computed in, not the portfolio's of today.
     known_snapshot.portfolio.value_unit = "M€"
     known_snapshot.portfolio.save()
-
+    assert "k$ / year" in figure() and "M€" not in figure()
+    RankingSnapshot.objects.filter(pk=known_snapshot.pk).update(value_unit="M€")
     assert "M€ / year" in figure()
 
 
@@ -264,6 +270,8 @@ OWN_CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCa
 def test_a_hostile_value_unit_is_escaped_in_the_bubble_tooltips(known_snapshot, leader_client):
     known_snapshot.portfolio.value_unit = '<i>"k$"'
     known_snapshot.portfolio.save()
+    known_snapshot.value_unit = known_snapshot.portfolio.value_unit  # the unit drawn is the snapshot's
+    known_snapshot.save()
     body = leader_client.get(reverse("roadmap:chart-svg", args=["trust-safety"])).content.decode()
     assert '<i>"k$"' not in body and "&lt;i&gt;&quot;k$&quot; / year" in body
     titles = [b.find(f"{SVG}title").text for b in _bubbles(body)]

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from roadmap.models import RankingSnapshot
-from roadmap.services import seed_for
+from roadmap.services.recompute import seed_for
 from tests.factories import AssessmentFactory, PortfolioFactory, ProjectFactory
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from portfolio.csv_import import import_csv
 from portfolio.models import Portfolio, Project
 from roadmap.export import CSV_COLUMNS, IMPORT_COLUMNS, export_csv, neutralize, portfolio_export
-from roadmap.services import portfolio_recompute
+from roadmap.services.recompute import portfolio_recompute
 from tests.factories import AssessmentFactory, ProjectFactory, ReuseLinkFactory
 
 IMPORT_HEADER = (
@@ -123,6 +123,7 @@ def test_document_without_a_snapshot_has_null_figures(portfolio):
         "trials": None,
         "top_k": None,
         "computed_at": None,
+        "settings": None,
     }
     (project,) = document["projects"]
     assert project["rank"] is None and project["expected_roi"] is None and project["excluded_reason"] is None

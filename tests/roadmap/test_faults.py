@@ -40,9 +40,9 @@ from config.celery import app as celery_app
 from portfolio import selectors as portfolio_selectors
 from portfolio import services
 from portfolio.models import Portfolio, Project
-from roadmap import selectors
-from roadmap import services as roadmap_services
 from roadmap.models import ProjectScore, RankingSnapshot, RecomputeState
+from roadmap.selectors import snapshots
+from roadmap.services import recompute
 
 from ..factories import AssessmentFactory, PortfolioFactory, ProjectFactory
 from .conftest import CeleryProcesses, current_input_version, snapshot_is_current, wait_for
@@ -215,7 +215,7 @@ def test_edits_save_quickly_while_redis_is_down_and_the_sweep_catches_up(
     state = RecomputeState.objects.get(portfolio=portfolio)
     assert state.broker_unreachable_since is not None
     assert "task queue" in state.last_error
-    status = selectors.figures_status(portfolio=portfolio)
+    status = snapshots.figures_status(portfolio=portfolio)
     assert status.out_of_date and status.broker_unreachable
     banner = pm_client.get(reverse("roadmap:status", kwargs={"slug": portfolio.slug}), HTTP_HX_REQUEST="true")
     assert banner.status_code == 200
@@ -230,7 +230,7 @@ def test_edits_save_quickly_while_redis_is_down_and_the_sweep_catches_up(
     )
     print(f"figures current {time.monotonic() - started:.1f} s after Redis came back")
     assert snapshot.scores.count() == 4
-    assert not selectors.figures_status(portfolio=portfolio).out_of_date
+    assert not snapshots.figures_status(portfolio=portfolio).out_of_date
     assert RecomputeState.objects.get(portfolio=portfolio).broker_unreachable_since is None
     assert "roadmap.sweep_dirty_portfolios" in celery_on_own_redis.logs()
     assert "Task queue unreachable" not in pm_client.get(
@@ -305,8 +305,8 @@ def test_worker_killed_mid_recompute_is_redelivered_and_no_half_snapshot_is_visi
 
     # Same version, same seed: a synchronous recompute here gives the very same figures.
     loaded, projects, links, facts = portfolio_selectors.planning_inputs(portfolio_id=portfolio.pk)
-    result, _plan = roadmap_services.plan_for(loaded, projects, links, facts, seed=snapshot.seed)
-    assert snapshot.seed == roadmap_services.seed_for(portfolio.pk, version)
+    result, _plan = recompute.plan_for(loaded, projects, links, facts, seed=snapshot.seed)
+    assert snapshot.seed == recompute.seed_for(portfolio.pk, version)
     stored = {s.project_id: s for s in snapshot.scores.all()}
     assert len(stored) == len(result.scores) == SLOW_PROJECTS
     for score in result.scores:
@@ -417,7 +417,7 @@ def test_a_failing_recompute_is_retried_with_backoff_then_shown_as_failed(celery
     assert state.last_outcome == RecomputeState.Outcome.FAILED
     assert "OperationalError" in state.last_error and "lock timeout" in state.last_error
     assert state.running_since is None and not state.queued
-    status = selectors.figures_status(portfolio=portfolio)
+    status = snapshots.figures_status(portfolio=portfolio)
     assert status.failed and status.out_of_date
     banner = pm_client.get(reverse("roadmap:status", kwargs={"slug": portfolio.slug}), HTTP_HX_REQUEST="true")
     assert "The last recompute failed" in banner.content.decode()
@@ -425,4 +425,4 @@ def test_a_failing_recompute_is_retried_with_backoff_then_shown_as_failed(celery
     # The fault has cleared: the periodic sweep recomputes the dirty portfolio and the failure is gone.
     celery_on_own_redis.start_beat()
     wait_for(snapshot_is_current(portfolio), celery_on_own_redis, "the sweep to recover after the failure")
-    assert not selectors.figures_status(portfolio=portfolio).failed
+    assert not snapshots.figures_status(portfolio=portfolio).failed

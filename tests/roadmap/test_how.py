@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 
 from portfolio.models import Portfolio
-from roadmap.selectors import latest_snapshot, pert_shape, worked_example
-from roadmap.services import portfolio_recompute
+from roadmap.selectors.explanation import worked_example
+from roadmap.selectors.snapshots import latest_snapshot
+from roadmap.services.recompute import portfolio_recompute
 from tests.factories import AssessmentFactory, ProjectFactory, ReuseLinkFactory
 
 URL = "roadmap:how"
@@ -28,11 +29,6 @@ def ranked_portfolio(portfolio):
     ReuseLinkFactory(producer=producer, consumer=consumer, fraction=0.5)
     portfolio_recompute(portfolio_id=portfolio.pk)
     return portfolio
-
-
-def test_pert_shape_matches_the_formula():
-    assert pert_shape(0, 2, 10) == pytest.approx((1.8, 4.2, 3.0))
-    assert pert_shape(5, 5, 5) == (1.0, 1.0, 5.0)
 
 
 def test_page_fills_in_this_portfolios_settings(ranked_portfolio, leader_client):
@@ -56,7 +52,7 @@ def test_worked_example_takes_the_top_ranked_project_and_its_credit(ranked_portf
 
 def test_worked_example_arithmetic_matches_the_simulation(ranked_portfolio):
     snapshot = latest_snapshot(portfolio=ranked_portfolio)
-    example = worked_example(portfolio=ranked_portfolio, snapshot=snapshot)
+    example = worked_example(snapshot=snapshot)
     assert example.project.name == "Language ID" and example.score.rank == 1
     consumer = snapshot.scores.get(name="Translation")
     expected_credit = 0.9 * 0.5 * consumer.expected_effort * 5
@@ -102,7 +98,7 @@ def test_worked_example_shows_the_saving_from_a_shipped_producer(portfolio, lead
     AssessmentFactory(project=top, tag="easy", effort_low=4, effort_likely=4, effort_high=4)
     ReuseLinkFactory(producer=shipped, consumer=top, fraction=0.5)
     snapshot = portfolio_recompute(portfolio_id=portfolio.pk)
-    example = worked_example(portfolio=portfolio, snapshot=snapshot)
+    example = worked_example(snapshot=snapshot)
     assert example.saving == 0.5 and example.effort_after_saving == 2.0
     assert example.score.expected_effort == pytest.approx(2.0)  # constant effort: the simulation agrees exactly
     html = leader_client.get(reverse(URL, args=["trust-safety"])).content.decode()

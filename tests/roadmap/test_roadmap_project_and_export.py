@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from roadmap.export import portfolio_export
-from roadmap.services import portfolio_recompute
+from roadmap.services.recompute import portfolio_recompute
 from tests.factories import AssessmentFactory, ProjectFactory, ReuseLinkFactory
 
 START = datetime.date(2027, 1, 4)

@@ -7,8 +7,8 @@ import pytest
 
 from portfolio import scoring, selectors, services
 from roadmap import planning
-from roadmap.models import RankingSnapshot, ScheduleRow, ValueCurvePoint
-from roadmap.services import compute_once, portfolio_recompute, seed_for
+from roadmap.models import ProjectScore, RankingSnapshot, ScheduleRow, ValueCurvePoint
+from roadmap.services.recompute import _score_rows, compute_once, portfolio_recompute, seed_for
 from tests.factories import AssessmentFactory, PortfolioFactory, ProjectFactory, ReuseLinkFactory
 
 START = datetime.date(2027, 1, 4)
@@ -52,7 +52,7 @@ def test_recompute_writes_the_roadmap_in_the_same_snapshot_as_the_ranking(portfo
     assert c.start_p10 >= START
     assert 0.0 <= c.p_meet_target <= 1.0
     assert sorted(c.requires) == sorted([backlog["a"].pk, backlog["b"].pk])
-    assert snapshot.settings["capacity"] == 6 and snapshot.settings["roadmap_start"] == START.isoformat()
+    assert snapshot.capacity == 6 and snapshot.roadmap_start == START
     curve = list(ValueCurvePoint.objects.filter(snapshot=snapshot))
     assert curve[0].date == START and len(curve) >= 2
     assert all(p.p10 <= p.p50 <= p.p90 for p in curve)
@@ -190,7 +190,7 @@ def test_a_recompute_keeps_the_newest_snapshots_and_deletes_older_ones_with_thei
 
 @pytest.mark.django_db
 def test_pruning_keeps_at_least_two_snapshots_and_leaves_other_portfolios_alone(portfolio, backlog):
-    from roadmap.services import snapshots_prune
+    from roadmap.services.recompute import snapshots_prune
 
     other = PortfolioFactory(name="Growth", slug="growth")
     theirs = [
@@ -211,7 +211,7 @@ def test_pruning_keeps_at_least_two_snapshots_and_leaves_other_portfolios_alone(
 
 @pytest.mark.django_db
 def test_a_long_history_is_pruned_a_batch_per_recompute_oldest_first(portfolio, monkeypatch):
-    from roadmap import services as roadmap_services
+    from roadmap.services import recompute as roadmap_services
 
     monkeypatch.setattr(roadmap_services, "PRUNE_BATCH", 4)
     for version in range(1, 13):
@@ -225,3 +225,17 @@ def test_a_long_history_is_pruned_a_batch_per_recompute_oldest_first(portfolio, 
     assert roadmap_services.snapshots_prune(portfolio_id=portfolio.pk, keep=3) == 0
     left = list(RankingSnapshot.objects.filter(portfolio=portfolio).values_list("input_version", flat=True))
     assert sorted(left) == [10, 11, 12]
+
+
+@pytest.mark.django_db
+def test_ranking_rows_copy_every_figure_of_the_math_field_by_field():
+    """Each ProjectScore column is filled from the ScoredProject field of the same meaning, none left out."""
+    model_fields = {f.name for f in ProjectScore._meta.concrete_fields} - {"id", "snapshot", "project"}
+    math_fields = set(scoring.ScoredProject.__dataclass_fields__) - {"key"}
+    assert model_fields == math_fields
+    values = {name: float(i) + 0.5 for i, name in enumerate(sorted(math_fields))}
+    values.update(name="A project", rank=3, excluded_reason="", needs_feasibility=True, tag="hard")
+    scored = scoring.ScoredProject(key=41, **values)
+    (row,) = _score_rows(RankingSnapshot(), scoring.RankingResult(scores=(scored,), trials=10, top_k=1))
+    assert row.project_id == 41
+    assert {name: getattr(row, name) for name in math_fields} == values

@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from portfolio import selectors
 from portfolio.models import Change, Project
-from roadmap import services as roadmap_services
 from roadmap.models import RankingSnapshot
 from roadmap.planning import Scenario
-from roadmap.services import portfolio_recompute
+from roadmap.services import whatif
+from roadmap.services.recompute import portfolio_recompute
 from tests.factories import AssessmentFactory, ProjectFactory, ReuseLinkFactory
 
 START = datetime.date(2027, 1, 4)
@@ -382,14 +382,14 @@ def test_htmx_save_redirects_the_browser_and_an_htmx_conflict_swaps_in_the_messa
 def test_a_what_if_draws_the_portfolios_trials_up_to_its_budget_then_budget_over_projects(
     projects, trials, budget, expected
 ):
-    assert roadmap_services.whatif_trials(projects=projects, trials=trials, budget=budget) == expected
+    assert whatif.whatif_trials(projects=projects, trials=trials, budget=budget) == expected
 
 
 @pytest.mark.django_db
 def test_below_the_budget_a_what_if_gives_the_same_dates_as_before(plan, leader_client, portfolio):
     """4 projects x 500 trials is far below the default budget: the plan side equals the saved snapshot and
     the scenario equals a plan drawn with the portfolio's trials and the same seed, as before the budget."""
-    comparison = roadmap_services.scenario_compare(portfolio_id=portfolio.pk, scenario=Scenario(capacity=1))
+    comparison = whatif.scenario_compare(portfolio_id=portfolio.pk, scenario=Scenario(capacity=1))
     assert comparison.trials == comparison.portfolio_trials == 500 and not comparison.reduced
     saved = {
         row.project_id: (row.start_p50, row.finish_p10, row.finish_p50, row.finish_p90)
@@ -398,7 +398,7 @@ def test_below_the_budget_a_what_if_gives_the_same_dates_as_before(plan, leader_
     assert {p.key: (p.start_p50, p.finish_p10, p.finish_p50, p.finish_p90) for p in comparison.saved.projects} == saved
     portfolio.refresh_from_db()
     _, projects, links, facts = selectors.planning_inputs(portfolio_id=portfolio.pk)
-    _, full = roadmap_services.plan_for(portfolio, projects, links, facts, seed=plan["snapshot"].seed, capacity=1)
+    _, full = whatif.plan_for(portfolio, projects, links, facts, seed=plan["snapshot"].seed, capacity=1)
     assert comparison.scenario == full
     html = leader_client.get(_url("whatif", plan), _scenario(leader_client, plan, capacity="1")).content.decode()
     assert 'id="whatif-diff"' in html and 'id="whatif-trials"' not in html
@@ -410,13 +410,13 @@ def test_above_the_budget_both_sides_draw_fewer_trials_with_one_seed_and_the_pag
 ):
     settings.WHATIF_MAX_PROJECT_TRIALS = 1500  # 5 projects (one parked) x 500 trials = 2,500 project-trials
     calls = []
-    original = roadmap_services.plan_for
+    original = whatif.plan_for
 
     def recording_plan_for(*args, **kwargs):
         calls.append((kwargs["seed"], kwargs["trials"]))
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(roadmap_services, "plan_for", recording_plan_for)
+    monkeypatch.setattr(whatif, "plan_for", recording_plan_for)
     response = leader_client.get(_url("whatif", plan), _scenario(leader_client, plan, capacity="1"))
     assert response.status_code == 200
     assert calls == [(plan["snapshot"].seed, 300), (plan["snapshot"].seed, 300)]  # 1,500 // 5 projects

@@ -108,7 +108,7 @@ def _failing_publish(monkeypatch):
 
 
 def test_a_publish_failing_while_figures_are_stale_says_the_queue_is_unreachable(snapshot_v3, monkeypatch):
-    from roadmap.services import recompute_enqueue
+    from roadmap.services.recompute import recompute_enqueue
 
     Portfolio.objects.filter(pk=snapshot_v3.portfolio_id).update(input_version=4)
     _failing_publish(monkeypatch)
@@ -121,7 +121,7 @@ def test_a_publish_failing_while_figures_are_stale_says_the_queue_is_unreachable
 def test_a_publish_failing_after_the_figures_caught_up_leaves_no_unreachable_flag(snapshot_v3, monkeypatch, pm_client):
     """Seen in CI: a sweep's publish over a connection gone stale while Redis restarted failed *after* another
     task had brought the figures up to date; the flag stayed set and nothing cleared it."""
-    from roadmap.services import recompute_enqueue
+    from roadmap.services.recompute import recompute_enqueue
 
     _failing_publish(monkeypatch)
     assert recompute_enqueue(portfolio_id=snapshot_v3.portfolio_id) is False
@@ -134,7 +134,7 @@ def test_a_publish_failing_after_the_figures_caught_up_leaves_no_unreachable_fla
 
 
 def test_a_recompute_that_brings_the_figures_up_to_date_clears_the_unreachable_flag(portfolio, pm_client):
-    from roadmap.services import portfolio_recompute
+    from roadmap.services.recompute import portfolio_recompute
     from tests.factories import AssessmentFactory, ProjectFactory
 
     AssessmentFactory(project=ProjectFactory(portfolio=portfolio, name="Spam filter"))

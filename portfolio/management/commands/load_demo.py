@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from portfolio.demo import DEMO_ADMIN, DEMO_PASSWORD, DEMO_USERS, demo_load
 from roadmap.models import RecomputeState
-from roadmap.services import portfolio_recompute
+from roadmap.services.recompute import portfolio_recompute
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
-from roadmap import selectors
+from portfolio import selectors as portfolio_selectors
 from roadmap.export import export_csv, portfolio_export
 
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", metavar="PATH", help="File to write; stdout by default.")
 
     def handle(self, *args, portfolio: str, fmt: str, output: str | None, **options):
-        found = selectors.portfolio_by_name_or_slug(portfolio)
+        found = portfolio_selectors.portfolio_by_name_or_slug(portfolio)
         if found is None:
             raise CommandError(f'No portfolio has the slug or name "{portfolio}".')
         document = portfolio_export(found)

@@ -4,9 +4,10 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from portfolio import selectors as portfolio_selectors
 from portfolio.models import Portfolio
-from roadmap import selectors
-from roadmap.services import portfolio_recompute
+from roadmap.selectors import schedule, snapshots
+from roadmap.services.recompute import portfolio_recompute
 
 TOP = 5
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
             if not portfolios:
                 self.stdout.write("There are no portfolios.")
         else:
-            found = selectors.portfolio_by_name_or_slug(portfolio)
+            found = portfolio_selectors.portfolio_by_name_or_slug(portfolio)
             if found is None:
                 raise CommandError(f'No portfolio has the slug or name "{portfolio}".')
             portfolios = [found]
@@ -36,13 +37,13 @@ class Command(BaseCommand):
             self._recompute(each)
 
     def _recompute(self, portfolio: Portfolio) -> None:
-        before = selectors.latest_snapshot(portfolio=portfolio)
+        before = snapshots.latest_snapshot(portfolio=portfolio)
         started = time.perf_counter()
         snapshot = portfolio_recompute(portfolio_id=portfolio.pk)
         elapsed = time.perf_counter() - started
         if snapshot is None:
             raise CommandError(f'Portfolio "{portfolio.name}" could not be recomputed (was it deleted meanwhile?).')
-        unit = snapshot.settings.get("value_unit", portfolio.value_unit)
+        unit = snapshot.value_unit
         if before is not None and before.pk == snapshot.pk:
             self.stdout.write(f'"{portfolio.name}" ({portfolio.slug}) was already up to date; its figures:')
         else:
@@ -51,7 +52,7 @@ class Command(BaseCommand):
             f"  input version {snapshot.input_version}, seed {snapshot.seed}, {snapshot.trials} trials, "
             f"ranking computed in {snapshot.duration_ms} ms (command took {elapsed:.2f} s)"
         )
-        ranked = [s for s in selectors.snapshot_scores(snapshot=snapshot) if s.rank is not None][:TOP]
+        ranked = [s for s in snapshots.snapshot_scores(snapshot=snapshot) if s.rank is not None][:TOP]
         if not ranked:
             self.stdout.write("  no ranked projects (a project needs an effort range and a status still to be built)")
         for score in ranked:
@@ -64,15 +65,15 @@ class Command(BaseCommand):
 
     def _roadmap(self, snapshot, unit: str) -> None:
         """The roadmap computed in the same run: how many scheduled, the last P50/P90 finish, the value at the end."""
-        rows = [r for r in selectors.schedule_rows(snapshot=snapshot) if r.position is not None]
-        capacity = snapshot.settings.get("capacity")
+        rows = [r for r in schedule.schedule_rows(snapshot=snapshot) if r.position is not None]
+        capacity = snapshot.capacity
         if not rows:
             self.stdout.write(f"  roadmap: no project scheduled (team of {capacity} people)")
             return
-        curve = selectors.value_curve_points(snapshot=snapshot)
+        curve = schedule.value_curve_points(snapshot=snapshot)
         self.stdout.write(
             f"  roadmap: {len(rows)} projects scheduled for a team of {capacity} people from "
-            f"{snapshot.settings.get('roadmap_start')}; last finish P50 {max(r.finish_p50 for r in rows)}, "
+            f"{snapshot.roadmap_start}; last finish P50 {max(r.finish_p50 for r in rows)}, "
             f"P90 {max(r.finish_p90 for r in rows)}; annual value delivered by then P10/P50/P90 "
             f"{curve[-1].p10:,.4g} / {curve[-1].p50:,.4g} / {curve[-1].p90:,.4g} {unit} per year"
         )

@@ -1,5 +1,8 @@
 """The background recompute: enqueue after an input change, coalesce bursts, write snapshots atomically.
 
+Also what every plan goes through, the recompute's and each what-if's: ``seed_for`` (the draw of an input
+version) and ``plan_for`` (rank and schedule the inputs with that seed).
+
 Flow: a backlog write bumps ``Portfolio.input_version`` and, after commit, ``on_inputs_changed``
 marks the portfolio queued and sends one task (unless one is already queued). The task calls
 ``portfolio_recompute``, which reads the inputs, runs the math and writes a complete snapshot in one
@@ -7,11 +10,9 @@ transaction; if the inputs moved on meanwhile it runs again. A broker that canno
 the edit saved and the portfolio dirty; the beat sweep (``sweep_dirty_portfolios``) catches up.
 """
 
-import copy
 import logging
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import timedelta
 
 import numpy as np
@@ -21,11 +22,10 @@ from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from portfolio import scoring, selectors
-from portfolio import services as portfolio_services
-from portfolio.models import Portfolio, Project
+from portfolio.models import Portfolio
 
-from . import planning
-from .models import ProjectScore, RankingSnapshot, RecomputeState, ScheduleRow, ValueCurvePoint
+from .. import planning
+from ..models import ProjectScore, RankingSnapshot, RecomputeState, ScheduleRow, ValueCurvePoint
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def recompute_enqueue(*, portfolio_id: int, force: bool = False) -> bool:
 
     Never raises: if the broker is unreachable the failure is recorded and the sweep retries later.
     """
-    from .tasks import recompute_portfolio  # tasks import services; import here to keep the layers one-way
+    from ..tasks import recompute_portfolio  # tasks import services; import here to keep the layers one-way
 
     _state(portfolio_id)
     now = timezone.now()
@@ -108,18 +108,14 @@ def _write_snapshot(
             trials=result.trials,
             top_k=result.top_k,
             duration_ms=duration_ms,
-            settings={
-                "cost_per_person_week": portfolio.cost_per_person_week,
-                "horizon_years": portfolio.horizon_years,
-                "trials": portfolio.trials,
-                "top_k": portfolio.top_k,
-                "p_easy": portfolio.p_easy,
-                "p_hard": portfolio.p_hard,
-                "p_impossible": portfolio.p_impossible,
-                "value_unit": portfolio.value_unit,
-                "capacity": plan.capacity,
-                "roadmap_start": plan.start.isoformat(),
-            },
+            value_unit=portfolio.value_unit,
+            cost_per_person_week=portfolio.cost_per_person_week,
+            horizon_years=portfolio.horizon_years,
+            p_easy=portfolio.p_easy,
+            p_hard=portfolio.p_hard,
+            p_impossible=portfolio.p_impossible,
+            capacity=plan.capacity,
+            roadmap_start=plan.start,
         )
         ProjectScore.objects.bulk_create(_score_rows(snapshot, result), batch_size=500)
         ScheduleRow.objects.bulk_create(_schedule_rows(snapshot, plan), batch_size=500)
@@ -134,13 +130,33 @@ def _write_snapshot(
 
 
 def _score_rows(snapshot: RankingSnapshot, result: scoring.RankingResult) -> list[ProjectScore]:
-    fields = [f.name for f in ProjectScore._meta.get_fields() if f.concrete and f.name not in ("id", "snapshot")]
-    rows = []
-    for score in result.scores:
-        values = {f: getattr(score, f) for f in fields if f != "project" and hasattr(score, f)}
-        values["tag"] = score.tag or ""
-        rows.append(ProjectScore(snapshot=snapshot, project_id=score.key, **values))
-    return rows
+    """The snapshot's ranking rows, one per ``scoring.ScoredProject`` (figures None for an excluded project)."""
+    return [
+        ProjectScore(
+            snapshot=snapshot,
+            project_id=score.key,
+            name=score.name,
+            rank=score.rank,
+            excluded_reason=score.excluded_reason,
+            needs_feasibility=score.needs_feasibility,
+            tag=score.tag or "",
+            success_probability=score.success_probability,
+            expected_value=score.expected_value,
+            expected_effort=score.expected_effort,
+            expected_cost=score.expected_cost,
+            expected_roi=score.expected_roi,
+            roi_p10=score.roi_p10,
+            roi_p50=score.roi_p50,
+            roi_p90=score.roi_p90,
+            value_p10=score.value_p10,
+            value_p90=score.value_p90,
+            effort_p10=score.effort_p10,
+            effort_p90=score.effort_p90,
+            p_top_k=score.p_top_k,
+            risk_adjusted_value_per_year=score.risk_adjusted_value_per_year,
+        )
+        for score in result.scores
+    ]
 
 
 def _schedule_rows(snapshot: RankingSnapshot, plan: planning.RoadmapPlan) -> list[ScheduleRow]:
@@ -304,124 +320,3 @@ def sweep_dirty_portfolios() -> list[int]:
         if recompute_enqueue(portfolio_id=portfolio_id, force=force):
             sent.append(portfolio_id)
     return sent
-
-
-# --- what-if scenarios ------------------------------------------------------------------------------------------
-
-
-WHATIF_MIN_TRIALS = 200  # a reduced what-if never draws fewer trials than this per project (P50/P90 stay readable)
-
-
-def whatif_trials(*, projects: int, trials: int, budget: int) -> int:
-    """Trials each side of a what-if draws: the portfolio's ``trials`` while ``projects`` x ``trials`` fits
-    the ``budget`` (project-trials per side), else budget // projects, never below WHATIF_MIN_TRIALS (nor above
-    ``trials``). E.g. 1,000 projects x 20,000 trials with a budget of 2,000,000 -> 2,000 trials."""
-    if projects * trials <= budget:
-        return trials
-    return min(trials, max(WHATIF_MIN_TRIALS, budget // projects))
-
-
-@dataclass(frozen=True)
-class ScenarioComparison:
-    """A scenario's roadmap beside the plan from the same inputs, seed and trial count, with what moves and by
-    how much. ``trials`` is what both sides drew; ``portfolio_trials`` what the saved plan draws."""
-
-    saved: planning.RoadmapPlan
-    scenario: planning.RoadmapPlan
-    shifts: list[planning.DateShift]
-    quarters: list[planning.QuarterValue]
-    input_version: int
-    seed: int
-    duration_ms: int
-    trials: int
-    portfolio_trials: int
-
-    @property
-    def moved(self) -> list[planning.DateShift]:
-        return [s for s in self.shifts if s.note or s.finish_p50_days or s.finish_p90_days]
-
-    @property
-    def reduced(self) -> bool:
-        """True when the what-if drew fewer trials than the saved plan, to answer within its budget."""
-        return self.trials < self.portfolio_trials
-
-
-def scenario_compare(*, portfolio_id: int, scenario: planning.Scenario) -> ScenarioComparison:
-    """Compute a what-if inline, saving nothing: the plan and the scenario from the same draw (same seed).
-
-    The seed is the snapshot's for the current input version, so the unchanged plan equals the saved one
-    once the recompute has caught up, and every difference is the scenario's, not Monte Carlo noise.
-    A request's work is bounded: when projects x trials exceeds ``settings.WHATIF_MAX_PROJECT_TRIALS``, both
-    sides draw fewer trials (``whatif_trials``), the same number with the same seed, so they still compare
-    like for like; the unchanged plan is then close to the saved one rather than equal to it.
-    """
-    started = time.perf_counter()
-    portfolio, projects, links, facts = selectors.planning_inputs(portfolio_id=portfolio_id)
-    seed = seed_for(portfolio_id, portfolio.input_version)
-    trials = whatif_trials(projects=len(projects), trials=portfolio.trials, budget=settings.WHATIF_MAX_PROJECT_TRIALS)
-    _, saved = plan_for(portfolio, projects, links, facts, seed=seed, trials=trials)
-    changed, new_facts = planning.apply_scenario(projects, facts, scenario)
-    _, plan = plan_for(portfolio, changed, links, new_facts, seed=seed, capacity=scenario.capacity, trials=trials)
-    return ScenarioComparison(
-        saved=saved,
-        scenario=plan,
-        shifts=planning.date_shifts(saved, plan),
-        quarters=planning.quarter_values(saved, plan),
-        input_version=portfolio.input_version,
-        seed=seed,
-        duration_ms=int((time.perf_counter() - started) * 1000),
-        trials=trials,
-        portfolio_trials=portfolio.trials,
-    )
-
-
-@transaction.atomic
-def scenario_save(
-    *,
-    portfolio: Portfolio,
-    scenario: planning.Scenario,
-    settings_version: int,
-    base_capacity: int,
-    project_versions: Mapping[int, int],
-    user=None,
-) -> None:
-    """Make a scenario the plan, all or nothing, through the backlog's services and their version checks.
-
-    Capacity goes into the portfolio settings; pins onto the projects; a dropped project is parked and an
-    added (parked) one goes back to idea. ``settings_version``, ``base_capacity`` and ``project_versions``
-    are what the scenario form was based on: anything changed since raises ConflictError and saves nothing.
-    """
-    if scenario.capacity != base_capacity:
-        mine = copy.copy(portfolio)
-        mine.capacity = base_capacity
-        portfolio_services.portfolio_update(
-            portfolio=mine, data={"capacity": scenario.capacity}, expected_version=settings_version
-        )
-    pins = dict(scenario.pins or {})
-    touched = sorted(set(pins) | scenario.drop | scenario.add)
-    for project in Project.objects.filter(portfolio=portfolio, pk__in=touched).order_by("pk"):
-        new_pin = project.pk in pins and pins[project.pk] != project.roadmap_pin
-        if not new_pin and not _scenario_status(project, scenario):
-            continue  # the scenario leaves it as it is now
-        # A project the scenario changes must be the version the form showed; a form without it saves nothing.
-        version = project_versions.get(project.pk)
-        if project.version != version:
-            raise portfolio_services.ConflictError(project, {"version": (version, project.version)})
-        if new_pin:
-            project = portfolio_services.project_pin_set(
-                project=project, position=pins[project.pk], user=user, expected_version=version
-            )
-        status = _scenario_status(project, scenario)
-        if status:
-            portfolio_services.project_update(
-                project=project, data={"status": status}, user=user, expected_version=project.version
-            )
-
-
-def _scenario_status(project: Project, scenario: planning.Scenario) -> str:
-    """The status a scenario gives the project ("" for no change): dropped -> parked, added -> idea."""
-    if project.pk in scenario.drop and project.status != "parked":
-        return "parked"
-    if project.pk in scenario.add and project.status == "parked":
-        return "idea"
-    return ""

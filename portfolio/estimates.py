@@ -1,0 +1,77 @@
+"""Which of a project's estimates are in force: the effort range the math uses and its success probability.
+
+The one place these rules read a project and its current feasibility assessment; the recompute's inputs,
+the export, the "How scores are computed" example and the backlog's effort column all ask here. The pure
+parts (the PERT shape, the probability rule, the statuses) live in ``portfolio.scoring``.
+
+- Effort in force (person-weeks): the current assessment's range, else the PM's provisional one, else none
+  (the project is then left out of the ranking).
+- Success probability: the EM's override, else the tag's probability in the settings given (a portfolio's
+  now, or those a snapshot was computed with), else the 'hard' one for a project not assessed yet.
+"""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from . import scoring
+from .models import FeasibilityAssessment, Project
+
+ASSESSMENT = "assessment"  # the effort range is the current assessment's (the EM's)
+PROVISIONAL = "provisional"  # the effort range is the PM's provisional one, until an EM assesses the project
+
+
+class TagProbabilities(Protocol):
+    """Anything that holds a success probability per feasibility tag: a Portfolio, or a RankingSnapshot
+    (the probabilities it was computed with)."""
+
+    p_easy: float
+    p_hard: float
+    p_impossible: float
+
+
+@dataclass(frozen=True)
+class EffortInForce:
+    """The effort range the math uses for a project (person-weeks) and where it comes from
+    (``ASSESSMENT`` or ``PROVISIONAL``)."""
+
+    range: scoring.Range
+    source: str
+
+
+def effort_in_force(project: Project, assessment: FeasibilityAssessment | None) -> EffortInForce | None:
+    """The project's effort range in force: its current ``assessment``'s (None when it has none), else the
+    PM's provisional range, else None (no effort estimate: the project gets no rank)."""
+    if assessment is not None:
+        effort = scoring.Range(assessment.effort_low, assessment.effort_likely, assessment.effort_high)
+        return EffortInForce(effort, ASSESSMENT)
+    if project.has_provisional_effort:
+        effort = scoring.Range(
+            project.provisional_effort_low, project.provisional_effort_likely, project.provisional_effort_high
+        )
+        return EffortInForce(effort, PROVISIONAL)
+    return None
+
+
+def effort_likely_in_force() -> Coalesce:
+    """``effort_in_force``'s likely effort (person-weeks) as an expression over a project, for ordering in the
+    database: the current assessment's, else the provisional one, NULL when the project has neither."""
+    current = FeasibilityAssessment.objects.filter(project=OuterRef("pk"), is_current=True).order_by()
+    return Coalesce(Subquery(current.values("effort_likely")[:1]), F("provisional_effort_likely"))
+
+
+def tag_probabilities(settings: TagProbabilities) -> dict[str, float]:
+    """The success probability of each feasibility tag under ``settings``."""
+    return {"easy": settings.p_easy, "hard": settings.p_hard, "impossible": settings.p_impossible}
+
+
+def success_probability(settings: TagProbabilities, assessment: FeasibilityAssessment | None) -> float:
+    """The project's effective success probability under ``settings``, given its current ``assessment``
+    (None: not assessed yet, counted as hard): see ``scoring.success_probability``."""
+    return scoring.success_probability(
+        tag=assessment.tag if assessment is not None else None,
+        override=assessment.success_probability_override if assessment is not None else None,
+        by_tag=tag_probabilities(settings),
+    )

@@ -1,0 +1,103 @@
+"""Reads of a ranking snapshot: the latest one, its ranking rows (whole, by project, as backlog sort keys)
+and the status of a portfolio's figures (when computed, out of date, recompute failed or queue unreachable)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Q, Subquery
+
+from portfolio.models import Portfolio
+
+from ..models import ProjectScore, RankingSnapshot, RecomputeState
+
+SCORE_SORT_FIELDS = {"rank": "rank", "roi": "expected_roi", "ptopk": "p_top_k"}  # backlog column -> score field
+
+
+def latest_snapshot(*, portfolio: Portfolio) -> RankingSnapshot | None:
+    """The newest complete ranking snapshot (snapshots are only visible once fully written)."""
+    return RankingSnapshot.objects.filter(portfolio=portfolio).order_by("-input_version").first()
+
+
+def snapshot_scores(*, snapshot: RankingSnapshot | None) -> list[ProjectScore]:
+    """All rows of a snapshot: ranked ones in rank order, then the excluded ones by name."""
+    if snapshot is None:
+        return []
+    rows = list(ProjectScore.objects.filter(snapshot=snapshot).order_by("rank", "name"))
+    return [r for r in rows if r.rank is not None] + [r for r in rows if r.rank is None]
+
+
+def ranking_tables(*, snapshot: RankingSnapshot | None, limit: int | None) -> dict:
+    """The rows listed under the ROI chart: the first ``limit`` ranked ones by rank and the first ``limit``
+    unranked ones by name (all of them when ``limit`` is None), with how many of each there are in all.
+    Three queries, whatever the size of the snapshot."""
+    if snapshot is None:
+        return {"ranked_shown": [], "ranked_count": 0, "excluded_shown": [], "excluded_count": 0}
+    rows = ProjectScore.objects.filter(snapshot=snapshot)
+    counts = rows.aggregate(ranked=Count("pk", filter=Q(rank__isnull=False)), excluded=Count("pk", filter=Q(rank=None)))
+    ranked = rows.filter(rank__isnull=False).order_by("rank", "name")
+    excluded = rows.filter(rank=None).order_by("name", "pk")
+    return {
+        "ranked_shown": list(ranked if limit is None else ranked[:limit]) if counts["ranked"] else [],
+        "ranked_count": counts["ranked"],
+        "excluded_shown": list(excluded if limit is None else excluded[:limit]) if counts["excluded"] else [],
+        "excluded_count": counts["excluded"],
+    }
+
+
+def scores_by_project(*, snapshot: RankingSnapshot | None) -> dict[int, ProjectScore]:
+    """The snapshot's rows keyed by project id."""
+    return {s.project_id: s for s in snapshot_scores(snapshot=snapshot) if s.project_id is not None}
+
+
+def score_sort_keys(*, snapshot: RankingSnapshot | None) -> dict[str, Subquery]:
+    """The backlog's figure columns (rank, expected ROI, P(top-K)) as expressions over a project: its
+    value in ``snapshot``, NULL when it has none there. No snapshot, no figure columns to sort by."""
+    if snapshot is None:
+        return {}
+    score = ProjectScore.objects.filter(snapshot_id=snapshot.pk, project_id=OuterRef("pk")).order_by()
+    return {key: Subquery(score.values(field)[:1]) for key, field in SCORE_SORT_FIELDS.items()}
+
+
+def scores_for_projects(*, snapshot: RankingSnapshot | None, project_ids: list[int]) -> dict[int, ProjectScore]:
+    """The snapshot's rows of some projects (a page of the backlog) keyed by project id, in one query."""
+    if snapshot is None or not project_ids:
+        return {}
+    return {s.project_id: s for s in ProjectScore.objects.filter(snapshot=snapshot, project_id__in=project_ids)}
+
+
+@dataclass(frozen=True)
+class FiguresStatus:
+    """What a page says about its figures: when computed, whether out of date, whether a run failed."""
+
+    snapshot: RankingSnapshot | None
+    input_version: int
+    state: RecomputeState | None
+
+    @property
+    def snapshot_version(self) -> int:
+        return self.snapshot.input_version if self.snapshot else 0
+
+    @property
+    def out_of_date(self) -> bool:
+        return self.snapshot_version < self.input_version
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.state and self.state.last_outcome == RecomputeState.Outcome.FAILED and self.out_of_date)
+
+    @property
+    def broker_unreachable(self) -> bool:
+        return bool(self.state and self.state.broker_unreachable_since and self.out_of_date)
+
+    @property
+    def running(self) -> bool:
+        return bool(self.state and (self.state.running_since or self.state.queued))
+
+
+def figures_status(*, portfolio: Portfolio) -> FiguresStatus:
+    """Fresh status of a portfolio's figures (re-reads the input version)."""
+    version = Portfolio.objects.values_list("input_version", flat=True).get(pk=portfolio.pk)
+    return FiguresStatus(
+        snapshot=latest_snapshot(portfolio=portfolio),
+        input_version=version,
+        state=RecomputeState.objects.filter(portfolio=portfolio).first(),
+    )
