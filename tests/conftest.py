@@ -1,14 +1,15 @@
 """Shared fixtures: a portfolio with one member per role, logged-in clients, eager Celery by default.
 
 Tests marked ``celery_worker`` talk to a real worker over Redis; every other test runs the
-recompute in-process, so the suite works with or without REDIS_URL.
+recompute in-process, so the suite works with or without REDIS_URL. Passwords are hashed with MD5
+in every test (production keeps Django's PBKDF2, see ``_fast_password_hashing``).
 """
 
 import os
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 
 from config.celery import app as celery_app
 
@@ -43,6 +44,20 @@ def _real_services_present(request):
         pytest.fail("PLANNER_REQUIRE_REAL_SERVICES=1 but DATABASE_URL does not point at PostgreSQL")
     if ("redis" in request.keywords or "celery_worker" in request.keywords) and not os.environ.get("REDIS_URL"):
         pytest.fail("PLANNER_REQUIRE_REAL_SERVICES=1 but REDIS_URL is not set")
+
+
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Every user the tests create (factories, ``load_demo``, the login form) gets an MD5 hash.
+
+    PBKDF2 costs about half a second of CPU per hash on purpose; that cost is not what any test checks.
+    Session-wide, so module-scoped fixtures and the live server's thread hash the same way.
+    """
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -18,11 +18,6 @@ from roadmap.services import portfolio_recompute
 from tests.factories import AssessmentFactory, PortfolioFactory, ProjectFactory, ReuseLinkFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(portfolio):
     """Our portfolio (three projects, one assessed, one link) and another portfolio the users are not in."""

@@ -523,12 +523,6 @@ def _post_and_check(client, url: str, payload: dict, *, htmx: bool, **extra):
     return response
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The fixtures create users; the production password hasher's cost is not what these tests measure."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def fuzz_world(portfolio, pm_client, em_client):
     from tests.factories import AssessmentFactory, ProjectFactory, ReuseLinkFactory

@@ -38,12 +38,6 @@ def _manage(args: list[str], env_overrides: dict[str, str], *, code: str | None 
     )
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Login tests hash many passwords; the production hasher's cost is not what they test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- production settings -----------------------------------------------------------------------------------------
 
 
