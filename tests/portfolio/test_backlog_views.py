@@ -12,10 +12,10 @@ from portfolio.forms.project import SORT_CHOICES
 from portfolio.models import Change, Project, Status, Tag
 from portfolio.views import backlog
 from portfolio.views.backlog import BacklogRow
-from roadmap.models import ProjectScore, RankingSnapshot
+from roadmap.models import RankingSnapshot
 from roadmap.selectors import latest_snapshot, scores_by_project
 from roadmap.services import compute_once
-from tests.factories import AssessmentFactory, ProjectFactory
+from tests.factories import AssessmentFactory, ProjectFactory, RankingSnapshotFactory, bulk_scores
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -31,21 +31,23 @@ def row_url(project) -> str:
 
 def snapshot_with(portfolio, figures: dict, version: int = 1) -> RankingSnapshot:
     """A ranking snapshot with the given figures per project: {project: (rank, expected_roi, p_top_k)}."""
-    snapshot = RankingSnapshot.objects.create(portfolio=portfolio, input_version=version, seed=1, trials=100, top_k=3)
-    for project, (rank, roi, p_top_k) in figures.items():
-        ProjectScore.objects.create(
-            snapshot=snapshot,
-            project=project,
-            name=project.name,
-            rank=rank,
-            success_probability=0.5,
-            expected_roi=roi,
-            roi_p10=None if roi is None else roi - 1,
-            roi_p50=roi,
-            roi_p90=None if roi is None else roi + 1,
-            p_top_k=p_top_k,
-            excluded_reason="" if rank else "no effort range: ask an EM to assess it",
-        )
+    snapshot = RankingSnapshotFactory(portfolio=portfolio, input_version=version, seed=1, trials=100, top_k=3)
+    rows = (
+        {
+            "project": project,
+            "excluded": rank is None,
+            "rank": rank,
+            "success_probability": 0.5,
+            "expected_roi": roi,
+            "roi_p10": None if roi is None else roi - 1,
+            "roi_p50": roi,
+            "roi_p90": None if roi is None else roi + 1,
+            "p_top_k": p_top_k,
+            "excluded_reason": "" if rank else "no effort range: ask an EM to assess it",
+        }
+        for project, (rank, roi, p_top_k) in figures.items()
+    )
+    bulk_scores(snapshot, rows)
     return snapshot
 
 

@@ -9,8 +9,15 @@ from django.urls import reverse
 from portfolio import services
 from portfolio.models import Change, Project, ReuseLink
 from portfolio.views.project import BAR_MARGIN, BAR_WIDTH, roi_bar
-from roadmap.models import ProjectScore, RankingSnapshot
-from tests.factories import AssessmentFactory, ProjectFactory, ReuseLinkFactory, UserFactory
+from roadmap.models import ProjectScore
+from tests.factories import (
+    AssessmentFactory,
+    ProjectFactory,
+    ProjectScoreFactory,
+    RankingSnapshotFactory,
+    ReuseLinkFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -75,7 +82,7 @@ def project(portfolio):
 
 
 def score_for(project, **figures) -> ProjectScore:
-    snapshot = RankingSnapshot.objects.create(portfolio=project.portfolio, input_version=1, seed=7, trials=500, top_k=5)
+    snapshot = RankingSnapshotFactory(portfolio=project.portfolio, input_version=1, seed=7, trials=500, top_k=5)
     values = {
         "rank": 2,
         "success_probability": 0.5,
@@ -88,7 +95,7 @@ def score_for(project, **figures) -> ProjectScore:
         "p_top_k": 0.62,
     }
     values.update(figures)
-    return ProjectScore.objects.create(snapshot=snapshot, project=project, name=project.name, **values)
+    return ProjectScoreFactory(snapshot=snapshot, project=project, **values)
 
 
 def test_project_page_shows_every_field_with_units(project, leader_client):
