@@ -16,6 +16,7 @@ from roadmap.models import RankingSnapshot
 from roadmap.selectors import latest_snapshot, scores_by_project
 from roadmap.services import compute_once
 from tests.factories import AssessmentFactory, ProjectFactory, RankingSnapshotFactory, bulk_scores
+from tests.payloads import project_row_form
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -53,28 +54,6 @@ def snapshot_with(portfolio, figures: dict, version: int = 1) -> RankingSnapshot
 
 def names_in_order(html: str, names: list[str]) -> list[str]:
     return sorted(names, key=html.index)
-
-
-def row_payload(project, **changes) -> dict:
-    data = {
-        "name": project.name,
-        "status": project.status,
-        "owner": project.owner,
-        "impact_low": project.impact_low,
-        "impact_likely": project.impact_likely,
-        "impact_high": project.impact_high,
-        "provisional_effort_low": "",
-        "provisional_effort_likely": "",
-        "provisional_effort_high": "",
-        "staffing": project.staffing,
-        "target_date": "",
-        "version": project.version,
-    }
-    for field in list(data):
-        if field != "version":
-            data[f"initial-{field}"] = data[field]
-    data.update(changes)
-    return data
 
 
 def test_backlog_shows_ranges_units_tag_and_the_latest_figures(portfolio, pm_client):
@@ -305,7 +284,7 @@ def test_inline_edit_row_opens_saves_and_answers_with_the_read_only_row(portfoli
     assert edit.lstrip().startswith(f'<tr id="project-row-{project.pk}" class="editing"')
     assert 'name="version"' in edit and 'name="initial-impact_low"' in edit
 
-    saved = pm_client.post(row_url(project), row_payload(project, owner="Bo", impact_high="300"), **HTMX)
+    saved = pm_client.post(row_url(project), project_row_form(project, owner="Bo", impact_high="300"), **HTMX)
 
     html = saved.content.decode()
     assert saved.status_code == 200 and html.lstrip().startswith(f'<tr id="project-row-{project.pk}" class=')
@@ -324,7 +303,7 @@ def test_cancelling_an_inline_edit_gives_back_the_read_only_row(portfolio, leade
 
 def test_inline_edit_errors_come_back_next_to_the_field_and_nothing_is_saved(portfolio, pm_client):
     project = ProjectFactory(portfolio=portfolio, name="Alpha")
-    response = pm_client.post(row_url(project), row_payload(project, staffing="0", impact_low="500"), **HTMX)
+    response = pm_client.post(row_url(project), project_row_form(project, staffing="0", impact_low="500"), **HTMX)
 
     html = response.content.decode()
     assert response.status_code == 200 and 'class="editing"' in html
@@ -338,7 +317,7 @@ def test_inline_edit_errors_come_back_next_to_the_field_and_nothing_is_saved(por
 
 def test_inline_edit_on_a_stale_version_shows_what_changed_and_overwrites_nothing(portfolio, pm_client, pm_user):
     project = ProjectFactory(portfolio=portfolio, name="Alpha", owner="Ana")
-    stale = row_payload(project, owner="Mine")
+    stale = project_row_form(project, owner="Mine")
     services.project_update(project=project, data={"impact_likely": 150.0, "owner": "Theirs"}, user=pm_user)
 
     plain = pm_client.post(row_url(project), stale)
@@ -356,7 +335,7 @@ def test_inline_edit_on_a_stale_version_shows_what_changed_and_overwrites_nothin
 
 def test_inline_edit_applies_over_a_concurrent_save_of_other_fields(portfolio, pm_client, pm_user):
     project = ProjectFactory(portfolio=portfolio, name="Alpha", owner="Ana")
-    payload = row_payload(project, owner="Mine")
+    payload = project_row_form(project, owner="Mine")
     services.project_update(project=project, data={"summary": "Edited elsewhere"}, user=pm_user)
 
     response = pm_client.post(row_url(project), payload)
