@@ -13,7 +13,14 @@ from django.test import Client, override_settings
 
 from config.celery import app as celery_app
 
-from .factories import MembershipFactory, PortfolioFactory, UserFactory
+from .factories import (
+    AssessmentFactory,
+    MembershipFactory,
+    PortfolioFactory,
+    ProjectFactory,
+    ReuseLinkFactory,
+    UserFactory,
+)
 
 
 def _is_postgres() -> bool:
@@ -92,6 +99,31 @@ def _eager_celery(request):
 @pytest.fixture
 def portfolio(db):
     return PortfolioFactory(name="Trust & Safety ML", slug="trust-safety")
+
+
+@pytest.fixture
+def world(portfolio):
+    """Three projects in ``portfolio``: "Machine translation" (``project``, the one the pages are about) requires
+    "Language identification" (``producer``, assessed) through ``link``; "Spam filter" (``spare``) is unlinked."""
+    producer = ProjectFactory(portfolio=portfolio, name="Language identification")
+    consumer = ProjectFactory(portfolio=portfolio, name="Machine translation")
+    spare = ProjectFactory(portfolio=portfolio, name="Spam filter")
+    AssessmentFactory(project=producer)
+    link = ReuseLinkFactory(producer=producer, consumer=consumer, kind="requires")
+    return {
+        "portfolio": portfolio,
+        "slug": portfolio.slug,
+        "project": consumer,
+        "producer": producer,
+        "spare": spare,
+        "link": link,
+    }
+
+
+@pytest.fixture
+def secret_project(db):
+    """A project in another portfolio ("Other team"), which none of the users here is a member of."""
+    return ProjectFactory(portfolio=PortfolioFactory(name="Other team", slug="other-team"), name="Secret project")
 
 
 @pytest.fixture

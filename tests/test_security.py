@@ -13,7 +13,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from portfolio.models import FeasibilityAssessment, Portfolio, Project, ReuseLink
-from tests.factories import PASSWORD, AssessmentFactory, ProjectFactory, ReuseLinkFactory, UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 REPO = Path(__file__).resolve().parents[1]
 PRODUCTION_ENV = {
@@ -106,15 +106,6 @@ def test_over_https_cookies_are_secure_and_hsts_is_sent(pm_user):
 def _policy(response) -> dict[str, list[str]]:
     header = response["Content-Security-Policy"]
     return {part.split()[0]: part.split()[1:] for part in (p.strip() for p in header.split(";")) if part}
-
-
-@pytest.fixture
-def world(portfolio):
-    producer = ProjectFactory(portfolio=portfolio, name="Language identification")
-    consumer = ProjectFactory(portfolio=portfolio, name="Machine translation")
-    AssessmentFactory(project=producer)
-    link = ReuseLinkFactory(producer=producer, consumer=consumer)
-    return {"slug": portfolio.slug, "project": consumer, "producer": producer, "link": link}
 
 
 def _read_pages(world) -> list[str]:
