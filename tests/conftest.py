@@ -6,6 +6,7 @@ in every test (production keeps Django's PBKDF2, see ``_fast_password_hashing``)
 """
 
 import os
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -21,6 +22,8 @@ from .factories import (
     ReuseLinkFactory,
     UserFactory,
 )
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 
 
 def _is_postgres() -> bool:
@@ -40,6 +43,8 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://..."))
         if ("redis" in item.keywords or "celery_worker" in item.keywords) and not os.environ.get("REDIS_URL"):
             item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://..."))
+        if "browser" in item.keywords and not CHROMIUM.exists():
+            item.add_marker(pytest.mark.skip(reason=f"needs Chromium at {CHROMIUM} (apt-get install chromium)"))
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +56,23 @@ def _real_services_present(request):
         pytest.fail("PLANNER_REQUIRE_REAL_SERVICES=1 but DATABASE_URL does not point at PostgreSQL")
     if ("redis" in request.keywords or "celery_worker" in request.keywords) and not os.environ.get("REDIS_URL"):
         pytest.fail("PLANNER_REQUIRE_REAL_SERVICES=1 but REDIS_URL is not set")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Playwright drives Debian's chromium: it cannot download its own browser here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
 
 
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
