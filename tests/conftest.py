@@ -1,18 +1,29 @@
 """Shared fixtures: a portfolio with one member per role, logged-in clients, eager Celery by default.
 
 Tests marked ``celery_worker`` talk to a real worker over Redis; every other test runs the
-recompute in-process, so the suite works with or without REDIS_URL.
+recompute in-process, so the suite works with or without REDIS_URL. Passwords are hashed with MD5
+in every test (production keeps Django's PBKDF2, see ``_fast_password_hashing``).
 """
 
 import os
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 
 from config.celery import app as celery_app
 
-from .factories import MembershipFactory, PortfolioFactory, UserFactory
+from .factories import (
+    AssessmentFactory,
+    MembershipFactory,
+    PortfolioFactory,
+    ProjectFactory,
+    ReuseLinkFactory,
+    UserFactory,
+)
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 
 
 def _is_postgres() -> bool:
@@ -32,6 +43,8 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://..."))
         if ("redis" in item.keywords or "celery_worker" in item.keywords) and not os.environ.get("REDIS_URL"):
             item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://..."))
+        if "browser" in item.keywords and not CHROMIUM.exists():
+            item.add_marker(pytest.mark.skip(reason=f"needs Chromium at {CHROMIUM} (apt-get install chromium)"))
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +56,37 @@ def _real_services_present(request):
         pytest.fail("PLANNER_REQUIRE_REAL_SERVICES=1 but DATABASE_URL does not point at PostgreSQL")
     if ("redis" in request.keywords or "celery_worker" in request.keywords) and not os.environ.get("REDIS_URL"):
         pytest.fail("PLANNER_REQUIRE_REAL_SERVICES=1 but REDIS_URL is not set")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Playwright drives Debian's chromium: it cannot download its own browser here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Every user the tests create (factories, ``load_demo``, the login form) gets an MD5 hash.
+
+    PBKDF2 costs about half a second of CPU per hash on purpose; that cost is not what any test checks.
+    Session-wide, so module-scoped fixtures and the live server's thread hash the same way.
+    """
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -77,6 +121,31 @@ def _eager_celery(request):
 @pytest.fixture
 def portfolio(db):
     return PortfolioFactory(name="Trust & Safety ML", slug="trust-safety")
+
+
+@pytest.fixture
+def world(portfolio):
+    """Three projects in ``portfolio``: "Machine translation" (``project``, the one the pages are about) requires
+    "Language identification" (``producer``, assessed) through ``link``; "Spam filter" (``spare``) is unlinked."""
+    producer = ProjectFactory(portfolio=portfolio, name="Language identification")
+    consumer = ProjectFactory(portfolio=portfolio, name="Machine translation")
+    spare = ProjectFactory(portfolio=portfolio, name="Spam filter")
+    AssessmentFactory(project=producer)
+    link = ReuseLinkFactory(producer=producer, consumer=consumer, kind="requires")
+    return {
+        "portfolio": portfolio,
+        "slug": portfolio.slug,
+        "project": consumer,
+        "producer": producer,
+        "spare": spare,
+        "link": link,
+    }
+
+
+@pytest.fixture
+def secret_project(db):
+    """A project in another portfolio ("Other team"), which none of the users here is a member of."""
+    return ProjectFactory(portfolio=PortfolioFactory(name="Other team", slug="other-team"), name="Secret project")
 
 
 @pytest.fixture

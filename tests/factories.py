@@ -1,9 +1,16 @@
-"""factory_boy factories for the backlog."""
+"""factory_boy factories for the backlog and for ranking snapshots written by hand.
+
+A snapshot built here stands in for what the recompute writes, for tests of the pages that read one;
+tests of the recompute itself run ``portfolio_recompute``.
+"""
+
+from collections.abc import Iterable
 
 import factory
 from django.contrib.auth import get_user_model
 
 from portfolio.models import FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink
+from roadmap.models import ProjectScore, RankingSnapshot
 
 PASSWORD = "pass-for-tests-123"
 
@@ -76,3 +83,72 @@ class ReuseLinkFactory(factory.django.DjangoModelFactory):
     consumer = factory.SubFactory(ProjectFactory, portfolio=factory.SelfAttribute("..producer.portfolio"))
     kind = "benefits"
     fraction = 0.2
+
+
+class RankingSnapshotFactory(factory.django.DjangoModelFactory):
+    """A snapshot of the portfolio's current input version (seed 7, 2,000 trials, top 10), with no rows yet."""
+
+    class Meta:
+        model = RankingSnapshot
+
+    portfolio = factory.SubFactory(PortfolioFactory)
+    input_version = factory.LazyAttribute(lambda s: s.portfolio.input_version)
+    seed = 7
+    trials = 2000
+    top_k = 10
+
+
+class ProjectScoreFactory(factory.django.DjangoModelFactory):
+    """A ranked project's figures, consistent with each other: value 100 per year, effort 8 person-weeks at a cost
+    of 4 per person-week, ROI +100% (P10 -100%, P90 +300%). ``excluded=True`` gives a project left out of the
+    ranking instead: no rank and no figures, with its reason."""
+
+    class Meta:
+        model = ProjectScore
+
+    class Params:
+        excluded = factory.Trait(
+            rank=None,
+            excluded_reason="parked",
+            tag="",
+            success_probability=0.5,
+            expected_value=None,
+            expected_effort=None,
+            expected_cost=None,
+            expected_roi=None,
+            roi_p10=None,
+            roi_p50=None,
+            roi_p90=None,
+            value_p10=None,
+            value_p90=None,
+            effort_p10=None,
+            effort_p90=None,
+            p_top_k=None,
+            risk_adjusted_value_per_year=None,
+        )
+
+    snapshot = factory.SubFactory(RankingSnapshotFactory)
+    project = factory.SubFactory(ProjectFactory, portfolio=factory.SelfAttribute("..snapshot.portfolio"))
+    name = factory.LazyAttribute(lambda s: s.project.name)
+    rank = 1
+    tag = "easy"
+    success_probability = 0.9
+    risk_adjusted_value_per_year = 100.0  # value units per year
+    expected_value = factory.SelfAttribute("risk_adjusted_value_per_year")
+    expected_effort = 8.0  # person-weeks
+    expected_cost = factory.LazyAttribute(lambda s: s.expected_effort * 4)
+    expected_roi = 1.0
+    roi_p10 = -1.0
+    roi_p50 = 1.0
+    roi_p90 = 3.0
+    value_p10 = 0.0
+    value_p90 = factory.LazyAttribute(lambda s: s.risk_adjusted_value_per_year * 1.6)
+    effort_p10 = factory.LazyAttribute(lambda s: s.expected_effort * 0.7)
+    effort_p90 = factory.LazyAttribute(lambda s: s.expected_effort * 1.4)
+    p_top_k = 0.5
+
+
+def bulk_scores(snapshot: RankingSnapshot, rows: Iterable[dict]) -> list[ProjectScore]:
+    """One ProjectScoreFactory score per row of overrides (each naming its ``project``), written in one INSERT:
+    the big-backlog tests need hundreds."""
+    return ProjectScore.objects.bulk_create(ProjectScoreFactory.build(snapshot=snapshot, **row) for row in rows)

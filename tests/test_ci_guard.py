@@ -8,6 +8,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 NEEDS_POSTGRES_AND_REDIS = "tests/roadmap/test_worker.py::test_edit_is_ranked_by_a_real_worker"
+# Without the plugins the guarded test does not use: importing hypothesis is most of the child pytest's start-up.
+QUIET_PYTEST = ["-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:playwright", "-q", "-rs"]
 
 
 def run_pytest_without_services(**extra_env: str) -> subprocess.CompletedProcess:
@@ -15,7 +17,7 @@ def run_pytest_without_services(**extra_env: str) -> subprocess.CompletedProcess
     env.pop("PLANNER_REQUIRE_REAL_SERVICES", None)
     env.update(DATABASE_URL="sqlite://:memory:", **extra_env)
     return subprocess.run(
-        [sys.executable, "-m", "pytest", NEEDS_POSTGRES_AND_REDIS, "-p", "no:cacheprovider", "-q", "-rs"],
+        [sys.executable, "-m", "pytest", NEEDS_POSTGRES_AND_REDIS, *QUIET_PYTEST],
         cwd=REPO,
         env=env,
         stdin=subprocess.DEVNULL,

@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from portfolio.models import Project
 from tests.factories import PASSWORD, ProjectFactory
+from tests.payloads import project_form
 
 CLEAR_MESSAGE = "The database is not answering"
 
@@ -181,7 +182,7 @@ def test_postgres_unreachable_for_a_moment_gives_503_then_recovers_without_resta
     cookie = f"sessionid={pm_client.cookies['sessionid'].value}; csrftoken={csrf}"
 
     def save_name(name: str):
-        form = {**_project_form(project), "name": name}
+        form = project_form(project, name=name)
         return _get(edit, cookie, urllib.parse.urlencode(form).encode(), {"X-CSRFToken": csrf})
 
     assert _get(backlog, cookie)[0] == 200  # the live server now holds a connection through the proxy
@@ -199,19 +200,6 @@ def test_postgres_unreachable_for_a_moment_gives_503_then_recovers_without_resta
     assert Project.objects.get(pk=project.pk).name == "Spam filter"  # the refused edit left no trace
     assert save_name("Saved after the outage")[0] in (200, 302)
     assert Project.objects.get(pk=project.pk).name == "Saved after the outage"
-
-
-def _project_form(project) -> dict:
-    return {
-        "name": project.name,
-        "status": project.status,
-        "problem_type": project.problem_type,
-        "impact_low": project.impact_low,
-        "impact_likely": project.impact_likely,
-        "impact_high": project.impact_high,
-        "staffing": project.staffing,
-        "version": project.version,
-    }
 
 
 @pytest.mark.postgres

@@ -15,34 +15,7 @@ from portfolio.forms.feasibility import project_snapshot
 from portfolio.models import Change, Portfolio, Project
 from roadmap.export import IMPORT_COLUMNS
 from roadmap.services.recompute import portfolio_recompute
-from tests.factories import AssessmentFactory, PortfolioFactory, ProjectFactory, ReuseLinkFactory
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def world(portfolio):
-    """Our portfolio (three projects, one assessed, one link) and another portfolio the users are not in."""
-    producer = ProjectFactory(portfolio=portfolio, name="Language identification")
-    consumer = ProjectFactory(portfolio=portfolio, name="Machine translation")
-    spare = ProjectFactory(portfolio=portfolio, name="Spam filter")
-    AssessmentFactory(project=producer)
-    link = ReuseLinkFactory(producer=producer, consumer=consumer, kind="requires")
-    other = PortfolioFactory(name="Other team", slug="other-team")
-    secret = ProjectFactory(portfolio=other, name="Secret project")
-    return {
-        "portfolio": portfolio,
-        "slug": portfolio.slug,
-        "producer": producer,
-        "consumer": consumer,
-        "spare": spare,
-        "link": link,
-        "other": other,
-        "secret": secret,
-    }
+from tests.factories import AssessmentFactory, ProjectFactory
 
 
 def _with_effort(*projects):
@@ -55,11 +28,11 @@ def _with_effort(*projects):
 
 
 @pytest.mark.django_db
-def test_an_assessment_conflict_never_shows_another_portfolios_assessment(world, em_client):
+def test_an_assessment_conflict_never_shows_another_portfolios_assessment(world, secret_project, em_client):
     """An EM posts the assess form with ``based_on`` = the id of an assessment in a portfolio they are not in:
     the 409 page must not list that assessment's tag, override and effort range."""
     secret = AssessmentFactory(
-        project=world["secret"],
+        project=secret_project,
         tag="impossible",
         success_probability_override=0.37,
         effort_low=123.25,
@@ -161,7 +134,7 @@ def test_a_roadmap_start_near_the_end_of_the_calendar_does_not_break_the_roadmap
 ):
     """A roadmap start of 9999-12-01 once made the roadmap page, both roadmap SVG downloads and every what-if
     answer 500 (date overflow in the chart's axis). Either the settings form refuses it or the pages render."""
-    _with_effort(world["consumer"], world["spare"])
+    _with_effort(world["project"], world["spare"])
     portfolio = Portfolio.objects.get(pk=world["portfolio"].pk)
     form = {
         "name": portfolio.name,
@@ -250,7 +223,7 @@ def test_reimporting_an_export_keeps_names_and_text_that_look_like_formulas(worl
 def test_deleting_a_producer_records_the_lost_link_in_the_consumers_history(world, pm_client):
     """Removing a link through the link form writes a "link.reuses" history row on the consumer; deleting the
     producer project removes the link too, and the consumer's history must say so as well."""
-    consumer = world["consumer"]
+    consumer = world["project"]
 
     url = reverse("portfolio:project-delete", args=[world["slug"], world["producer"].pk])
     assessment = world["producer"].assessments.get(is_current=True)
@@ -268,7 +241,7 @@ def test_deleting_a_producer_records_the_lost_link_in_the_consumers_history(worl
 @pytest.mark.parametrize("name", ["Spam\ufffe filter", "Spam\uffff filter"])
 def test_a_project_name_never_makes_the_svg_downloads_invalid_xml(world, pm_client, name):
     """U+FFFE / U+FFFF, which XML 1.0 forbids, never reach a name: chart.svg and roadmap.svg stay well-formed."""
-    _with_effort(world["consumer"], world["spare"])
+    _with_effort(world["project"], world["spare"])
     pm_client.post(
         reverse("portfolio:project-edit", args=[world["slug"], world["spare"].pk]),
         {
@@ -344,7 +317,7 @@ def test_pages_that_answer_htmx_with_a_fragment_vary_on_hx_request(world, pm_cli
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_read_only_pages_refuse_put_patch_and_delete(world, pm_client, method):
     """Pages that only show something refuse PUT / PATCH / DELETE (405) rather than answering with the page."""
-    slug, pk = world["slug"], world["consumer"].pk
+    slug, pk = world["slug"], world["project"].pk
     urls = [
         reverse("portfolio:backlog", args=[slug]),
         reverse("portfolio:project", args=[slug, pk]),
@@ -366,7 +339,7 @@ def test_read_only_pages_refuse_put_patch_and_delete(world, pm_client, method):
 @pytest.mark.django_db
 def test_head_is_answered_wherever_get_is(world, pm_client, em_client):
     """HEAD is answered wherever GET is (RFC 9110; uptime and link checkers use it)."""
-    slug, pk = world["slug"], world["consumer"].pk
+    slug, pk = world["slug"], world["project"].pk
     cases = [
         (pm_client, reverse("portfolio:project-edit", args=[slug, pk])),
         (pm_client, reverse("portfolio:settings", args=[slug])),

@@ -16,11 +16,6 @@ from portfolio.models import Change, FeasibilityAssessment, Portfolio, Project, 
 from tests.factories import PortfolioFactory, ProjectFactory, ReuseLinkFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _client(user, *, raise_errors: bool = True) -> Client:
     client = Client(raise_request_exception=raise_errors)
     client.force_login(user)

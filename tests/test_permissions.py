@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
-from tests.factories import AssessmentFactory, ProjectFactory, ReuseLinkFactory, UserFactory
+from tests.factories import UserFactory
 
 ROLES = ("pm", "em", "leadership", "outsider")
 READ = {"pm": {200}, "em": {200}, "leadership": {200}, "outsider": {404}}
@@ -17,16 +17,6 @@ PM_ONLY_PAGE = {"pm": {200}, "em": {403}, "leadership": {403}, "outsider": {404}
 PM_ONLY_POST = {"pm": {200, 302}, "em": {403}, "leadership": {403}, "outsider": {404}}
 EM_ONLY_PAGE = {"pm": {403}, "em": {200}, "leadership": {403}, "outsider": {404}}
 EM_ONLY_POST = {"pm": {403}, "em": {200, 302}, "leadership": {403}, "outsider": {404}}
-
-
-@pytest.fixture
-def world(portfolio):
-    producer = ProjectFactory(portfolio=portfolio, name="Language identification")
-    consumer = ProjectFactory(portfolio=portfolio, name="Machine translation")
-    AssessmentFactory(project=producer)
-    link = ReuseLinkFactory(producer=producer, consumer=consumer)
-    spare = ProjectFactory(portfolio=portfolio, name="Spam filter")
-    return {"slug": portfolio.slug, "project": consumer, "producer": producer, "link": link, "spare": spare}
 
 
 def _cases(world):

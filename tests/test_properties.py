@@ -523,23 +523,14 @@ def _post_and_check(client, url: str, payload: dict, *, htmx: bool, **extra):
     return response
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The fixtures create users; the production password hasher's cost is not what these tests measure."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
-def fuzz_world(portfolio, pm_client, em_client):
-    from tests.factories import AssessmentFactory, ProjectFactory, ReuseLinkFactory
+def fuzz_world(world, pm_client, em_client):
+    """The shared ``world`` (a requires b) with a second link, b benefits c, for the link forms to edit."""
+    from tests.factories import ReuseLinkFactory
 
-    a = ProjectFactory(portfolio=portfolio, name="Language identification")
-    b = ProjectFactory(portfolio=portfolio, name="Machine translation")
-    c = ProjectFactory(portfolio=portfolio, name="Spam filter")
-    AssessmentFactory(project=a)
-    ReuseLinkFactory(producer=a, consumer=b, kind="requires", fraction=0.3)
+    a, b, c = world["producer"], world["project"], world["spare"]
     link = ReuseLinkFactory(producer=b, consumer=c, kind="benefits", fraction=0.2)
-    return {"portfolio": portfolio, "projects": [a, b, c], "link": link, "pm": pm_client, "em": em_client}
+    return {"portfolio": world["portfolio"], "projects": [a, b, c], "link": link, "pm": pm_client, "em": em_client}
 
 
 def _project_valid(project) -> dict:

@@ -1,36 +1,36 @@
-"""Playwright drives Debian's chromium (/usr/bin/chromium); Playwright cannot download its own browser here."""
+"""Browser tests: Playwright drives Debian's chromium (see ``browser_type_launch_args`` in tests/conftest.py).
+
+``log_in`` opens a page per person, logged in through the login form; their browser contexts are closed
+after the test, so pages left open stop polling the live server before the next test starts.
+"""
 
 import os
-from pathlib import Path
+import re
+from collections.abc import Callable
 
 import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
 
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+from tests.factories import PASSWORD
 
 # The sync Playwright API runs an event loop in the test thread; the test's own ORM calls are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-
-def pytest_collection_modifyitems(config, items):
-    if CHROMIUM.exists() or os.environ.get("PLANNER_REQUIRE_REAL_SERVICES") == "1":
-        return
-    skip = pytest.mark.skip(reason=f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
-    for item in items:
-        if "browser" in item.keywords:
-            item.add_marker(skip)
+WAIT_MS = 20_000  # the status banner polls every STATUS_POLL_SECONDS (1 s here); allow for a slow machine
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": str(CHROMIUM),
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
-    }
+@pytest.fixture
+def log_in(new_context, live_server) -> Callable[[str], Page]:
+    """``log_in(username)``: a page in a fresh browser context, logged in through the login form."""
+
+    def logged_in_page(username: str) -> Page:
+        page = new_context().new_page()
+        page.goto(live_server.url + reverse("login"))
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", PASSWORD)
+        page.locator("form button[type=submit], form input[type=submit]").first.click()
+        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+        return page
+
+    return logged_in_page

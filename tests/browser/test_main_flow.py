@@ -9,16 +9,17 @@ import re
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
 from portfolio import services
 from roadmap.services.recompute import portfolio_recompute
-from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory
+
+from .conftest import WAIT_MS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NEW_PROJECT = "Hacked-account recovery <assistant>"
-WAIT_MS = 20_000  # the status banner polls every STATUS_POLL_SECONDS (1 s here); allow for a slow machine
 
 
 @pytest.fixture
@@ -43,23 +44,12 @@ def team(transactional_db, settings):
     return portfolio, users
 
 
-def logged_in_page(browser: Browser, live_server, username: str) -> Page:
-    """A fresh browser context logged in through the login form."""
-    page = browser.new_context().new_page()
-    page.goto(live_server.url + reverse("login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit], form input[type=submit]").first.click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-    return page
-
-
-def test_pm_adds_em_assesses_and_leadership_sees_it_ranked_without_reloading(browser, live_server, team):
+def test_pm_adds_em_assesses_and_leadership_sees_it_ranked_without_reloading(log_in, live_server, team):
     portfolio, users = team
     slug = portfolio.slug
 
     # Leadership open the ROI chart page and keep it open; a marker on the window proves no reload.
-    lead = logged_in_page(browser, live_server, users["leadership"].username)
+    lead = log_in(users["leadership"].username)
     lead.goto(live_server.url + reverse("roadmap:chart", args=[slug]))
     expect(lead.locator("#roi-chart table.ranking")).to_contain_text("Spam classifier for posts")
     expect(lead.locator("#roi-chart")).not_to_contain_text(NEW_PROJECT)
@@ -67,7 +57,7 @@ def test_pm_adds_em_assesses_and_leadership_sees_it_ranked_without_reloading(bro
     assert not lead.get_by_role("link", name="Settings").count(), "leadership must see no edit controls"
 
     # The PM adds a project with the form above the backlog table (htmx: no page reload either).
-    pm = logged_in_page(browser, live_server, users["pm"].username)
+    pm = log_in(users["pm"].username)
     pm.goto(live_server.url + reverse("portfolio:backlog", args=[slug]))
     pm.evaluate("window.__notReloaded = true")
     create = pm.locator("#project-create")
@@ -83,7 +73,7 @@ def test_pm_adds_em_assesses_and_leadership_sees_it_ranked_without_reloading(bro
     expect(lead.locator("#roi-chart .ranking-excluded")).to_contain_text(NEW_PROJECT, timeout=WAIT_MS)
 
     # The EM finds it in the feasibility queue and assesses it: easy, 2-3-6 person-weeks.
-    em = logged_in_page(browser, live_server, users["em"].username)
+    em = log_in(users["em"].username)
     em.goto(live_server.url + reverse("portfolio:feasibility", args=[slug]))
     em.locator("tr", has_text=NEW_PROJECT).get_by_role("link", name=re.compile("Assess")).first.click()
     em.locator("input[name=tag][value=easy]").check()

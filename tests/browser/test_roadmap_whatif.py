@@ -12,7 +12,7 @@ from portfolio import services
 from roadmap.services.recompute import portfolio_recompute
 from tests.factories import MembershipFactory, UserFactory
 
-from .test_main_flow import WAIT_MS, logged_in_page
+from .conftest import WAIT_MS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,18 +45,18 @@ def last_finish_p50(page) -> str:
     return finish_cell.locator("strong").inner_text()
 
 
-def test_pm_tries_more_capacity_saves_it_and_leadership_see_the_new_plan(browser, live_server, serial_plan):
+def test_pm_tries_more_capacity_saves_it_and_leadership_see_the_new_plan(log_in, live_server, serial_plan):
     portfolio, users = serial_plan
     url = live_server.url + reverse("roadmap:timeline", args=[portfolio.slug])
 
-    lead = logged_in_page(browser, live_server, users["leadership"].username)
+    lead = log_in(users["leadership"].username)
     lead.goto(url)
     expect(lead.locator("#plan-capacity")).to_have_text("2")
     serial_finish = last_finish_p50(lead)
     lead.evaluate("window.__notReloaded = true")
     expect(lead.locator("#whatif-save")).to_have_count(0)  # leadership may try scenarios, not save them
 
-    pm = logged_in_page(browser, live_server, users["pm"].username)
+    pm = log_in(users["pm"].username)
     pm.goto(url)
     pm.fill("#whatif-capacity", "8")
     pm.click("#whatif-run")

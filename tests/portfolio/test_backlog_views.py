@@ -12,10 +12,11 @@ from portfolio.forms.project import SORT_CHOICES
 from portfolio.models import Change, Project, Status, Tag
 from portfolio.views import backlog
 from portfolio.views.backlog import BacklogRow
-from roadmap.models import ProjectScore, RankingSnapshot
+from roadmap.models import RankingSnapshot
 from roadmap.selectors.snapshots import latest_snapshot, scores_by_project
 from roadmap.services.recompute import compute_once
-from tests.factories import AssessmentFactory, ProjectFactory
+from tests.factories import AssessmentFactory, ProjectFactory, RankingSnapshotFactory, bulk_scores
+from tests.payloads import project_row_form
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -31,48 +32,28 @@ def row_url(project) -> str:
 
 def snapshot_with(portfolio, figures: dict, version: int = 1) -> RankingSnapshot:
     """A ranking snapshot with the given figures per project: {project: (rank, expected_roi, p_top_k)}."""
-    snapshot = RankingSnapshot.objects.create(portfolio=portfolio, input_version=version, seed=1, trials=100, top_k=3)
-    for project, (rank, roi, p_top_k) in figures.items():
-        ProjectScore.objects.create(
-            snapshot=snapshot,
-            project=project,
-            name=project.name,
-            rank=rank,
-            success_probability=0.5,
-            expected_roi=roi,
-            roi_p10=None if roi is None else roi - 1,
-            roi_p50=roi,
-            roi_p90=None if roi is None else roi + 1,
-            p_top_k=p_top_k,
-            excluded_reason="" if rank else "no effort range: ask an EM to assess it",
-        )
+    snapshot = RankingSnapshotFactory(portfolio=portfolio, input_version=version, seed=1, trials=100, top_k=3)
+    rows = (
+        {
+            "project": project,
+            "excluded": rank is None,
+            "rank": rank,
+            "success_probability": 0.5,
+            "expected_roi": roi,
+            "roi_p10": None if roi is None else roi - 1,
+            "roi_p50": roi,
+            "roi_p90": None if roi is None else roi + 1,
+            "p_top_k": p_top_k,
+            "excluded_reason": "" if rank else "no effort range: ask an EM to assess it",
+        }
+        for project, (rank, roi, p_top_k) in figures.items()
+    )
+    bulk_scores(snapshot, rows)
     return snapshot
 
 
 def names_in_order(html: str, names: list[str]) -> list[str]:
     return sorted(names, key=html.index)
-
-
-def row_payload(project, **changes) -> dict:
-    data = {
-        "name": project.name,
-        "status": project.status,
-        "owner": project.owner,
-        "impact_low": project.impact_low,
-        "impact_likely": project.impact_likely,
-        "impact_high": project.impact_high,
-        "provisional_effort_low": "",
-        "provisional_effort_likely": "",
-        "provisional_effort_high": "",
-        "staffing": project.staffing,
-        "target_date": "",
-        "version": project.version,
-    }
-    for field in list(data):
-        if field != "version":
-            data[f"initial-{field}"] = data[field]
-    data.update(changes)
-    return data
 
 
 def test_backlog_shows_ranges_units_tag_and_the_latest_figures(portfolio, pm_client):
@@ -303,7 +284,7 @@ def test_inline_edit_row_opens_saves_and_answers_with_the_read_only_row(portfoli
     assert edit.lstrip().startswith(f'<tr id="project-row-{project.pk}" class="editing"')
     assert 'name="version"' in edit and 'name="initial-impact_low"' in edit
 
-    saved = pm_client.post(row_url(project), row_payload(project, owner="Bo", impact_high="300"), **HTMX)
+    saved = pm_client.post(row_url(project), project_row_form(project, owner="Bo", impact_high="300"), **HTMX)
 
     html = saved.content.decode()
     assert saved.status_code == 200 and html.lstrip().startswith(f'<tr id="project-row-{project.pk}" class=')
@@ -322,7 +303,7 @@ def test_cancelling_an_inline_edit_gives_back_the_read_only_row(portfolio, leade
 
 def test_inline_edit_errors_come_back_next_to_the_field_and_nothing_is_saved(portfolio, pm_client):
     project = ProjectFactory(portfolio=portfolio, name="Alpha")
-    response = pm_client.post(row_url(project), row_payload(project, staffing="0", impact_low="500"), **HTMX)
+    response = pm_client.post(row_url(project), project_row_form(project, staffing="0", impact_low="500"), **HTMX)
 
     html = response.content.decode()
     assert response.status_code == 200 and 'class="editing"' in html
@@ -336,7 +317,7 @@ def test_inline_edit_errors_come_back_next_to_the_field_and_nothing_is_saved(por
 
 def test_inline_edit_on_a_stale_version_shows_what_changed_and_overwrites_nothing(portfolio, pm_client, pm_user):
     project = ProjectFactory(portfolio=portfolio, name="Alpha", owner="Ana")
-    stale = row_payload(project, owner="Mine")
+    stale = project_row_form(project, owner="Mine")
     services.project_update(project=project, data={"impact_likely": 150.0, "owner": "Theirs"}, user=pm_user)
 
     plain = pm_client.post(row_url(project), stale)
@@ -354,7 +335,7 @@ def test_inline_edit_on_a_stale_version_shows_what_changed_and_overwrites_nothin
 
 def test_inline_edit_applies_over_a_concurrent_save_of_other_fields(portfolio, pm_client, pm_user):
     project = ProjectFactory(portfolio=portfolio, name="Alpha", owner="Ana")
-    payload = row_payload(project, owner="Mine")
+    payload = project_row_form(project, owner="Mine")
     services.project_update(project=project, data={"summary": "Edited elsewhere"}, user=pm_user)
 
     response = pm_client.post(row_url(project), payload)

@@ -9,8 +9,16 @@ from django.urls import reverse
 from portfolio import services
 from portfolio.models import Change, Project, ReuseLink
 from roadmap.charts.roi_bar import roi_bar
-from roadmap.models import ProjectScore, RankingSnapshot
-from tests.factories import AssessmentFactory, ProjectFactory, ReuseLinkFactory, UserFactory
+from roadmap.models import ProjectScore
+from tests.factories import (
+    AssessmentFactory,
+    ProjectFactory,
+    ProjectScoreFactory,
+    RankingSnapshotFactory,
+    ReuseLinkFactory,
+    UserFactory,
+)
+from tests.payloads import project_form
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -26,31 +34,6 @@ def edit_url(project) -> str:
 
 def delete_url(project) -> str:
     return reverse("portfolio:project-delete", args=[project.portfolio.slug, project.pk])
-
-
-def edit_payload(project, **changes) -> dict:
-    fields = {
-        "name": project.name,
-        "summary": project.summary,
-        "user_problem": project.user_problem,
-        "problem_type": project.problem_type,
-        "status": project.status,
-        "owner": project.owner,
-        "output_kpi": project.output_kpi,
-        "input_metrics": project.input_metrics,
-        "lazy_10x_note": project.lazy_10x_note,
-        "target_date": project.target_date.isoformat() if project.target_date else "",
-        "staffing": project.staffing,
-        "impact_low": project.impact_low,
-        "impact_likely": project.impact_likely,
-        "impact_high": project.impact_high,
-        "provisional_effort_low": project.provisional_effort_low or "",
-        "provisional_effort_likely": project.provisional_effort_likely or "",
-        "provisional_effort_high": project.provisional_effort_high or "",
-    }
-    data = {**fields, **{f"initial-{k}": v for k, v in fields.items()}, "version": project.version}
-    data.update(changes)
-    return data
 
 
 @pytest.fixture
@@ -75,7 +58,7 @@ def project(portfolio):
 
 
 def score_for(project, **figures) -> ProjectScore:
-    snapshot = RankingSnapshot.objects.create(portfolio=project.portfolio, input_version=1, seed=7, trials=500, top_k=5)
+    snapshot = RankingSnapshotFactory(portfolio=project.portfolio, input_version=1, seed=7, trials=500, top_k=5)
     values = {
         "rank": 2,
         "success_probability": 0.5,
@@ -88,7 +71,7 @@ def score_for(project, **figures) -> ProjectScore:
         "p_top_k": 0.62,
     }
     values.update(figures)
-    return ProjectScore.objects.create(snapshot=snapshot, project=project, name=project.name, **values)
+    return ProjectScoreFactory(snapshot=snapshot, project=project, **values)
 
 
 def test_project_page_shows_every_field_with_units(project, leader_client):
@@ -208,7 +191,7 @@ def test_non_members_get_404_for_a_project_of_someone_elses_portfolio(project, o
 
 
 def test_pm_edits_every_field_and_is_sent_back_to_the_page(project, pm_client):
-    data = edit_payload(
+    data = project_form(
         project,
         name="Bullying v2",
         summary="New summary",
@@ -240,7 +223,7 @@ def test_edit_form_shows_current_values_and_version_to_pms_only(project, pm_clie
     assert 'name="version" value="1"' in html and 'value="Bullying comments"' in html
     assert 'value="2027-03-01"' in html and "laziest way to 10x this KPI" in html
     assert em_client.get(edit_url(project)).status_code == 403
-    assert em_client.post(edit_url(project), edit_payload(project, name="EM edit")).status_code == 403
+    assert em_client.post(edit_url(project), project_form(project, name="EM edit")).status_code == 403
     assert Project.objects.get(pk=project.pk).name == "Bullying comments"
 
 
@@ -258,7 +241,7 @@ def test_edit_form_shows_current_values_and_version_to_pms_only(project, pm_clie
     ],
 )
 def test_bad_input_is_refused_next_to_its_field(project, pm_client, changes, field, message):
-    response = pm_client.post(edit_url(project), edit_payload(project, **changes))
+    response = pm_client.post(edit_url(project), project_form(project, **changes))
 
     html = response.content.decode()
     assert response.status_code == 400
@@ -268,7 +251,7 @@ def test_bad_input_is_refused_next_to_its_field(project, pm_client, changes, fie
 
 
 def test_saving_on_top_of_someone_elses_save_is_refused_with_what_they_changed(project, pm_client, pm_user):
-    stale = edit_payload(project, summary="My summary")
+    stale = project_form(project, summary="My summary")
     services.project_update(project=project, data={"summary": "Their summary", "staffing": 5}, user=pm_user)
 
     response = pm_client.post(edit_url(project), stale)
@@ -331,5 +314,5 @@ def test_superuser_may_edit_any_portfolio(project):
     admin = UserFactory(username="root", is_superuser=True, is_staff=True)
     client = Client()
     client.force_login(admin)
-    assert client.post(edit_url(project), edit_payload(project, owner="Root")).status_code == 302
+    assert client.post(edit_url(project), project_form(project, owner="Root")).status_code == 302
     assert Project.objects.get(pk=project.pk).owner == "Root"

@@ -15,9 +15,9 @@ from django.urls import clear_script_prefix, reverse, set_script_prefix
 
 from roadmap.charts import roi_svg
 from roadmap.charts.roi import MIN_RADIUS
-from roadmap.models import ProjectScore, RankingSnapshot
+from roadmap.models import RankingSnapshot
 from roadmap.services.recompute import portfolio_recompute
-from tests.factories import AssessmentFactory, ProjectFactory
+from tests.factories import AssessmentFactory, ProjectFactory, ProjectScoreFactory, RankingSnapshotFactory
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = "<b>\"Fraud\" & 'spam'</b>"
@@ -26,43 +26,18 @@ HOSTILE = "<b>\"Fraud\" & 'spam'</b>"
 # --- page and download, real database -----------------------------------------------------------------
 
 
-def _score(snapshot, project, **figures):
-    effort = figures.pop("expected_effort", 8.0)
-    value = figures.pop("risk_adjusted_value_per_year", 100.0)
-    defaults = {
-        "name": project.name,
-        "tag": "easy",
-        "success_probability": 0.9,
-        "expected_value": value,
-        "expected_effort": effort,
-        "expected_cost": effort * 4,
-        "roi_p10": -1.0,
-        "roi_p50": 1.0,
-        "roi_p90": 3.0,
-        "value_p10": 0.0,
-        "value_p90": value * 1.6,
-        "effort_p10": effort * 0.7,
-        "effort_p90": effort * 1.4,
-        "p_top_k": 0.5,
-        "risk_adjusted_value_per_year": value,
-    }
-    return ProjectScore.objects.create(snapshot=snapshot, project=project, **{**defaults, **figures})
-
-
 @pytest.fixture
 def known_snapshot(portfolio):
     """Four ranked projects with ROIs 3, 1, 0.2 and -0.5 at efforts 2, 8, 30 and 100 pw; one parked."""
-    snapshot = RankingSnapshot.objects.create(portfolio=portfolio, input_version=1, seed=42, trials=2000, top_k=10)
+    snapshot = RankingSnapshotFactory(portfolio=portfolio, input_version=1, seed=42, trials=2000, top_k=10)
     rows = [("Spam filter", 3.0, 2.0, "easy"), (HOSTILE, 1.0, 8.0, "hard"), ("Feed ranking", 0.2, 30.0, "")]
     rows.append(("Mind reading", -0.5, 100.0, "impossible"))
     for rank, (name, roi, effort, tag) in enumerate(rows, start=1):
         project = ProjectFactory(portfolio=portfolio, name=name)
         figures = {"rank": rank, "expected_roi": roi, "expected_effort": effort, "tag": tag}
-        _score(snapshot, project, needs_feasibility=not tag, **figures)
+        ProjectScoreFactory(snapshot=snapshot, project=project, needs_feasibility=not tag, **figures)
     parked = ProjectFactory(portfolio=portfolio, name="Old idea", status="parked")
-    ProjectScore.objects.create(
-        snapshot=snapshot, project=parked, name=parked.name, excluded_reason="parked", success_probability=0.5
-    )
+    ProjectScoreFactory(snapshot=snapshot, project=parked, excluded=True)
     return snapshot
 
 
@@ -191,15 +166,13 @@ def test_a_big_ranking_lists_its_first_rows_under_the_chart_which_shows_them_all
     from roadmap.views.chart import TABLE_ROWS
 
     ranked, unranked = TABLE_ROWS + 50, TABLE_ROWS + 5
-    snapshot = RankingSnapshot.objects.create(portfolio=portfolio, input_version=1, seed=42, trials=2000, top_k=10)
+    snapshot = RankingSnapshotFactory(portfolio=portfolio, input_version=1, seed=42, trials=2000, top_k=10)
     for rank in range(1, ranked + 1):
         project = ProjectFactory(portfolio=portfolio, name=f"Project {rank:03d}")
-        _score(snapshot, project, rank=rank, expected_roi=3.0 - rank / 100)
+        ProjectScoreFactory(snapshot=snapshot, project=project, rank=rank, expected_roi=3.0 - rank / 100)
     for i in range(unranked):
         parked = ProjectFactory(portfolio=portfolio, name=f"Parked {i:03d}", status="parked")
-        ProjectScore.objects.create(
-            snapshot=snapshot, project=parked, name=parked.name, excluded_reason="parked", success_probability=0.5
-        )
+        ProjectScoreFactory(snapshot=snapshot, project=parked, excluded=True)
     url = reverse("roadmap:chart", args=[portfolio.slug])
 
     page = leader_client.get(url).content.decode()
@@ -337,9 +310,10 @@ def test_a_chart_that_cannot_be_drawn_ahead_does_not_fail_the_recompute(portfoli
 def test_the_chart_page_reads_as_many_rows_as_it_lists_not_the_whole_ranking(portfolio, leader_client):
     from roadmap.views.chart import TABLE_ROWS
 
-    snapshot = RankingSnapshot.objects.create(portfolio=portfolio, input_version=1, seed=42, trials=2000, top_k=10)
+    snapshot = RankingSnapshotFactory(portfolio=portfolio, input_version=1, seed=42, trials=2000, top_k=10)
     for rank in range(1, 3 * TABLE_ROWS + 1):
-        _score(snapshot, ProjectFactory(portfolio=portfolio, name=f"Project {rank:03d}"), rank=rank, expected_roi=1.0)
+        project = ProjectFactory(portfolio=portfolio, name=f"Project {rank:03d}")
+        ProjectScoreFactory(snapshot=snapshot, project=project, rank=rank, expected_roi=1.0)
     url = reverse("roadmap:chart", args=[portfolio.slug])
     leader_client.get(url)  # draws the chart into the cache
 

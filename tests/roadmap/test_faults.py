@@ -39,12 +39,13 @@ from kombu import pools as kombu_pools
 from config.celery import app as celery_app
 from portfolio import selectors as portfolio_selectors
 from portfolio import services
-from portfolio.models import Portfolio, Project
+from portfolio.models import Portfolio
 from roadmap.models import ProjectScore, RankingSnapshot, RecomputeState
 from roadmap.selectors import snapshots
 from roadmap.services import recompute
 
 from ..factories import AssessmentFactory, PortfolioFactory, ProjectFactory
+from ..payloads import project_form
 from .conftest import CeleryProcesses, current_input_version, snapshot_is_current, wait_for
 
 pytestmark = [
@@ -148,33 +149,6 @@ def timed(action) -> float:
 # ---- Redis stopped while users edit -------------------------------------------------------------------------
 
 
-def _edit_form(project: Project, **overrides) -> dict:
-    """The project edit form as the page would post it (every field, the hidden version)."""
-    data = {
-        "name": project.name,
-        "summary": project.summary,
-        "user_problem": project.user_problem,
-        "problem_type": project.problem_type,
-        "status": project.status,
-        "owner": project.owner,
-        "output_kpi": project.output_kpi,
-        "input_metrics": project.input_metrics,
-        "lazy_10x_note": project.lazy_10x_note,
-        "target_date": "",
-        "staffing": project.staffing,
-        "impact_low": project.impact_low,
-        "impact_likely": project.impact_likely,
-        "impact_high": project.impact_high,
-        "provisional_effort_low": "",
-        "provisional_effort_likely": "",
-        "provisional_effort_high": "",
-        "roadmap_pin": "",
-        "version": project.version,
-    }
-    data.update(overrides)
-    return data
-
-
 def test_edits_save_quickly_while_redis_is_down_and_the_sweep_catches_up(
     celery_on_own_redis, own_redis, portfolio, pm_client
 ):
@@ -200,7 +174,7 @@ def test_edits_save_quickly_while_redis_is_down_and_the_sweep_catches_up(
 
     def post_edit() -> None:
         nonlocal response
-        response = pm_client.post(url, _edit_form(target, impact_high=340))
+        response = pm_client.post(url, project_form(target, impact_high=340))
 
     view_seconds = timed(post_edit)
     print(f"edit with Redis frozen {frozen_seconds:.3f} s, stopped: service {service_seconds:.3f} s, "

@@ -9,7 +9,13 @@ from portfolio import scoring, selectors, services
 from roadmap import planning
 from roadmap.models import ProjectScore, RankingSnapshot, ScheduleRow, ValueCurvePoint
 from roadmap.services.recompute import _score_rows, compute_once, portfolio_recompute, seed_for
-from tests.factories import AssessmentFactory, PortfolioFactory, ProjectFactory, ReuseLinkFactory
+from tests.factories import (
+    AssessmentFactory,
+    PortfolioFactory,
+    ProjectFactory,
+    RankingSnapshotFactory,
+    ReuseLinkFactory,
+)
 
 START = datetime.date(2027, 1, 4)
 
@@ -193,9 +199,7 @@ def test_pruning_keeps_at_least_two_snapshots_and_leaves_other_portfolios_alone(
     from roadmap.services.recompute import snapshots_prune
 
     other = PortfolioFactory(name="Growth", slug="growth")
-    theirs = [
-        RankingSnapshot.objects.create(portfolio=other, input_version=v, seed=1, trials=10, top_k=1) for v in (1, 2, 3)
-    ]
+    theirs = [RankingSnapshotFactory(portfolio=other, input_version=v, seed=1, trials=10, top_k=1) for v in (1, 2, 3)]
     for _ in range(3):
         _bump(portfolio)
         portfolio.refresh_from_db()
@@ -215,7 +219,7 @@ def test_a_long_history_is_pruned_a_batch_per_recompute_oldest_first(portfolio, 
 
     monkeypatch.setattr(roadmap_services, "PRUNE_BATCH", 4)
     for version in range(1, 13):
-        RankingSnapshot.objects.create(portfolio=portfolio, input_version=version, seed=1, trials=10, top_k=1)
+        RankingSnapshotFactory(portfolio=portfolio, input_version=version, seed=1, trials=10, top_k=1)
 
     assert roadmap_services.snapshots_prune(portfolio_id=portfolio.pk, keep=3) == 4
     left = list(RankingSnapshot.objects.filter(portfolio=portfolio).values_list("input_version", flat=True))

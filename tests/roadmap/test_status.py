@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portfolio.models import Portfolio
-from roadmap.models import RankingSnapshot, RecomputeState
+from roadmap.models import RecomputeState
+from tests.factories import RankingSnapshotFactory
 
 
 def _status(client, seen=None, **headers):
@@ -25,7 +26,7 @@ def _triggered(response) -> set[str]:
 @pytest.fixture
 def snapshot_v3(portfolio):
     Portfolio.objects.filter(pk=portfolio.pk).update(input_version=3)
-    return RankingSnapshot.objects.create(portfolio=portfolio, input_version=3, seed=7, trials=2000, top_k=10)
+    return RankingSnapshotFactory(portfolio=portfolio, input_version=3, seed=7, trials=2000, top_k=10)
 
 
 def test_a_newer_snapshot_than_the_page_shows_triggers_figures_updated(snapshot_v3, leader_client):
