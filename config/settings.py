@@ -102,6 +102,23 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portfolio:list"
 LOGOUT_REDIRECT_URL = "login"
+# An invitation link to join a portfolio works once, for this many days.
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+
+# Email (password resets, invitations): EMAIL_URL (e.g. smtp+tls://user:password@smtp.example.com:587) or
+# EMAIL_BACKEND. By default the console backend prints each mail to the web process's output, which is where the
+# quick start shows its reset links. EMAIL_TIMEOUT (seconds) keeps a page from hanging on a mail server.
+# An empty variable counts as unset.
+EMAIL_URL = env("EMAIL_URL", default="")
+if EMAIL_URL:
+    globals().update(
+        {k: v for k, v in env.email_url_config(EMAIL_URL).items() if k.startswith("EMAIL_") and v not in (None, "")}
+    )
+else:
+    EMAIL_BACKEND = env("EMAIL_BACKEND", default="") or "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="") or "ML portfolio planner <planner@localhost>"
+SERVER_EMAIL = env("SERVER_EMAIL", default="") or DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
