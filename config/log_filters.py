@@ -27,13 +27,18 @@ def _why(record: logging.LogRecord) -> str:
 
 
 class ForbiddenOneLine(logging.Filter):
-    """Rewrite a 403 record into one line (who, method and path, why) and drop its traceback."""
+    """Rewrite a 403 record into one line (who, method and path, why) and drop its traceback.
+
+    A record is rewritten once, however many times the filter sees it: logging configured twice in one
+    process (``runserver`` does) leaves two of these filters on the logger.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if getattr(record, "status_code", None) != 403:
+        if getattr(record, "status_code", None) != 403 or getattr(record, "forbidden_one_line", False):
             return True
         request = getattr(record, "request", None)
         method, path = getattr(request, "method", "?"), getattr(request, "path", "?")
         record.msg, record.args = "Forbidden: %s %s %s: %s", (_who(request), method, path, _why(record))
         record.exc_info = record.exc_text = None
+        record.forbidden_one_line = True
         return True

@@ -54,3 +54,14 @@ def test_other_request_logs_are_left_as_they_are(caplog):
     record.status_code = 404
     assert logging.getLogger("django.request").filters[0].filter(record)
     assert record.getMessage() == "Not Found: /x/"
+
+
+def test_a_refused_request_seen_by_two_filters_is_still_one_line():
+    """runserver configures logging twice, leaving two filters on django.request: the second changes nothing."""
+    from config.log_filters import ForbiddenOneLine
+
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Forbidden (%s): %s", ("x", "/p/"), None)
+    record.status_code = 403
+    for _ in range(2):
+        assert ForbiddenOneLine().filter(record)
+    assert record.getMessage() == "Forbidden: anonymous ? ?: x"
