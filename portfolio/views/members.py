@@ -26,11 +26,12 @@ NEW_LINK_SESSION_KEY = "portfolio.new_invitation"
 
 def _render(request: HttpRequest, access: Access, *, invite_form: InvitationForm | None = None, status: int = 200):
     manage = access.can_manage_members
-    new_invitation = request.session.pop(NEW_LINK_SESSION_KEY, None) if manage else None
-    if new_invitation and new_invitation.get("slug") != access.portfolio.slug:
-        new_invitation = None
-    if new_invitation:
+    new_invitation = request.session.get(NEW_LINK_SESSION_KEY)
+    if manage and new_invitation and new_invitation.get("slug") == access.portfolio.slug:
+        del request.session[NEW_LINK_SESSION_KEY]  # shown once
         new_invitation["expires"] = datetime.datetime.fromisoformat(new_invitation["expires"])
+    else:
+        new_invitation = None
     context = page_context(
         request,
         access,
