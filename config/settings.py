@@ -22,7 +22,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.SuperuserAdminConfig",  # django.contrib.admin, for superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -102,6 +102,23 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portfolio:list"
 LOGOUT_REDIRECT_URL = "login"
+# An invitation link to join a portfolio works once, for this many days.
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+
+# Email (password resets, invitations): EMAIL_URL (e.g. smtp+tls://user:password@smtp.example.com:587) or
+# EMAIL_BACKEND. By default the console backend prints each mail to the web process's output, which is where the
+# quick start shows its reset links. EMAIL_TIMEOUT (seconds) keeps a page from hanging on a mail server.
+# An empty variable counts as unset.
+EMAIL_URL = env("EMAIL_URL", default="")
+if EMAIL_URL:
+    globals().update(
+        {k: v for k, v in env.email_url_config(EMAIL_URL).items() if k.startswith("EMAIL_") and v not in (None, "")}
+    )
+else:
+    EMAIL_BACKEND = env("EMAIL_BACKEND", default="") or "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="") or "ML portfolio planner <planner@localhost>"
+SERVER_EMAIL = env("SERVER_EMAIL", default="") or DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
@@ -111,6 +128,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files served at the site's root by WhiteNoise: /favicon.ico, which browsers ask for without being told.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 # Hashed, compressed static files need `collectstatic` first (tests/conftest.py switches them off for tests).
 _PLAIN_STATIC = DEBUG
 STORAGES = {
@@ -237,7 +256,13 @@ else:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A 403 (a role that may not, a missing CSRF token) is one line: who, what path, why; no traceback.
+    "filters": {"forbidden_one_line": {"()": "config.log_filters.ForbiddenOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["forbidden_one_line"]},
+        "django.security.csrf": {"filters": ["forbidden_one_line"]},
+    },
 }

@@ -1,14 +1,15 @@
-"""Django admin for the backlog: a superuser's view for support, and where portfolios and their members are set up.
+"""Django admin for the backlog: a superuser's view for support (the admin is for superusers only).
 
-Projects, assessments, reuse links and the history are view-only here: every change to them goes through the
-app's pages and services, which check versions and cycles, keep the history and mark the figures out of date
-(a superuser may use those pages in every portfolio). A portfolio is created here; its settings are then
-changed on its settings page, for the same reasons; its members (and their roles) are managed here.
+Projects, assessments, reuse links, invitations and the history are view-only here: every change to them goes
+through the app's pages and services, which check versions and cycles, keep the history and mark the figures out
+of date (a superuser may use those pages in every portfolio). Portfolios are created, and their members invited
+and given roles, in the app (New portfolio, Members); a superuser can still create a portfolio and set its
+members here, for support. An existing portfolio's settings are changed on its settings page.
 """
 
 from django.contrib import admin
 
-from .models import Change, FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink
+from .models import Change, FeasibilityAssessment, Invitation, Membership, Portfolio, Project, ReuseLink
 
 
 class ViewOnlyAdmin(admin.ModelAdmin):
@@ -38,8 +39,8 @@ class PortfolioAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is None:  # a new portfolio: every setting may be given
-            return self.readonly_fields
+        if obj is None:  # a new portfolio: every setting may be given; versions and dates are not shown
+            return ()
         return [f.name for f in Portfolio._meta.concrete_fields if f.name != "id"]  # the settings page changes them
 
 
@@ -79,3 +80,11 @@ class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "portfolio", "role"]
     list_filter = ["role", "portfolio"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ViewOnlyAdmin):
+    list_display = ["portfolio", "role", "email", "invited_by", "created_at", "expires_at", "accepted_by", "revoked_at"]
+    list_filter = ["role", "portfolio"]
+    search_fields = ["portfolio__name", "email"]
+    readonly_fields = ["accepted_at", "accepted_by", "revoked_at", "created_at"]

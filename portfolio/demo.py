@@ -21,8 +21,8 @@ from .models import Portfolio, Role
 DEMO_SLUG = "social-ml"
 DEMO_NAME = "Social platform ML"
 DEMO_PASSWORD = "demo-pass-123"
-# username -> role in the demo portfolio; "admin" is a superuser and needs no membership.
-DEMO_USERS = {"pm": Role.PM, "em": Role.EM, "lead": Role.LEADERSHIP}
+# username -> role in the demo portfolio; "admin" is a superuser and needs no membership. "owner" manages its members.
+DEMO_USERS = {"owner": Role.OWNER, "pm": Role.PM, "em": Role.EM, "lead": Role.LEADERSHIP}
 DEMO_ADMIN = "admin"
 
 

@@ -1,4 +1,4 @@
-"""How figures are written for people: numbers, percentages, ROIs, chart coordinates and quarter labels.
+"""How figures are written for people: numbers, percentages, ROIs, chart coordinates, quarter labels and counts.
 
 One place for the pages (through the template filters ``num``, ``pct`` and ``roi`` in
 ``portfolio/templatetags/planner.py``), the SVG charts (``roadmap/charts/``) and their tooltips. Pure Python
@@ -102,3 +102,12 @@ def fixed(value: float, places: int) -> str:
 def quarter_label(day: datetime.date) -> str:
     """The calendar quarter of ``day``: "Q2 2027" for a date in April-June 2027."""
     return f"Q{(day.month - 1) // 3 + 1} {day.year}"
+
+
+def count_of(count: int, singular: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number: (1, "project") -> "1 project", (3, "project") -> "3 projects".
+
+    ``plural`` for nouns that do not just take an "s": (2, "person", "people") -> "2 people".
+    """
+    noun = singular if count == 1 else (plural or singular + "s")
+    return f"{count:,} {noun}"

@@ -1,6 +1,7 @@
 """The backlog: portfolios, who may do what in them, projects, feasibility, reuse links, history.
 
-Models hold fields, constraints and clean(); writes go through portfolio.services.
+Models hold fields, constraints and clean(); writes go through portfolio.services. Roles, memberships and
+invitations are defined in portfolio.team_models and importable from here.
 """
 
 import datetime
@@ -14,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from . import scoring
+from .team_models import Invitation, InvitationStatus, Membership, Role  # noqa: F401 (re-exported)
 
 # Absurdly large numbers are refused at input: a year of value or an effort past these is a typo.
 MAX_VALUE = 1e9  # value units per year
@@ -77,12 +79,6 @@ def check_range(errors: dict, prefix: str, low, likely, high, *, label: str) -> 
         errors.setdefault(f"{prefix}_likely", []).append(f"{label}: likely must be at least low ({low:g}).")
     if likely > high:
         errors.setdefault(f"{prefix}_high", []).append(f"{label}: high must be at least likely ({likely:g}).")
-
-
-class Role(models.TextChoices):
-    PM = "pm", "Product manager"
-    EM = "em", "Engineering manager"
-    LEADERSHIP = "leadership", "Leadership"
 
 
 class Tag(models.TextChoices):
@@ -180,20 +176,6 @@ class Portfolio(models.Model):
         return scoring.success_probability(tag=tag or None, override=None, by_tag=by_tag)
 
 
-class Membership(models.Model):
-    """A user's role in one portfolio. Users see only portfolios they are members of."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=12, choices=Role.choices)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "portfolio"], name="one_role_per_portfolio")]
-
-    def __str__(self) -> str:
-        return f"{self.user} is {self.get_role_display()} of {self.portfolio}"
-
-
 class Project(models.Model):
     """An ML project or idea, with the PM's impact range (value units per year).
 
@@ -216,7 +198,7 @@ class Project(models.Model):
         "laziest way to 10x this KPI",
         blank=True,
         max_length=MAX_TEXT,
-        help_text="Imagine the laziest way to 10x the KPI; if it would hurt the product, adjust the KPI.",
+        help_text="Imagine the laziest way to 10x this KPI; if it hurts the product, the KPI needs a counter-metric.",
     )
     target_date = models.DateField(null=True, blank=True)
     staffing = models.PositiveSmallIntegerField(

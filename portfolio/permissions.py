@@ -1,7 +1,9 @@
 """Who may do what: a membership gives a role per portfolio; anyone else gets 404, not 403.
 
 PMs edit projects, estimates, reuse links and settings; EMs record feasibility assessments;
-leadership read everything and edit nothing. Superusers see every portfolio and may do everything.
+leadership read everything and edit nothing. Owners do what PMs do and also manage the members
+(invitations, roles, removals). Every member sees who the members are. Superusers see every
+portfolio and may do everything.
 """
 
 from dataclasses import dataclass
@@ -11,14 +13,31 @@ from django.http import Http404
 
 from .models import Membership, Portfolio, Role
 
+PRODUCT_ROLES = frozenset({Role.OWNER, Role.PM})  # an owner can do whatever a PM can
 ACTIONS = {
-    "edit_projects": frozenset({Role.PM}),
-    "edit_links": frozenset({Role.PM}),
-    "edit_settings": frozenset({Role.PM}),
-    "import": frozenset({Role.PM}),
+    "edit_projects": PRODUCT_ROLES,
+    "edit_links": PRODUCT_ROLES,
+    "edit_settings": PRODUCT_ROLES,
+    "import": PRODUCT_ROLES,
     "assess": frozenset({Role.EM}),
+    "manage_members": frozenset({Role.OWNER}),
 }
 SUPERUSER_ROLE = "admin"
+SUPERUSER_LABEL = "Superuser"
+
+
+def role_label(role: str) -> str:
+    """How a role is written for people: "Product manager", not "pm"."""
+    return SUPERUSER_LABEL if role == SUPERUSER_ROLE else Role(role).label
+
+
+class RoleDenied(PermissionDenied):
+    """A member's role does not allow an action (403). Carries both, so the log line can say why."""
+
+    def __init__(self, *, role: str, action: str):
+        self.role = role
+        self.action = action
+        super().__init__(f"Your role ({role_label(role)}) cannot do this.")
 
 
 @dataclass(frozen=True)
@@ -39,10 +58,18 @@ class Access:
     def can_assess(self) -> bool:
         return self.can("assess")
 
+    @property
+    def can_manage_members(self) -> bool:
+        return self.can("manage_members")
+
+    @property
+    def role_label(self) -> str:
+        return role_label(self.role)
+
     def require(self, action: str) -> None:
         """Raise 403 when the member's role does not allow ``action``."""
         if not self.can(action):
-            raise PermissionDenied(f"Your role ({self.role}) cannot do this.")
+            raise RoleDenied(role=self.role, action=action)
 
 
 def portfolio_access(user, slug: str) -> Access:

@@ -3,6 +3,7 @@ same transaction and, once it commits, announces it (``signals.inputs_changed``)
 recomputed in the background.
 """
 
+from itertools import chain, count
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -11,7 +12,7 @@ from django.db.models import F
 from django.utils.text import slugify
 
 from . import graph
-from .models import Change, FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink
+from .models import Change, FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink, Role
 from .signals import inputs_changed
 
 # Fields whose changes are kept in a project's history (the estimates and what the math reads).
@@ -88,15 +89,23 @@ def _record_changes(*, project: Project, user, before: dict, after: dict, prefix
     return changed
 
 
+def _free_slug(name: str) -> str:
+    """A slug made from ``name`` that no portfolio has yet ("growth-ml", else "growth-ml-2", ...)."""
+    base = slugify(name)[:110] or "portfolio"
+    taken = set(Portfolio.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    candidates = chain([base], (f"{base}-{n}" for n in count(2)))
+    return next(slug for slug in candidates if slug not in taken)
+
+
 @transaction.atomic
 def portfolio_create(*, name: str, owner: AbstractBaseUser | None = None, **settings: Any) -> Portfolio:
-    """Create a portfolio (its owner, if given, becomes its PM)."""
-    slug = settings.pop("slug", None) or slugify(name)[:120] or "portfolio"
+    """Create a portfolio; ``owner``, if given (who created it), becomes its owner. Without a slug, one is made."""
+    slug = settings.pop("slug", None) or _free_slug(name)
     portfolio = Portfolio(name=name, slug=slug, **settings)
     portfolio.full_clean()
     portfolio.save()
     if owner is not None:
-        membership_set(user=owner, portfolio=portfolio, role="pm")
+        membership_set(user=owner, portfolio=portfolio, role=Role.OWNER)
     return portfolio
 
 

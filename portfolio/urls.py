@@ -1,11 +1,13 @@
 from django.urls import path
 
-from .views import backlog, feasibility, home, imports, links, project, settings
+from .views import backlog, feasibility, home, imports, invitations, links, members, project, settings
 
 app_name = "portfolio"
 
 urlpatterns = [
     path("", home.portfolio_list, name="list"),
+    path("portfolios/new/", home.portfolio_new, name="create"),
+    path("invitations/<str:token>/", invitations.invitation, name="invitation"),
     path("p/<slug:slug>/", backlog.backlog, name="backlog"),
     path("p/<slug:slug>/projects/new/", backlog.project_create, name="project-create"),
     path("p/<slug:slug>/projects/<int:pk>/row/", backlog.project_row, name="project-row"),
@@ -19,4 +21,9 @@ urlpatterns = [
     path("p/<slug:slug>/projects/<int:pk>/assess/", feasibility.assess, name="assess"),
     path("p/<slug:slug>/settings/", settings.portfolio_settings, name="settings"),
     path("p/<slug:slug>/import/", imports.import_csv, name="import"),
+    path("p/<slug:slug>/members/", members.members, name="members"),
+    path("p/<slug:slug>/members/invite/", members.invite, name="invite"),
+    path("p/<slug:slug>/members/<int:membership_id>/role/", members.member_role, name="member-role"),
+    path("p/<slug:slug>/members/<int:membership_id>/remove/", members.member_remove, name="member-remove"),
+    path("p/<slug:slug>/invitations/<int:invitation_id>/revoke/", members.invitation_revoke, name="invitation-revoke"),
 ]

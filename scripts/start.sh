@@ -6,8 +6,11 @@
 #   HOST=0.0.0.0 PORT=8080 bash scripts/start.sh
 #
 # Creates .venv with Python 3.11+ if missing, installs the app, migrates, collects static files,
-# loads the demo portfolio (users pm / em / lead / admin, password demo-pass-123) and runs the
-# development server. Environment variables (DATABASE_URL, REDIS_URL, DEBUG, ...) are honoured.
+# loads the demo portfolio (users owner / pm / em / lead / admin, password demo-pass-123) and runs the
+# development server. It runs as production does: DEBUG off (the app's own 404/403/500 pages), static
+# files collected and served by WhiteNoise, only the hosts it serves allowed, mail (password resets,
+# invitations) printed here by the console email backend. Environment variables (DATABASE_URL,
+# REDIS_URL, DEBUG, ALLOWED_HOSTS, EMAIL_URL, ...) are honoured.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -44,14 +47,35 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   echo "$wanted" > "$stamp"
 fi
 
-# The development server serves static files itself only with DEBUG on; the demo runs that way.
-export DEBUG="${DEBUG:-true}"
 export HOST="${HOST:-127.0.0.1}" PORT="${PORT:-8000}"
 
+# Host names Django answers to: the local ones and HOST; serving every interface (0.0.0.0, ::) adds this
+# machine's name and addresses. An ALLOWED_HOSTS already set is kept as it is.
+if [ -z "${ALLOWED_HOSTS:-}" ]; then
+  hosts="localhost,127.0.0.1,[::1]"
+  case "$HOST" in
+    0.0.0.0|::|"[::]")
+      hosts="$hosts,$(hostname)"
+      for address in $(hostname -I 2>/dev/null || true); do
+        case "$address" in *:*) hosts="$hosts,[$address]" ;; *) hosts="$hosts,$address" ;; esac
+      done ;;
+    localhost|127.0.0.1|"[::1]") ;;
+    *) hosts="$hosts,$HOST" ;;
+  esac
+  export ALLOWED_HOSTS="$hosts"
+fi
+
 "$PY" manage.py migrate --noinput -v 0
+# WhiteNoise serves the collected files (hashed names, compressed) with DEBUG off, runserver included.
 "$PY" manage.py collectstatic --noinput -v 0
-"$PY" manage.py load_demo
+
+# load_demo refuses to run with DEBUG off unless told that this is on purpose, where it has that option.
+demo_args=()
+if "$PY" manage.py load_demo --help 2>/dev/null | grep -- "--i-know-this-is-production" >/dev/null; then
+  demo_args+=(--i-know-this-is-production)
+fi
+"$PY" manage.py load_demo ${demo_args[@]+"${demo_args[@]}"}
 
 echo
-echo "Serving at http://$HOST:$PORT/ (Ctrl+C stops it)."
+echo "Serving at http://$HOST:$PORT/ (Ctrl+C stops it). Mail (password resets, invitations) is printed below."
 exec "$PY" manage.py runserver "$HOST:$PORT" </dev/null

@@ -1,4 +1,5 @@
-"""Shared fixtures: a portfolio with one member per role, logged-in clients, eager Celery by default.
+"""Shared fixtures: a portfolio with one member per role (owner, PM, EM, leadership), logged-in clients, eager
+Celery by default.
 
 Tests marked ``celery_worker`` talk to a real worker over Redis; every other test runs the
 recompute in-process, so the suite works with or without REDIS_URL. Passwords are hashed with MD5
@@ -149,6 +150,13 @@ def secret_project(db):
 
 
 @pytest.fixture
+def owner_user(portfolio):
+    user = UserFactory(username="olive-owner")
+    MembershipFactory(user=user, portfolio=portfolio, role="owner")
+    return user
+
+
+@pytest.fixture
 def pm_user(portfolio):
     user = UserFactory(username="pat-pm")
     MembershipFactory(user=user, portfolio=portfolio, role="pm")
@@ -181,6 +189,11 @@ def _client_for(user) -> Client:
 
 
 @pytest.fixture
+def owner_client(owner_user):
+    return _client_for(owner_user)
+
+
+@pytest.fixture
 def pm_client(pm_user):
     return _client_for(pm_user)
 
@@ -201,5 +214,11 @@ def outsider_client(outsider):
 
 
 @pytest.fixture
-def role_clients(pm_client, em_client, leader_client, outsider_client):
-    return {"pm": pm_client, "em": em_client, "leadership": leader_client, "outsider": outsider_client}
+def role_clients(owner_client, pm_client, em_client, leader_client, outsider_client):
+    return {
+        "owner": owner_client,
+        "pm": pm_client,
+        "em": em_client,
+        "leadership": leader_client,
+        "outsider": outsider_client,
+    }

@@ -1,4 +1,5 @@
-"""The Django admin: portfolios and members are set up there; everything the figures depend on is view-only."""
+"""The Django admin, for superusers only: portfolios and members can be set up there; everything the figures
+depend on is view-only."""
 
 import pytest
 from django.urls import reverse
@@ -73,3 +74,41 @@ def test_an_existing_portfolios_settings_are_changed_on_its_settings_page_not_in
     html = admin_client.get(reverse("admin:portfolio_portfolio_change", args=[portfolio.pk])).content.decode()
     assert 'name="trials"' not in html and 'name="capacity"' not in html  # shown, not editable
     assert "memberships-TOTAL_FORMS" in html  # members still managed here
+
+
+def test_the_admin_is_for_superusers_only(portfolio, client):
+    """A staff account without superuser status, even one holding every permission, gets nothing there."""
+    from django.contrib.auth.models import Permission
+
+    staff = UserFactory(username="stan-staff", is_staff=True)
+    staff.user_permissions.set(Permission.objects.all())
+    client.force_login(staff)
+
+    for url in (
+        reverse("admin:index"),
+        reverse("admin:portfolio_portfolio_changelist"),
+        reverse("admin:portfolio_portfolio_change", args=[portfolio.pk]),
+        reverse("admin:auth_user_changelist"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login")), url
+    login_page = client.get(reverse("admin:login")).content.decode()
+    assert "not authorized to access this page" in login_page and portfolio.name not in login_page
+
+
+def test_the_portfolio_add_form_shows_no_internal_fields(admin_client):
+    html = admin_client.get(reverse("admin:portfolio_portfolio_add")).content.decode()
+
+    assert 'name="name"' in html and 'name="trials"' in html
+    for internal in ("Input version", "Edit version", "input_version", "Created at", "Updated at"):
+        assert internal not in html, internal
+
+
+def test_invitations_are_listed_and_view_only_in_the_admin(portfolio, admin_client):
+    from portfolio import memberships
+
+    invitation, _ = memberships.invitation_create(portfolio=portfolio, role="em", invited_by=None, email="a@b.example")
+    assert "a@b.example" in admin_client.get(reverse("admin:portfolio_invitation_changelist")).content.decode()
+    page = admin_client.get(reverse("admin:portfolio_invitation_change", args=[invitation.pk])).content.decode()
+    assert invitation.secret_hash not in page
+    assert admin_client.post(reverse("admin:portfolio_invitation_add"), {}).status_code == 403

@@ -1,7 +1,9 @@
 """The whole role matrix: every URL, every role, anonymous users and non-members.
 
-Reading is open to every member; PMs edit projects, links, settings and import; EMs assess;
-leadership edit nothing; non-members get 404 (not 403); anonymous users are sent to log in.
+Reading is open to every member, the Members page included; owners and PMs edit projects, links, settings and
+import; only owners manage members (invite, change roles, remove, revoke invitations); EMs assess; leadership
+edit nothing; non-members get 404 (not 403); anonymous users are sent to log in. Any logged-in user may create
+a portfolio. The one page open to visitors is an invitation's (it tests the link itself).
 """
 
 from urllib.parse import urlencode
@@ -9,14 +11,26 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from portfolio import memberships
+from tests.factories import MembershipFactory, UserFactory
 
-ROLES = ("pm", "em", "leadership", "outsider")
-READ = {"pm": {200}, "em": {200}, "leadership": {200}, "outsider": {404}}
-PM_ONLY_PAGE = {"pm": {200}, "em": {403}, "leadership": {403}, "outsider": {404}}
-PM_ONLY_POST = {"pm": {200, 302}, "em": {403}, "leadership": {403}, "outsider": {404}}
-EM_ONLY_PAGE = {"pm": {403}, "em": {200}, "leadership": {403}, "outsider": {404}}
-EM_ONLY_POST = {"pm": {403}, "em": {200, 302}, "leadership": {403}, "outsider": {404}}
+ROLES = ("owner", "pm", "em", "leadership", "outsider")
+READ = {"owner": {200}, "pm": {200}, "em": {200}, "leadership": {200}, "outsider": {404}}
+ANY_USER = {"owner": {200}, "pm": {200}, "em": {200}, "leadership": {200}, "outsider": {200}}
+# Owners can do whatever PMs can.
+PM_ONLY_PAGE = {"owner": {200}, "pm": {200}, "em": {403}, "leadership": {403}, "outsider": {404}}
+PM_ONLY_POST = {"owner": {200, 302}, "pm": {200, 302}, "em": {403}, "leadership": {403}, "outsider": {404}}
+EM_ONLY_PAGE = {"owner": {403}, "pm": {403}, "em": {200}, "leadership": {403}, "outsider": {404}}
+EM_ONLY_POST = {"owner": {403}, "pm": {403}, "em": {200, 302}, "leadership": {403}, "outsider": {404}}
+OWNER_ONLY_POST = {"owner": {302}, "pm": {403}, "em": {403}, "leadership": {403}, "outsider": {404}}
+
+
+@pytest.fixture
+def world(world, owner_user):
+    """The shared world plus what the member pages act on: a spare member and a pending invitation."""
+    member = MembershipFactory(portfolio=world["portfolio"], user=UserFactory(username="sam-spare"), role="leadership")
+    invitation, _ = memberships.invitation_create(portfolio=world["portfolio"], role="em", invited_by=owner_user)
+    return {**world, "member": member, "invitation": invitation}
 
 
 def _cases(world):
@@ -51,7 +65,14 @@ def _cases(world):
         return {"version": str(type(world["link"]).objects.get(pk=link_id).version)}
 
     new_link_post = {"direction": "reused_by", "other": str(world["spare"].pk), "kind": "benefits", "fraction": "0.2"}
+    member_id, invitation_id = world["member"].pk, world["invitation"].pk
     return [
+        ("get", reverse("portfolio:members", args=[slug]), None, READ),
+        ("get", reverse("portfolio:create"), None, ANY_USER),
+        ("post", reverse("portfolio:invite", args=[slug]), {"role": "em", "email": ""}, OWNER_ONLY_POST),
+        ("post", reverse("portfolio:member-role", args=[slug, member_id]), {"role": "em"}, OWNER_ONLY_POST),
+        ("post", reverse("portfolio:invitation-revoke", args=[slug, invitation_id]), {}, OWNER_ONLY_POST),
+        ("post", reverse("portfolio:member-remove", args=[slug, member_id]), {}, OWNER_ONLY_POST),
         ("get", reverse("portfolio:backlog", args=[slug]), None, READ),
         ("get", reverse("portfolio:project", args=[slug, pk]), None, READ),
         ("get", reverse("portfolio:feasibility", args=[slug]), None, READ),
@@ -96,9 +117,11 @@ def _payload(data) -> dict:
 
 
 @pytest.mark.django_db
-def test_every_url_answers_each_role_as_the_matrix_says(world, role_clients):
+@pytest.mark.parametrize("roles", [("outsider", "leadership", "em", "pm"), ("owner",)])
+def test_every_url_answers_each_role_as_the_matrix_says(world, role_clients, roles):
+    """Roles in one world take turns, destructive PM posts last; owners, who delete the project too, get their own."""
     failures = []
-    for role in ("outsider", "leadership", "em", "pm"):  # destructive PM posts last
+    for role in roles:
         for method, url, data, expected in _cases(world):
             response = getattr(role_clients[role], method)(url, _payload(data))
             if response.status_code not in expected[role]:
@@ -136,3 +159,23 @@ def test_leadership_sees_no_edit_controls(world, leader_client):
     html = leader_client.get(reverse("portfolio:backlog", args=[world["slug"]])).content.decode()
     assert reverse("portfolio:project-create", args=[world["slug"]]) not in html
     assert reverse("portfolio:settings", args=[world["slug"]]) not in html
+
+
+@pytest.mark.django_db
+def test_superuser_manages_the_members_of_every_portfolio(world):
+    admin = UserFactory(username="root-admin", is_superuser=True, is_staff=True)
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin)
+    url = reverse("portfolio:member-role", args=[world["slug"], world["member"].pk])
+    assert client.post(url, {"role": "pm"}).status_code == 302
+    world["member"].refresh_from_db()
+    assert world["member"].role == "pm"
+
+
+@pytest.mark.django_db
+def test_the_invitation_page_is_open_to_visitors_and_tests_the_link_itself(world, client):
+    _, token = memberships.invitation_create(portfolio=world["project"].portfolio, role="em", invited_by=None)
+    assert client.get(reverse("portfolio:invitation", args=[token])).status_code == 200
+    assert client.get(reverse("portfolio:invitation", args=[token[:-2] + "xx"])).status_code == 404

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from ..formatting import count_of
 from .columns import COLUMNS
 
 
@@ -45,7 +46,7 @@ class ImportResult:
 
     def __str__(self) -> str:
         return (
-            f"{self.created} projects created, {self.updated} updated, {self.unchanged} unchanged; "
-            f"{self.assessed} assessments recorded; {self.links_set} reuse links created or changed, "
-            f"{self.links_removed} removed."
+            f"{count_of(self.created, 'project')} created, {self.updated} updated, {self.unchanged} unchanged; "
+            f"{count_of(self.assessed, 'assessment')} recorded; {count_of(self.links_set, 'reuse link')} created or "
+            f"changed, {self.links_removed} removed."
         )

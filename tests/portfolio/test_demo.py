@@ -51,8 +51,8 @@ def test_load_demo_creates_one_user_per_role_and_a_superuser():
 
     portfolio = Portfolio.objects.get(slug=demo.DEMO_SLUG)
     roles = dict(Membership.objects.filter(portfolio=portfolio).values_list("user__username", "role"))
-    assert roles == {"pm": "pm", "em": "em", "lead": "leadership"}
-    users = get_user_model().objects.in_bulk(["pm", "em", "lead", "admin"], field_name="username")
+    assert roles == {"owner": "owner", "pm": "pm", "em": "em", "lead": "leadership"}
+    users = get_user_model().objects.in_bulk(["owner", "pm", "em", "lead", "admin"], field_name="username")
     assert all(user.check_password(demo.DEMO_PASSWORD) for user in users.values())
     assert users["admin"].is_superuser and not users["pm"].is_superuser
 
@@ -95,7 +95,7 @@ def test_load_demo_twice_does_not_duplicate():
     assert "already there" in output
     assert Portfolio.objects.filter(slug=demo.DEMO_SLUG).count() == 1
     assert (Project.objects.count(), ReuseLink.objects.count(), FeasibilityAssessment.objects.count()) == counts
-    assert get_user_model().objects.filter(username__in=["pm", "em", "lead", "admin"]).count() == 4
+    assert get_user_model().objects.filter(username__in=["owner", "pm", "em", "lead", "admin"]).count() == 5
     assert RankingSnapshot.objects.count() == 1
 
 

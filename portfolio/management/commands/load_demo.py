@@ -7,13 +7,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from portfolio.demo import DEMO_ADMIN, DEMO_PASSWORD, DEMO_USERS, demo_load
+from portfolio.formatting import count_of
 from roadmap.models import RecomputeState
 from roadmap.services.recompute import portfolio_recompute
 
 
 class Command(BaseCommand):
     help = (
-        'Load the demo portfolio "Social platform ML" (about 30 projects) with the users pm, em, lead and '
+        'Load the demo portfolio "Social platform ML" (about 30 projects) with the users owner, pm, em, lead and '
         "admin (password demo-pass-123, reset on every run), and compute its ranking. Running it again "
         "leaves an existing demo portfolio as it is; --reset deletes and reloads it."
     )
@@ -32,12 +33,12 @@ class Command(BaseCommand):
             )
         snapshot = portfolio_recompute(portfolio_id=result.portfolio.pk)
         portfolio = result.portfolio
-        projects = portfolio.projects.count()
+        counted = count_of(portfolio.projects.count(), "project")
         if result.created:
-            self.stdout.write(self.style.SUCCESS(f'Loaded the demo portfolio "{portfolio.name}": {projects} projects.'))
+            self.stdout.write(self.style.SUCCESS(f'Loaded the demo portfolio "{portfolio.name}": {counted}.'))
         else:
             self.stdout.write(
-                f'The demo portfolio "{portfolio.name}" is already there ({projects} projects); left as it is '
+                f'The demo portfolio "{portfolio.name}" is already there ({counted}); left as it is '
                 "(--reset reloads it)."
             )
         if snapshot is not None:
