@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import selectors, services
 from ..forms.members import PortfolioCreateForm
-from ..forms.project import add_service_errors
+from ..forms.versioned import add_service_errors
 from ..permissions import role_label
 
 

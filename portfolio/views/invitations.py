@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from .. import membership_selectors, memberships
 from ..forms.members import SignUpForm
-from ..forms.project import add_service_errors
+from ..forms.versioned import add_service_errors
 from ..models import Invitation, InvitationStatus, Membership
 from ..permissions import role_label
 
