@@ -47,22 +47,56 @@ def normalize_project_name(value: str) -> str:
     return unicodedata.normalize("NFC", value).translate(_INVISIBLE_DROPPED).strip()
 
 
+def _is_control(ch: str) -> bool:
+    return ord(ch) < 32 or 127 <= ord(ch) < 160 or ch in _LINE_SEPARATORS
+
+
+def _check_xml_safe(value: str, what: str, *, control, refused: str = "control characters or line breaks") -> None:
+    """Refuse what would reorder the text or break an SVG download: the control characters ``control`` picks,
+    bidi overrides and characters XML forbids."""
+    if any(control(ch) for ch in value):
+        raise ValidationError(f"{what} cannot contain {refused}.", code="control")
+    if any(ch in _BIDI_CONTROLS for ch in value):
+        raise ValidationError(f"{what} cannot contain right-to-left override or embedding characters.", code="bidi")
+    if any(_is_noncharacter(ch) for ch in value):
+        raise ValidationError(f"{what} cannot contain these characters (U+FFFE, U+FFFF, …).", code="xml")
+
+
+def _check_one_line(value: str, what: str, *, noun: str = "a name") -> None:
+    """A name-like text: one line of visible text (see ``validate_project_name``)."""
+    _check_xml_safe(value, what, control=_is_control)
+    visible = [ch for ch in value if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Zs", "Cc")]
+    if not visible:
+        raise ValidationError(f"Enter {noun} with at least one visible character.", code="blank")
+
+
 def validate_project_name(value: str) -> None:
     """A project name is one line of visible text without ";" (it separates producer names in the CSV's link
     columns), control characters, bidi overrides or characters XML forbids (the SVG charts show names)."""
     if ";" in value:
         raise ValidationError("A project name cannot contain “;” (it separates names in the CSV).", code="semicolon")
-    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 or ch in _LINE_SEPARATORS for ch in value):
-        raise ValidationError("A project name cannot contain control characters or line breaks.", code="control")
-    if any(ch in _BIDI_CONTROLS for ch in value):
-        raise ValidationError(
-            "A project name cannot contain right-to-left override or embedding characters.", code="bidi"
-        )
-    if any(_is_noncharacter(ch) for ch in value):
-        raise ValidationError("A project name cannot contain these characters (U+FFFE, U+FFFF, …).", code="xml")
-    visible = [ch for ch in value if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Zs", "Cc")]
-    if not visible:
-        raise ValidationError("Enter a name with at least one visible character.", code="blank")
+    _check_one_line(value, "A project name")
+
+
+def validate_portfolio_name(value: str) -> None:
+    """A portfolio name follows the project-name rules, except that it may hold ";" (no CSV lists portfolios)."""
+    _check_one_line(value, "A portfolio name")
+
+
+def validate_value_unit(value: str) -> None:
+    """The value unit label (k$, M€) is shown next to every figure, SVG downloads included: the name rules."""
+    _check_one_line(value, "A value unit", noun="a value unit")
+
+
+def validate_xml_safe_text(value: str) -> None:
+    """A multi-line text (a description): line breaks and tabs are fine; other control characters, bidi overrides
+    and characters XML forbids are not."""
+    _check_xml_safe(
+        value,
+        "This text",
+        control=lambda ch: ch not in "\n\r\t\u2028\u2029" and _is_control(ch),
+        refused="control characters (line breaks and tabs are fine)",
+    )
 
 
 def check_range(errors: dict, prefix: str, low, likely, high, *, label: str) -> None:
@@ -129,10 +163,12 @@ class Portfolio(models.Model):
     computed from, so "out of date" is simply ``latest snapshot version < input_version``.
     """
 
-    name = models.CharField(max_length=120, unique=True)
+    name = models.CharField(max_length=120, unique=True, validators=[validate_portfolio_name])
     slug = models.SlugField(max_length=120, unique=True)
-    description = models.TextField(blank=True, max_length=MAX_TEXT)
-    value_unit = models.CharField(max_length=12, default="k$", help_text="Label of the value unit, e.g. k$.")
+    description = models.TextField(blank=True, max_length=MAX_TEXT, validators=[validate_xml_safe_text])
+    value_unit = models.CharField(
+        max_length=12, default="k$", validators=[validate_value_unit], help_text="Label of the value unit, e.g. k$."
+    )
     cost_per_person_week = models.FloatField(
         default=4.0,
         validators=[MinValueValidator(0.001), MaxValueValidator(1e6), validate_finite],
@@ -170,6 +206,12 @@ class Portfolio(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean_fields(self, exclude=None) -> None:
+        # Stored and compared as a project name is (see Project.clean_fields): NFC, no invisible characters.
+        self.name = normalize_project_name(self.name or "")
+        self.value_unit = normalize_project_name(self.value_unit or "")
+        super().clean_fields(exclude=exclude)
 
     def success_probability_for(self, tag: str | None) -> float:
         """Default success probability of a feasibility tag; an unassessed project counts as hard."""
