@@ -502,8 +502,8 @@ def demo_load(*, reset: bool = False) -> DemoResult:
 
     Idempotent: if the portfolio exists it is left as it is (only the demo users' roles in it are ensured),
     unless ``reset`` deletes it and loads it afresh. A demo user is created only when no account of that name
-    exists: an existing account is never changed (not its password, not its superuser flag). The ranking is not computed here;
-    the caller (the ``load_demo`` command) does it.
+    exists: an existing account is never changed (not its password, not its superuser flag). The ranking is not
+    computed here; the caller (the ``load_demo`` command) does it.
     """
     users, report = _demo_users()
     portfolio = Portfolio.objects.filter(Q(slug=DEMO_SLUG) | Q(name=DEMO_NAME)).first()
