@@ -8,7 +8,7 @@ import math
 import unicodedata
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -17,6 +17,8 @@ from django.db.models import F, Q
 MAX_VALUE = 1e9  # value units per year
 MAX_EFFORT = 1e5  # person-weeks
 MAX_TEXT = 4000
+# The field error for a name the portfolio already has (the project forms' own check says the same).
+PROJECT_NAME_TAKEN = "This portfolio already has a project with this name."
 MAX_ROADMAP_PIN = 10000  # a pin is a place on the roadmap list; past this it is a typo
 LATEST_ROADMAP_START = datetime.date(2999, 12, 31)  # later is a typo, and the plan past it would leave the calendar
 
@@ -312,6 +314,20 @@ class Project(models.Model):
         if self.name:
             self.name = normalize_project_name(self.name)
         super().clean_fields(exclude=exclude)
+
+    def validate_constraints(self, exclude=None) -> None:
+        # A name the portfolio already has is the name field's error, in the forms' words (Django's default is
+        # "Project with this Portfolio and Name already exists." above the form).
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict({})
+            general = errors.pop(NON_FIELD_ERRORS, [])
+            if any(getattr(e, "code", None) == "unique_together" for e in general):
+                errors.setdefault("name", []).append(ValidationError(PROJECT_NAME_TAKEN, code="unique"))
+            if rest := [e for e in general if getattr(e, "code", None) != "unique_together"]:
+                errors[NON_FIELD_ERRORS] = rest
+            raise ValidationError(errors) from None
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}

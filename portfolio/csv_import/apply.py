@@ -5,7 +5,7 @@ from django.db import transaction
 
 from .. import services
 from ..models import Portfolio, Project, ReuseLink
-from .columns import LINK_COLUMNS
+from .columns import ASSESSMENT_COLUMN, COLUMNS, LINK_COLUMNS, PROJECT_COLUMN
 from .links import _LinkOps, _plan_links
 from .reading import _decode, _read
 from .results import CellError, ImportErrors, ImportResult
@@ -42,8 +42,8 @@ def _apply(
     for plan in plans:
         try:
             projects[plan.name] = _apply_row(portfolio, plan, user, counts)
-        except ValidationError as exc:  # a concurrent edit made the row invalid after validation
-            raise ImportErrors([CellError(plan.row, "", m) for m in exc.messages]) from None
+        except ValidationError as exc:  # a concurrent edit made the row invalid after validation (took its name)
+            raise ImportErrors(_row_errors(plan.row, exc)) from None
     for link in ops.delete:
         services.link_delete(link=link, user=user)
         counts["links_removed"] += 1
@@ -52,6 +52,18 @@ def _apply(
         counts["links_set"] += 1
     counts["links_set"] += _links_create(portfolio, plans, ops, {**existing, **projects}, user)
     return ImportResult(**counts)
+
+
+def _row_errors(row: int, exc: ValidationError) -> list[CellError]:
+    """A model's messages on a row, each under its CSV column where it has one."""
+    if not hasattr(exc, "error_dict"):
+        return [CellError(row, "", m) for m in exc.messages]
+    columns = {**PROJECT_COLUMN, **ASSESSMENT_COLUMN}
+    return [
+        CellError(row, columns.get(f, f) if columns.get(f, f) in COLUMNS else "", m)
+        for f, messages in exc.message_dict.items()
+        for m in messages
+    ]
 
 
 def _links_create(

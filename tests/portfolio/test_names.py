@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from portfolio import services
-from portfolio.models import Portfolio, normalize_project_name, validate_project_name
+from portfolio.models import PROJECT_NAME_TAKEN, Portfolio, normalize_project_name, validate_project_name
 from tests.factories import PortfolioFactory, ProjectFactory
 from tests.portfolio.test_feasibility_views import form_fields
 
@@ -128,3 +128,14 @@ def test_the_settings_page_refuses_them_next_to_the_field(portfolio, pm_client, 
     errors = re.search(rf'<ul class="errorlist" id="id_{field}-errors">(.*?)</ul>', response.content.decode(), re.S)
     assert errors and message in errors.group(1)
     assert Portfolio.objects.get(pk=portfolio.pk).version == 1
+
+
+@pytest.mark.django_db
+def test_a_taken_name_is_the_name_fields_error_whichever_door_the_create_comes_through(portfolio):
+    """The forms check it themselves; the service (an import, a create that waited for another) says the same."""
+    ProjectFactory(portfolio=portfolio, name="Spam filter")
+
+    with pytest.raises(ValidationError) as error:
+        services.project_create(portfolio=portfolio, name="Spam filter", impact_low=1, impact_likely=2, impact_high=3)
+
+    assert error.value.message_dict == {"name": [PROJECT_NAME_TAKEN]}
