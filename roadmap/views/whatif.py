@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from config.ratelimit import rate_limited
 from portfolio import services as portfolio_services
 from portfolio.models import Portfolio
 from portfolio.permissions import Access, portfolio_access
@@ -41,6 +42,7 @@ def _render(request: HttpRequest, access: Access, form, *, status: int = 200, **
 
 
 @login_required
+@rate_limited("whatif", setting="WHATIF_RATE_LIMIT", what="what-if runs")
 @require_http_methods(["GET", "POST"])
 def whatif(request: HttpRequest, slug: str) -> HttpResponse:
     """Run a scenario (GET or POST, saves nothing) and show it beside the plan, with what moves.
