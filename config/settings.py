@@ -142,6 +142,8 @@ IMPORT_FORM_OVERHEAD_BYTES = 64 * 1024  # multipart boundaries and headers, the 
 # Rows one CSV import may hold: every row is applied in one request and one transaction holding the portfolio's
 # lock (2,000 chained rows took 5 s on SQLite, 11 s on PostgreSQL); a bigger file is refused before any write.
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=2000)
+# An uploaded CSV waits this long, server-side, for its importer to confirm the preview; then it is deleted.
+IMPORT_PREVIEW_MINUTES = env.int("IMPORT_PREVIEW_MINUTES", default=60)
 
 # Security: production behaviour comes from variables (see README "Settings").
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)

@@ -461,3 +461,7 @@ class Change(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project}.{self.field}: {self.old} -> {self.new}"
+
+
+# Kept in its own module (a CSV import between its preview and a possible undo); imported here so Django sees it.
+from .import_records import ImportRecord, ImportStatus  # noqa: E402, F401

@@ -19,4 +19,6 @@ urlpatterns = [
     path("p/<slug:slug>/projects/<int:pk>/assess/", feasibility.assess, name="assess"),
     path("p/<slug:slug>/settings/", settings.portfolio_settings, name="settings"),
     path("p/<slug:slug>/import/", imports.import_csv, name="import"),
+    path("p/<slug:slug>/import/<int:import_id>/confirm/", imports.import_confirm, name="import-confirm"),
+    path("p/<slug:slug>/import/<int:import_id>/undo/", imports.import_undo, name="import-undo"),
 ]

@@ -1,7 +1,11 @@
-"""factory_boy factories for the backlog."""
+"""factory_boy factories for the backlog, and the request helpers tests share (``import_through_page``)."""
+
+import re
 
 import factory
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from portfolio.models import FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink
 
@@ -76,3 +80,13 @@ class ReuseLinkFactory(factory.django.DjangoModelFactory):
     consumer = factory.SubFactory(ProjectFactory, portfolio=factory.SelfAttribute("..producer.portfolio"))
     kind = "benefits"
     fraction = 0.2
+
+
+def import_through_page(client, slug: str, data: bytes, *, name: str = "import.csv", **kwargs):
+    """Upload a CSV on the import page and confirm its preview, as a PM does; the confirmation's response (with
+    ``kwargs``, e.g. ``follow=True``), or the upload's when it was refused (its errors, nothing to confirm)."""
+    upload = client.post(
+        reverse("portfolio:import", args=[slug]), {"file": SimpleUploadedFile(name, data, content_type="text/csv")}
+    )
+    confirm = re.search(r'action="([^"]+/import/\d+/confirm/)"', upload.content.decode())
+    return client.post(confirm.group(1), **kwargs) if confirm else upload
