@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import portfolio.models
+import portfolio.names
 from django.conf import settings
 from django.db import migrations, models
 
@@ -18,17 +18,17 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='portfolio',
             name='description',
-            field=models.TextField(blank=True, max_length=4000, validators=[portfolio.models.validate_xml_safe_text]),
+            field=models.TextField(blank=True, max_length=4000, validators=[portfolio.names.validate_xml_safe_text]),
         ),
         migrations.AlterField(
             model_name='portfolio',
             name='name',
-            field=models.CharField(max_length=120, unique=True, validators=[portfolio.models.validate_portfolio_name]),
+            field=models.CharField(max_length=120, unique=True, validators=[portfolio.names.validate_portfolio_name]),
         ),
         migrations.AlterField(
             model_name='portfolio',
             name='value_unit',
-            field=models.CharField(default='k$', help_text='Label of the value unit, e.g. k$.', max_length=12, validators=[portfolio.models.validate_value_unit]),
+            field=models.CharField(default='k$', help_text='Label of the value unit, e.g. k$.', max_length=12, validators=[portfolio.names.validate_value_unit]),
         ),
         migrations.CreateModel(
             name='ImportRecord',
