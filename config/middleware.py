@@ -1,4 +1,5 @@
-"""Request-edge safety nets: a clear 503 page while the database is not answering, and the client's address.
+"""Request-edge safety nets: a clear 503 page while the database is not answering, the client's address, request
+bodies capped before they are read (413), and responses that no browser or proxy keeps.
 
 PostgreSQL can be unreachable for a moment (a restart, a failover, a network blip). A request that hits
 it then must not show a traceback or a bare 500: it gets a 503 page saying what happened and when to try
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 
@@ -100,4 +102,59 @@ class VaryOnHtmxMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         patch_vary_headers(response, ("HX-Request",))
+        return response
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request whose body is over its cap with a 413 page, from its ``Content-Length``, before anything
+    reads it (the CSRF check reads the form, so this runs before it: place it above ``CsrfViewMiddleware``).
+
+    The cap is ``DATA_UPLOAD_MAX_MEMORY_SIZE`` everywhere except the CSV upload, which may carry a file of
+    ``IMPORT_MAX_BYTES`` plus the form around it (``IMPORT_FORM_OVERHEAD_BYTES``). Django would count a form's
+    fields only while parsing them (and answer 400), and would stream any file to a temporary file whatever its
+    size. A file just over ``IMPORT_MAX_BYTES`` but within the request's cap is refused by the form, next to the
+    file field, with its size.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:  # Django reads such a body as empty
+            return None
+        if request.resolver_match and request.resolver_match.view_name == "portfolio:import":
+            cap, shown = settings.IMPORT_MAX_BYTES + settings.IMPORT_FORM_OVERHEAD_BYTES, settings.IMPORT_MAX_BYTES
+        else:
+            cap = shown = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if declared <= cap:
+            return None
+        logger.warning("refused a %s-byte %s %s (cap %s bytes)", declared, request.method, request.path, cap)
+        return _too_large_response(request, declared, shown)
+
+
+def _too_large_response(request: HttpRequest, declared: int, limit: int) -> HttpResponse:
+    """The 413 page, rendered without the request (nothing of the session or the body is touched)."""
+    context = {"size": filesizeformat(declared), "limit": filesizeformat(limit), "path": request.path}
+    response = HttpResponse(render_to_string("413.html", context), status=413, content_type="text/html; charset=utf-8")
+    response["Connection"] = "close"  # the unread body is not worth reading to keep the connection
+    return response
+
+
+class PrivateCacheMiddleware:
+    """``Cache-Control: private, no-store`` on every response Django makes: pages, htmx parts and downloads show a
+    portfolio's figures to its members only, so no shared proxy may keep them and no browser may store them on
+    disk (Back shows them again from memory). Static files are served by WhiteNoise above this middleware and
+    keep their far-future cache headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response["Cache-Control"] = "private, no-store"
         return response

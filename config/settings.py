@@ -44,6 +44,9 @@ MIDDLEWARE = [
     "config.middleware.DatabaseFaultMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files keep their cache headers; above the CSRF check, which reads the body.
+    "config.middleware.PrivateCacheMiddleware",
+    "config.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -144,13 +147,22 @@ STORAGES = {
     },
 }
 
-# Uploads: a CSV import is small; refuse anything huge before it reaches a form.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Request bodies (config.middleware.RequestBodyLimitMiddleware refuses a bigger one from its Content-Length with a
+# 413 page, before it is read): DATA_UPLOAD_MAX_MEMORY_SIZE for every form; the CSV upload may carry
+# IMPORT_MAX_BYTES plus the form around it. An upload up to FILE_UPLOAD_MAX_MEMORY_SIZE stays in memory (no
+# temporary file); with the caps above no upload is bigger.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+# The what-if form posts a pin and a version per project (Django's default of 1,000 fields refused "Run scenario"
+# past about 500 projects with a 400); the body cap above is what bounds the parsing.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=50_000)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
+IMPORT_FORM_OVERHEAD_BYTES = 64 * 1024  # multipart boundaries and headers, the CSRF token
 # Rows one CSV import may hold: every row is applied in one request and one transaction holding the portfolio's
 # lock (2,000 chained rows took 5 s on SQLite, 11 s on PostgreSQL); a bigger file is refused before any write.
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=2000)
+# An uploaded CSV waits this long, server-side, for its importer to confirm the preview; then it is deleted.
+IMPORT_PREVIEW_MINUTES = env.int("IMPORT_PREVIEW_MINUTES", default=60)
 
 # Security: production behaviour comes from variables (see README "Settings").
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
@@ -228,6 +240,9 @@ RECOMPUTE_SOFT_TIME_LIMIT = env.int("RECOMPUTE_SOFT_TIME_LIMIT", default=600)
 # Work one what-if request may do per side (plan and scenario), in project-trials: above it both sides draw
 # max(200, this // projects) trials instead of the portfolio's. 2,000,000 = 1,000 projects x 2,000 trials.
 WHATIF_MAX_PROJECT_TRIALS = env.int("WHATIF_MAX_PROJECT_TRIALS", default=2_000_000)
+# What-if runs one user may start per minute (config.ratelimit; counted in the cache, so per process unless
+# CACHE_URL is set); 0 = no limit. Over it: 429 with Retry-After.
+WHATIF_RATE_LIMIT = env.int("WHATIF_RATE_LIMIT", default=20)
 # Snapshots kept per portfolio; older ones are deleted after each recompute. Each holds a row per project for
 # the ranking and one for the roadmap (about 1 MB for 1,000 projects); any of them can be recomputed exactly
 # from its input version's inputs, but those are not kept either, so keep enough to look back a while.

@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password
 from django.db import transaction
 from django.db.models import Q
 
@@ -384,28 +385,42 @@ REVISED_IMPACT = {"Query autocomplete": (200, 450, 900), FEED: (1200, 2000, 3000
 
 
 @dataclass(frozen=True)
+class DemoUser:
+    """A demo login: whether ``demo_load`` created it now or found an account of that name (left untouched)."""
+
+    username: str
+    created: bool
+    demo_password_works: bool
+    is_superuser: bool
+
+
+@dataclass(frozen=True)
 class DemoResult:
-    """What ``demo_load`` did: the portfolio, whether it was (re)created, and the demo usernames."""
+    """What ``demo_load`` did: the portfolio, whether it was (re)created, and the demo users."""
 
     portfolio: Portfolio
     created: bool
-    usernames: tuple[str, ...]
+    users: tuple[DemoUser, ...]
 
 
-def _demo_users() -> dict[str, object]:
-    """Create (or reset the password of) the demo users; returns username -> user."""
+def _demo_users() -> tuple[dict[str, object], tuple[DemoUser, ...]]:
+    """Create the demo users that do not exist yet; an existing account of that name is never changed (its
+    password, superuser flag and e-mail stay as they are). Returns username -> user, and what was done."""
     user_model = get_user_model()
-    users = {}
+    users, report = {}, []
     for username in (*DEMO_USERS, DEMO_ADMIN):
-        user, _ = user_model.objects.get_or_create(
-            username=username, defaults={"email": f"{username}@example.com"}
-        )
-        user.set_password(DEMO_PASSWORD)
-        if username == DEMO_ADMIN:
-            user.is_staff = user.is_superuser = True
-        user.save()
+        user = user_model.objects.filter(username=username).first()
+        created = user is None
+        if created:
+            user = user_model(username=username, email=f"{username}@example.com")
+            user.set_password(DEMO_PASSWORD)
+            user.is_staff = user.is_superuser = username == DEMO_ADMIN
+            user.save()
+        # Compared without the upgrade-on-login setter: looking must not rewrite the stored hash either.
+        works = check_password(DEMO_PASSWORD, user.password)
         users[username] = user
-    return users
+        report.append(DemoUser(username, created, works, user.is_superuser))
+    return users, tuple(report)
 
 
 def _assessment_fields(assessment: DemoAssessment) -> dict:
@@ -485,11 +500,12 @@ def _load_portfolio(users: dict) -> Portfolio:
 def demo_load(*, reset: bool = False) -> DemoResult:
     """Load the demo portfolio "Social platform ML" with its users (password ``DEMO_PASSWORD``).
 
-    Idempotent: if the portfolio exists it is left as it is (only the users and their roles are
-    ensured), unless ``reset`` deletes it and loads it afresh. The ranking is not computed here;
-    the caller (the ``load_demo`` command) does it.
+    Idempotent: if the portfolio exists it is left as it is (only the demo users' roles in it are ensured),
+    unless ``reset`` deletes it and loads it afresh. A demo user is created only when no account of that name
+    exists: an existing account is never changed (not its password, not its superuser flag). The ranking is not
+    computed here; the caller (the ``load_demo`` command) does it.
     """
-    users = _demo_users()
+    users, report = _demo_users()
     portfolio = Portfolio.objects.filter(Q(slug=DEMO_SLUG) | Q(name=DEMO_NAME)).first()
     if portfolio is not None and reset:
         portfolio.delete()
@@ -499,4 +515,4 @@ def demo_load(*, reset: bool = False) -> DemoResult:
         portfolio = _load_portfolio(users)
     for username, role in DEMO_USERS.items():
         services.membership_set(user=users[username], portfolio=portfolio, role=role)
-    return DemoResult(portfolio=portfolio, created=created, usernames=(*DEMO_USERS, DEMO_ADMIN))
+    return DemoResult(portfolio=portfolio, created=created, users=report)

@@ -6,21 +6,29 @@ invitations are defined in portfolio.team_models and importable from here.
 
 import datetime
 import math
-import unicodedata
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
 from . import scoring
+from .names import (  # noqa: F401 (validate_project_name: migration 0003 names it here)
+    normalize_project_name,
+    validate_portfolio_name,
+    validate_project_name,
+    validate_value_unit,
+    validate_xml_safe_text,
+)
 from .team_models import Invitation, InvitationStatus, Membership, Role  # noqa: F401 (re-exported)
 
 # Absurdly large numbers are refused at input: a year of value or an effort past these is a typo.
 MAX_VALUE = 1e9  # value units per year
 MAX_EFFORT = 1e5  # person-weeks
 MAX_TEXT = 4000
+# The field error for a name the portfolio already has (the project forms' own check says the same).
+PROJECT_NAME_TAKEN = "This portfolio already has a project with this name."
 MAX_ROADMAP_PIN = 10000  # a pin is a place on the roadmap list; past this it is a typo
 LATEST_ROADMAP_START = datetime.date(2999, 12, 31)  # later is a typo, and the plan past it would leave the calendar
 
@@ -29,44 +37,6 @@ def validate_finite(value: float | None) -> None:
     """Refuse NaN and infinities, which float fields would otherwise store."""
     if value is not None and not math.isfinite(value):
         raise ValidationError("Enter a finite number.", code="not_finite")
-
-
-# Characters a name may not hold: bidi embeddings, overrides and isolates (they reorder the text around them:
-# a name could read differently from what it is), line and paragraph separators, and what XML 1.0 forbids
-# (surrogates, U+FFFE / U+FFFF and the other noncharacters), which would break the SVG downloads.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_LINE_SEPARATORS = frozenset("\u2028\u2029\x85")
-# Invisible characters with no use in a name: dropped, so "Spam filter" + U+200B is "Spam filter" (a duplicate).
-# Zero-width joiners (U+200C, U+200D) stay: Persian, Indic scripts and emoji need them.
-_INVISIBLE_DROPPED = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad\u180e"))
-
-
-def _is_noncharacter(ch: str) -> bool:
-    code = ord(ch)
-    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE or 0xD800 <= code <= 0xDFFF
-
-
-def normalize_project_name(value: str) -> str:
-    """The form a name is stored and compared in: Unicode NFC, invisible characters dropped, spaces trimmed."""
-    return unicodedata.normalize("NFC", value).translate(_INVISIBLE_DROPPED).strip()
-
-
-def validate_project_name(value: str) -> None:
-    """A project name is one line of visible text without ";" (it separates producer names in the CSV's link
-    columns), control characters, bidi overrides or characters XML forbids (the SVG charts show names)."""
-    if ";" in value:
-        raise ValidationError("A project name cannot contain “;” (it separates names in the CSV).", code="semicolon")
-    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 or ch in _LINE_SEPARATORS for ch in value):
-        raise ValidationError("A project name cannot contain control characters or line breaks.", code="control")
-    if any(ch in _BIDI_CONTROLS for ch in value):
-        raise ValidationError(
-            "A project name cannot contain right-to-left override or embedding characters.", code="bidi"
-        )
-    if any(_is_noncharacter(ch) for ch in value):
-        raise ValidationError("A project name cannot contain these characters (U+FFFE, U+FFFF, …).", code="xml")
-    visible = [ch for ch in value if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Zs", "Cc")]
-    if not visible:
-        raise ValidationError("Enter a name with at least one visible character.", code="blank")
 
 
 def check_range(errors: dict, prefix: str, low, likely, high, *, label: str) -> None:
@@ -127,10 +97,12 @@ class Portfolio(models.Model):
     computed from, so "out of date" is simply ``latest snapshot version < input_version``.
     """
 
-    name = models.CharField(max_length=120, unique=True)
+    name = models.CharField(max_length=120, unique=True, validators=[validate_portfolio_name])
     slug = models.SlugField(max_length=120, unique=True)
-    description = models.TextField(blank=True, max_length=MAX_TEXT)
-    value_unit = models.CharField(max_length=12, default="k$", help_text="Label of the value unit, e.g. k$.")
+    description = models.TextField(blank=True, max_length=MAX_TEXT, validators=[validate_xml_safe_text])
+    value_unit = models.CharField(
+        max_length=12, default="k$", validators=[validate_value_unit], help_text="Label of the value unit, e.g. k$."
+    )
     cost_per_person_week = models.FloatField(
         default=4.0,
         validators=[MinValueValidator(0.001), MaxValueValidator(1e6), validate_finite],
@@ -168,6 +140,12 @@ class Portfolio(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean_fields(self, exclude=None) -> None:
+        # Stored and compared as a project name is (see Project.clean_fields): NFC, no invisible characters.
+        self.name = normalize_project_name(self.name or "")
+        self.value_unit = normalize_project_name(self.value_unit or "")
+        super().clean_fields(exclude=exclude)
 
     def success_probability_for(self, tag: str | None) -> float:
         """Default success probability of a feasibility tag (None: not assessed, counted as hard); the rule is
@@ -254,6 +232,20 @@ class Project(models.Model):
         if self.name:
             self.name = normalize_project_name(self.name)
         super().clean_fields(exclude=exclude)
+
+    def validate_constraints(self, exclude=None) -> None:
+        # A name the portfolio already has is the name field's error, in the forms' words (Django's default is
+        # "Project with this Portfolio and Name already exists." above the form).
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict({})
+            general = errors.pop(NON_FIELD_ERRORS, [])
+            if any(getattr(e, "code", None) == "unique_together" for e in general):
+                errors.setdefault("name", []).append(ValidationError(PROJECT_NAME_TAKEN, code="unique"))
+            if rest := [e for e in general if getattr(e, "code", None) != "unique_together"]:
+                errors[NON_FIELD_ERRORS] = rest
+            raise ValidationError(errors) from None
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
@@ -387,3 +379,7 @@ class Change(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project}.{self.field}: {self.old} -> {self.new}"
+
+
+# Kept in its own module (a CSV import between its preview and a possible undo); imported here so Django sees it.
+from .import_records import ImportRecord, ImportStatus  # noqa: E402, F401

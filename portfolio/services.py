@@ -7,12 +7,13 @@ from itertools import chain, count
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.text import slugify
 
 from . import graph
-from .models import Change, FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink, Role
+from .models import PROJECT_NAME_TAKEN, Change, FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink, Role
 from .signals import inputs_changed
 
 # Fields whose changes are kept in a project's history (the estimates and what the math reads).
@@ -135,12 +136,28 @@ def membership_set(*, user: AbstractBaseUser, portfolio: Portfolio, role: str) -
     return membership
 
 
+def _save_named(project: Project) -> None:
+    """Save a project whose name ``full_clean`` found free; if another session took the name since, the unique
+    constraint answers, and that is the same field error as ``full_clean``'s (not an IntegrityError, a 500)."""
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction (an import's) stays usable
+            project.save()
+    except IntegrityError:
+        taken = Project.objects.filter(portfolio_id=project.portfolio_id, name=project.name).exclude(pk=project.pk)
+        if taken.exists():
+            raise ValidationError({"name": [ValidationError(PROJECT_NAME_TAKEN, code="unique")]}) from None
+        raise
+
+
 @transaction.atomic
 def project_create(*, portfolio: Portfolio, user=None, **fields: Any) -> Project:
     """Add a project to the backlog."""
+    # Creations queue on the portfolio, as imports do (they hold it): two PMs adding one name at once see the field
+    # error, and a create racing an import takes the locks in the same order (no deadlock).
+    Portfolio.objects.select_for_update().filter(pk=portfolio.pk).first()
     project = Project(portfolio=portfolio, **fields)
     project.full_clean()
-    project.save()
+    _save_named(project)
     Change.objects.create(
         project=project, user=user if user and user.is_authenticated else None, field="created", new=project.name
     )
@@ -170,7 +187,7 @@ def project_update(
         setattr(current, field, value)
     current.full_clean()
     current.version += 1
-    current.save()
+    _save_named(current)
     changed = _record_changes(
         project=current, user=user, before=before, after={f: getattr(current, f) for f in TRACKED_PROJECT_FIELDS}
     )

@@ -26,4 +26,6 @@ urlpatterns = [
     path("p/<slug:slug>/members/<int:membership_id>/role/", members.member_role, name="member-role"),
     path("p/<slug:slug>/members/<int:membership_id>/remove/", members.member_remove, name="member-remove"),
     path("p/<slug:slug>/invitations/<int:invitation_id>/revoke/", members.invitation_revoke, name="invitation-revoke"),
+    path("p/<slug:slug>/import/<int:import_id>/confirm/", imports.import_confirm, name="import-confirm"),
+    path("p/<slug:slug>/import/<int:import_id>/undo/", imports.import_undo, name="import-undo"),
 ]

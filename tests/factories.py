@@ -1,13 +1,17 @@
-"""factory_boy factories for the backlog and for ranking snapshots written by hand.
+"""factory_boy factories for the backlog and for ranking snapshots written by hand, and the request helpers tests
+share (``import_through_page``).
 
 A snapshot built here stands in for what the recompute writes, for tests of the pages that read one;
 tests of the recompute itself run ``portfolio_recompute``.
 """
 
+import re
 from collections.abc import Iterable
 
 import factory
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from portfolio.models import FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink
 from roadmap.models import ProjectScore, RankingSnapshot
@@ -152,3 +156,11 @@ def bulk_scores(snapshot: RankingSnapshot, rows: Iterable[dict]) -> list[Project
     """One ProjectScoreFactory score per row of overrides (each naming its ``project``), written in one INSERT:
     the big-backlog tests need hundreds."""
     return ProjectScore.objects.bulk_create(ProjectScoreFactory.build(snapshot=snapshot, **row) for row in rows)
+def import_through_page(client, slug: str, data: bytes, *, name: str = "import.csv", **kwargs):
+    """Upload a CSV on the import page and confirm its preview, as a PM does; the confirmation's response (with
+    ``kwargs``, e.g. ``follow=True``), or the upload's when it was refused (its errors, nothing to confirm)."""
+    upload = client.post(
+        reverse("portfolio:import", args=[slug]), {"file": SimpleUploadedFile(name, data, content_type="text/csv")}
+    )
+    confirm = re.search(r'action="([^"]+/import/\d+/confirm/)"', upload.content.decode())
+    return client.post(confirm.group(1), **kwargs) if confirm else upload

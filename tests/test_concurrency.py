@@ -24,8 +24,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from portfolio import services
-from portfolio.models import Change, FeasibilityAssessment, Portfolio, Project, ReuseLink
+from portfolio import csv_import, services
+from portfolio.models import PROJECT_NAME_TAKEN, Change, FeasibilityAssessment, Portfolio, Project, ReuseLink
 
 from .factories import AssessmentFactory, MembershipFactory, ProjectFactory, ReuseLinkFactory, UserFactory
 
@@ -372,3 +372,104 @@ def test_assessment_of_a_project_changed_meanwhile_is_refused(portfolio, pm_clie
     accepted = em_client.post(assess_url, form_data(refused, tag="hard", effort_low=2, effort_likely=4, effort_high=8))
     assert accepted.status_code == 302
     assert FeasibilityAssessment.objects.get(project=project, is_current=True).effort_high == 8
+
+
+# --- the same new name at once: a field error, never a 500 --------------------------------------------------------
+
+SAME_NAME = "Churn prediction"
+
+
+def _all_at_once(monkeypatch, parties: int) -> None:
+    """Release every creator into ``services.project_create`` at the same moment, as a burst of real requests."""
+    barrier = threading.Barrier(parties)
+    original = services.project_create
+
+    def create_together(**kwargs):
+        barrier.wait(timeout=60)
+        return original(**kwargs)
+
+    monkeypatch.setattr(services, "project_create", create_together)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twelve_pms_creating_the_same_name_at_once_get_one_project_and_field_errors(
+    no_recompute, portfolio, monkeypatch
+):
+    """12 PMs post one name at once (half of them through htmx, half as a full page): one project is created, the
+    others see the name field's error, "This portfolio already has a project with this name.", as a PM who comes
+    second gets it (the unique constraint's IntegrityError was a 500 for some of them)."""
+    pms = 12
+    clients = []
+    for i in range(pms):
+        user = UserFactory(username=f"racing-pm-{i}")
+        MembershipFactory(user=user, portfolio=portfolio, role="pm")
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        clients.append(client)
+    _all_at_once(monkeypatch, pms)
+    url = reverse("portfolio:project-create", args=[portfolio.slug])
+    post = {"name": SAME_NAME, "status": "idea", "impact_low": "1", "impact_likely": "2", "impact_high": "3"}
+    answers: list[tuple[bool, int, str]] = []
+    lock = threading.Lock()
+
+    def create(i: int) -> None:
+        htmx = i % 2 == 1
+        try:
+            response = clients[i].post(url, post, **({"HTTP_HX_REQUEST": "true"} if htmx else {}))
+            with lock:
+                answers.append((htmx, response.status_code, response.content.decode()))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create, args=(i,)) for i in range(pms)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+
+    assert len(answers) == pms
+    assert [code for _, code, _ in answers if code >= 500] == []
+    assert Project.objects.filter(portfolio=portfolio, name=SAME_NAME).count() == 1
+    taken = "This portfolio already has a project with this name."
+    refused = [(htmx, code, body) for htmx, code, body in answers if taken in body]
+    assert len(refused) == pms - 1
+    for htmx, code, body in refused:
+        assert code == (200 if htmx else 400)  # htmx 2 swaps only 2xx; the full page says 400
+        assert re.search(r'id="id_name-errors"[^>]*>\s*<li>This portfolio already has a project with this name', body)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_import_whose_new_name_another_session_takes_meanwhile_is_refused_on_its_row(
+    no_recompute, portfolio, monkeypatch
+):
+    """Another PM's session renames a project to the name a row creates, between the import's checks and its
+    insert: the import is refused with the row and column named and nothing of it is saved (the unique
+    constraint's IntegrityError was a 500)."""
+    other = ProjectFactory(portfolio=portfolio, name="Churn model (old name)")
+    original = Project.validate_constraints
+
+    def another_session_takes_the_name_now(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        if self.pk is None and self.name == SAME_NAME:
+
+            def rename() -> None:
+                try:
+                    services.project_update(project=Project.objects.get(pk=other.pk), data={"name": SAME_NAME})
+                finally:
+                    connection.close()
+
+            session = threading.Thread(target=rename)
+            session.start()
+            session.join(timeout=60)
+
+    monkeypatch.setattr(Project, "validate_constraints", another_session_takes_the_name_now)
+    data = f"name,impact_low,impact_likely,impact_high\nFirst row,1,2,3\n{SAME_NAME},4,5,6\n".encode()
+
+    with pytest.raises(csv_import.ImportErrors) as refused:
+        csv_import.import_csv(portfolio=portfolio, data=data)
+
+    assert [str(e) for e in refused.value.errors] == [f"row 3, column name: {PROJECT_NAME_TAKEN}"]
+    assert list(Project.objects.filter(portfolio=portfolio).values_list("pk", "name")) == [(other.pk, SAME_NAME)]
+

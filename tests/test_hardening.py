@@ -15,7 +15,7 @@ from portfolio.forms.feasibility import project_snapshot
 from portfolio.models import Change, Portfolio, Project
 from roadmap.export import IMPORT_COLUMNS
 from roadmap.services.recompute import portfolio_recompute
-from tests.factories import AssessmentFactory, ProjectFactory
+from tests.factories import AssessmentFactory, ProjectFactory, import_through_page
 
 
 def _with_effort(*projects):
@@ -182,9 +182,7 @@ def _export(client, slug) -> str:
 
 
 def _import(client, slug, text: str):
-    return client.post(
-        reverse("portfolio:import", args=[slug]), {"file": SimpleUploadedFile("export.csv", text.encode(), "text/csv")}
-    )
+    return import_through_page(client, slug, text.encode(), name="export.csv")
 
 
 @pytest.mark.django_db

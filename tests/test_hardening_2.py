@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from portfolio import csv_import, services
 from portfolio.models import Change, FeasibilityAssessment, Portfolio, Project, ReuseLink, validate_project_name
-from tests.factories import PortfolioFactory, ProjectFactory, ReuseLinkFactory, UserFactory
+from tests.factories import PortfolioFactory, ProjectFactory, ReuseLinkFactory, UserFactory, import_through_page
 
 
 def _client(user, *, raise_errors: bool = True) -> Client:
@@ -246,10 +246,7 @@ def test_text_that_starts_with_an_apostrophe_survives_the_export_round_trip(port
     names = sorted(Project.objects.filter(portfolio=portfolio).values_list("name", flat=True))
     exported = pm_client.get(reverse("roadmap:export", args=[portfolio.slug, "csv"])).content
 
-    response = pm_client.post(
-        reverse("portfolio:import", args=[portfolio.slug]),
-        {"file": SimpleUploadedFile("export.csv", exported, "text/csv")},
-    )
+    response = import_through_page(pm_client, portfolio.slug, exported, name="export.csv")
 
     assert response.status_code == 302
     assert sorted(Project.objects.filter(portfolio=portfolio).values_list("name", flat=True)) == names

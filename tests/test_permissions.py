@@ -106,6 +106,7 @@ def _cases(world):
         ("post", reverse("portfolio:link-edit", args=[slug, link_id]), link_post, PM_ONLY_POST),
         ("post", reverse("portfolio:assess", args=[slug, pk]), assess_post, EM_ONLY_POST),
         ("post", reverse("portfolio:settings", args=[slug]), {"name": "Renamed portfolio"}, PM_ONLY_POST),
+        ("post", reverse("portfolio:import-confirm", args=[slug, 999999]), {}, PM_ONLY_POST),
         ("post", reverse("portfolio:link-delete", args=[slug, link_id]), current_link_version, PM_ONLY_POST),
         ("post", reverse("portfolio:project-delete", args=[slug, pk]), {}, PM_ONLY_POST),
     ]

@@ -3,6 +3,7 @@ keep their invariants (percentiles ordered, expected ROI between the extremes, P
 the whole recompute pipeline stores only finite numbers, whatever the portfolio holds within the model's bounds."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -777,7 +778,11 @@ def test_no_csv_file_gives_a_500_or_saves_half_an_import(fuzz_world, content, ht
     response = _post_and_check(
         fuzz_world["pm"], url, {"file": SimpleUploadedFile("projects.csv", content, "text/csv")}, htmx=htmx
     )
+    assert _everything() == before  # an upload is only previewed
 
+    confirm = re.search(r'action="([^"]+/import/\d+/confirm/)"', response.content.decode())
+    if confirm:  # the preview's confirmation applies it: all, or nothing
+        response = _post_and_check(fuzz_world["pm"], confirm.group(1), {}, htmx=htmx)
     if response.status_code != 302:  # refused: all or nothing
         assert _everything() == before
 

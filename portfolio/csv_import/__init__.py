@@ -13,6 +13,12 @@ Rules (also shown on the upload page):
 - ``feasibility`` empty: the effort columns are the PM's provisional range. ``easy``/``hard``/``impossible``:
   an assessment with that tag, the effort range (empty: the current assessment's) and the optional
   ``success_probability`` override (0..1) is recorded, unless it equals the current assessment.
+- Only EMs record assessments: for an importer who may not (a PM; ``planning.may_record_assessments``) the
+  feasibility cells must equal the current assessment (an exported file re-imports) or be empty; any other is
+  refused on its row and column. Superusers and the command line without ``--as`` act as the operator.
+- The upload page previews first (``stored``: the file is kept server-side for its importer, ``preview`` says
+  what would change, nothing is written); confirming applies it only if nothing it was checked against changed
+  (``apply.PreviewStale``); an applied import can be undone while nothing newer touched its projects (``undo``).
 - ``requires`` / ``reuses``: ``;``-separated producer names (existing projects or rows of this file), each
   optionally ``:fraction`` of the consumer's effort saved (0..0.9, default 0.2). A non-empty cell sets the
   row's incoming links of that kind (requires / benefits) to exactly the listed ones; ``-`` removes them
@@ -24,7 +30,7 @@ Rules (also shown on the upload page):
 """
 
 from .. import services
-from .apply import import_csv
+from .apply import AppliedImport, PreviewStale, import_apply, import_csv
 from .columns import (
     ASSESSMENT_COLUMN,
     ASSESSMENT_FIELDS,
@@ -42,10 +48,39 @@ from .columns import (
     TEXT_COLUMNS,
     unneutralize,
 )
+from .planning import ImportPlan, may_record_assessments, plan_import, read_rows
+from .preview import ImportPreview, preview_of
 from .results import CellError, ImportErrors, ImportResult
+from .stored import (
+    PreviewGone,
+    confirm_preview,
+    pending_preview,
+    preview_again,
+    preview_upload,
+    recent_imports,
+    undo_import,
+)
+from .undo import UndoRefused
 
 # The package's API, as the single module had it; ``services`` too, so a test can patch ``csv_import.services``.
 __all__ = [
+    "AppliedImport",
+    "ImportPlan",
+    "ImportPreview",
+    "PreviewGone",
+    "PreviewStale",
+    "UndoRefused",
+    "confirm_preview",
+    "import_apply",
+    "may_record_assessments",
+    "pending_preview",
+    "plan_import",
+    "preview_again",
+    "preview_of",
+    "preview_upload",
+    "read_rows",
+    "recent_imports",
+    "undo_import",
     "ASSESSMENT_COLUMN",
     "ASSESSMENT_FIELDS",
     "CLEAR_LINKS",

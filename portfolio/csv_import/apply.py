@@ -1,67 +1,157 @@
-"""Applying: the import's transaction, then every validated row and link change written through the services."""
+"""Applying: the import's transaction, then every validated row and link change written through the services,
+with a record of what changed (``AppliedImport.changes``, what ``csv_import.undo`` needs to take it back)."""
+
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .. import services
 from ..models import Portfolio, Project, ReuseLink
-from .columns import LINK_COLUMNS
-from .links import _LinkOps, _plan_links
-from .reading import _decode, _read
+from .columns import ASSESSMENT_COLUMN, COLUMNS, LINK_COLUMNS, PROJECT_COLUMN
+from .planning import ImportPlan, may_record_assessments, plan_import, read_rows
 from .results import CellError, ImportErrors, ImportResult
-from .rows import _check_duplicates, _current_assessment, _plan_row, _RowPlan
+from .rows import _current_assessment, _RowPlan
+from .state import backlog_state, state_differences
+
+
+class PreviewStale(Exception):
+    """The backlog changed since the preview was computed: ``differences`` says how (nothing was saved)."""
+
+    def __init__(self, differences: list[str]):
+        self.differences = differences
+        super().__init__("Since the preview: " + "; ".join(differences) + ".")
+
+
+@dataclass(frozen=True)
+class AppliedImport:
+    """What an import did: the counts, and the changes as JSON (ids, the fields' earlier values) for an undo."""
+
+    result: ImportResult
+    changes: dict
 
 
 def import_csv(*, portfolio: Portfolio, data: bytes, user=None) -> ImportResult:
     """Create or update the portfolio's projects from CSV ``data``; raise ImportErrors and save nothing
-    when any row is wrong."""
-    _, rows = _read(_decode(data))
+    when any row is wrong. ``user`` None is the operator (the command line), who may set every column."""
+    return import_apply(portfolio=portfolio, data=data, user=user).result
+
+
+def import_apply(*, portfolio: Portfolio, data: bytes, user=None, expected_state: dict | None = None) -> AppliedImport:
+    """``import_csv``, and what it changed. With ``expected_state`` (``state.backlog_state`` when the file was
+    previewed) it is refused with PreviewStale if any project, assessment, link or setting changed since."""
+    rows = read_rows(data)
     with transaction.atomic():
-        # Hold the portfolio (on PostgreSQL) so no other import or link edit lands between checking and writing.
+        # Hold the portfolio (on PostgreSQL) so no other import, creation or link edit lands between checking and
+        # writing; project edits do not take it, so each update below is checked against the version planned.
         Portfolio.objects.select_for_update().filter(pk=portfolio.pk).first()
-        return _import_rows(portfolio, rows, user)
+        if expected_state is not None and (
+            differences := state_differences(expected_state, backlog_state(portfolio.pk))
+        ):
+            raise PreviewStale(differences)
+        plan = plan_import(portfolio, rows, may_assess=may_record_assessments(portfolio, user))
+        return _apply(plan, user)
 
 
-def _import_rows(portfolio: Portfolio, rows: list[tuple[int, dict[str, str]]], user) -> ImportResult:
-    existing = {p.name: p for p in Project.objects.filter(portfolio=portfolio).prefetch_related("assessments")}
-    errors: list[CellError] = []
-    plans = [plan for row, cells in rows if (plan := _plan_row(row, cells, existing, errors, portfolio))]
-    _check_duplicates(plans, errors)
-    link_ops = _plan_links(portfolio, plans, existing, errors)
-    if errors:
-        raise ImportErrors(errors)
-    return _apply(portfolio, plans, existing, link_ops, user)
-
-
-def _apply(
-    portfolio: Portfolio, plans: list[_RowPlan], existing: dict[str, Project], ops: _LinkOps, user
-) -> ImportResult:
+def _apply(plan: ImportPlan, user) -> AppliedImport:
     """Write the validated rows through the services (history, input versions), then the link changes."""
     counts = dict.fromkeys(("created", "updated", "unchanged", "assessed", "links_set", "links_removed"), 0)
+    changes: dict = {"created": [], "updated": {}, "assessed": {}, "links_created": [], "links_updated": {}}
     projects: dict[str, Project] = {}
-    for plan in plans:
+    for row in plan.rows:
         try:
-            projects[plan.name] = _apply_row(portfolio, plan, user, counts)
-        except ValidationError as exc:  # a concurrent edit made the row invalid after validation
-            raise ImportErrors([CellError(plan.row, "", m) for m in exc.messages]) from None
-    for link in ops.delete:
+            projects[row.name] = _apply_row(plan.portfolio, row, user, counts, changes)
+        except ValidationError as exc:  # a concurrent edit made the row invalid after validation (took its name)
+            raise ImportErrors(_row_errors(row.row, exc)) from None
+        except services.ConflictError:  # edited after it was planned (project edits do not wait for the import)
+            raise ImportErrors([CellError(row.row, "", EDITED_MEANWHILE)]) from None
+    changes["links_deleted"] = [_link_fields(link) for link in plan.links.delete]
+    for link in plan.links.delete:
         services.link_delete(link=link, user=user)
         counts["links_removed"] += 1
-    for link, kind, fraction in ops.update:
+    for link, kind, fraction in plan.links.update:
+        changes["links_updated"][str(link.pk)] = {"kind": link.kind, "fraction": link.fraction}
         services.link_update(link=link, data={"kind": kind, "fraction": fraction}, user=user)
         counts["links_set"] += 1
-    counts["links_set"] += _links_create(portfolio, plans, ops, {**existing, **projects}, user)
-    return ImportResult(**counts)
+    created = _links_create(plan, {**plan.existing, **projects}, user)
+    changes["links_created"] = [link.pk for link in created]
+    counts["links_set"] += len(created)
+    touched = {p.pk for p in projects.values() if _touched(p, changes)} | _link_ends(plan, created)
+    changes["after"] = backlog_state(plan.portfolio.pk, project_ids=touched)
+    return AppliedImport(ImportResult(**counts), changes)
 
 
-def _links_create(
-    portfolio: Portfolio, plans: list[_RowPlan], ops: _LinkOps, projects: dict[str, Project], user
-) -> int:
+EDITED_MEANWHILE = "This project was changed by someone else while the file was being imported; nothing was saved."
+
+
+def _apply_row(portfolio: Portfolio, plan: _RowPlan, user, counts: dict[str, int], changes: dict) -> Project:
+    changed = plan.changed_fields()
+    if plan.existing is None:
+        project = services.project_create(portfolio=portfolio, user=user, name=plan.name, **plan.fields)
+        changes["created"].append(project.pk)
+        counts["created"] += 1
+    elif changed:
+        before = {f: _json(getattr(plan.existing, f)) for f in changed}
+        project = services.project_update(
+            project=plan.existing, data=changed, user=user, expected_version=plan.existing.version
+        )
+        changes["updated"][str(project.pk)] = before
+        counts["updated"] += 1
+    else:
+        project = plan.existing
+        counts["unchanged"] += 1
+    if plan.assessment is not None:
+        previous = _current_assessment(plan.existing)
+        assessment = services.assessment_record(project=project, user=user, **plan.assessment)
+        changes["assessed"][str(project.pk)] = {"new": assessment.pk, "previous": previous.pk if previous else None}
+        counts["assessed"] += 1
+    return project
+
+
+def _touched(project: Project, changes: dict) -> bool:
+    key = str(project.pk)
+    return project.pk in changes["created"] or key in changes["updated"] or key in changes["assessed"]
+
+
+def _link_ends(plan: ImportPlan, created: list[ReuseLink]) -> set[int]:
+    """The projects at either end of every link the import created, changed or removed."""
+    links = [*plan.links.delete, *(link for link, _, _ in plan.links.update), *created]
+    return {pk for link in links for pk in (link.producer_id, link.consumer_id)}
+
+
+def _link_fields(link: ReuseLink) -> dict:
+    return {
+        "producer": link.producer_id,
+        "consumer": link.consumer_id,
+        "kind": link.kind,
+        "fraction": link.fraction,
+        "note": link.note,
+    }
+
+
+def _json(value):
+    """A field's value as JSON keeps it (dates as ISO text; the model's field reads them back)."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _row_errors(row: int, exc: ValidationError) -> list[CellError]:
+    """A model's messages on a row, each under its CSV column where it has one."""
+    if not hasattr(exc, "error_dict"):
+        return [CellError(row, "", m) for m in exc.messages]
+    columns = {**PROJECT_COLUMN, **ASSESSMENT_COLUMN}
+    return [
+        CellError(row, columns.get(f, f) if columns.get(f, f) in COLUMNS else "", m)
+        for f, messages in exc.message_dict.items()
+        for m in messages
+    ]
+
+
+def _links_create(plan: ImportPlan, projects: dict[str, Project], user) -> list[ReuseLink]:
     """Validate the new links (a message on the consumer's row if one no longer holds) and add them through
     ``services.links_create_validated``: one cycle search for all of them, not one per link."""
-    rows = {p.name: p.row for p in plans}
+    rows = {p.name: p.row for p in plan.rows}
     links = []
-    for producer, consumer, kind, fraction in ops.create:
+    for producer, consumer, kind, fraction in plan.links.create:
         link = ReuseLink(producer=projects[producer], consumer=projects[consumer], kind=kind, fraction=fraction)
         try:
             # Fields and clean(); the constraints (one link per pair, not to itself, fraction 0..0.9) were checked by
@@ -72,22 +162,6 @@ def _links_create(
             raise ImportErrors([CellError(rows[consumer], column, m) for m in exc.messages]) from None
         links.append(link)
     try:
-        return len(services.links_create_validated(portfolio=portfolio, links=links, user=user))
+        return services.links_create_validated(portfolio=plan.portfolio, links=links, user=user)
     except services.CycleError as exc:  # a link saved meanwhile closes a cycle with this file's links
         raise ImportErrors([CellError(0, "", f"These links would close a cycle: {' → '.join(exc.path)}.")]) from None
-
-
-def _apply_row(portfolio: Portfolio, plan: _RowPlan, user, counts: dict[str, int]) -> Project:
-    if plan.existing is None:
-        project = services.project_create(portfolio=portfolio, user=user, name=plan.name, **plan.fields)
-        counts["created"] += 1
-    else:
-        changed = {f: v for f, v in plan.fields.items() if getattr(plan.existing, f) != v}
-        project = services.project_update(project=plan.existing, data=changed, user=user) if changed else plan.existing
-        counts["updated" if changed else "unchanged"] += 1
-    if plan.assessment is not None:
-        current = _current_assessment(plan.existing)
-        if current is None or any(getattr(current, f) != v for f, v in plan.assessment.items()):
-            services.assessment_record(project=project, user=user, **plan.assessment)
-            counts["assessed"] += 1
-    return project

@@ -24,6 +24,11 @@ from .columns import (
 )
 from .results import CellError
 
+# Only EMs record assessments (the README's roles): an import by anyone else (a PM) may carry an assessment's cells
+# only as they are now, as in an exported file re-imported after editing other columns.
+ROLE_RULE = "Only an engineering manager of this portfolio records feasibility assessments"
+NONE_YET_HINT = "leave feasibility and success_probability empty (the effort columns are then your provisional range)."
+
 
 @dataclass
 class _LinkSpec:
@@ -41,6 +46,12 @@ class _RowPlan:
     fields: dict = field(default_factory=dict)  # project fields the row sets
     assessment: dict | None = None  # FeasibilityAssessment fields, when the row records one
     links: dict[str, list[_LinkSpec]] = field(default_factory=dict)  # kind -> specs, for kinds the row sets
+
+    def changed_fields(self) -> dict:
+        """The project fields the row changes: all it sets for a new project, those that differ for one that exists."""
+        if self.existing is None:
+            return dict(self.fields)
+        return {f: v for f, v in self.fields.items() if getattr(self.existing, f) != v}
 
 
 class _Cells:
@@ -125,7 +136,7 @@ class _Cells:
                     self.error(column, message)
 
 
-def _plan_row(row, cells, existing, errors, portfolio) -> _RowPlan | None:
+def _plan_row(row, cells, existing, errors, portfolio, *, may_assess: bool) -> _RowPlan | None:
     c = _Cells(row, cells, errors)
     name = normalize_project_name(c.text("name"))  # as the project stores it: "Cafe\u0301" names "Café"
     if not name:
@@ -156,7 +167,7 @@ def _plan_row(row, cells, existing, errors, portfolio) -> _RowPlan | None:
     tag = c.choice("feasibility", Tag)
     probability = c.number("success_probability")
     if c.text("feasibility"):
-        plan.assessment = _plan_assessment(c, project, tag, probability, effort)
+        plan.assessment = _plan_assessment(c, project, tag, probability, effort, may_assess=may_assess)
     else:
         if c.text("success_probability"):
             c.error("success_probability", "A success probability belongs to an assessment: give feasibility too.")
@@ -183,9 +194,16 @@ def _validate_project(c: _Cells, plan: _RowPlan, portfolio: Portfolio) -> None:
         c.model_errors(exc, PROJECT_COLUMN)
 
 
-def _plan_assessment(c: _Cells, project: Project | None, tag, probability, effort) -> dict | None:
+def _plan_assessment(c: _Cells, project: Project | None, tag, probability, effort, *, may_assess: bool) -> dict | None:
+    """The assessment the row records; None when its cells equal the current assessment (nothing to record,
+    whoever imports the file) or are refused (reported on their cells)."""
+    current = _current_assessment(project)
+    if not may_assess and current is None:
+        c.error("feasibility", f"{ROLE_RULE}, and this project has none yet: {NONE_YET_HINT}")
+        if c.text("success_probability"):
+            c.error("success_probability", f"{ROLE_RULE}: a success probability belongs to one; leave it empty.")
+        return None
     if effort is None:
-        current = _current_assessment(project)
         if current is None:
             c.error("effort_low", "An assessment needs an effort range: effort_low, effort_likely and effort_high.")
             return None
@@ -197,7 +215,36 @@ def _plan_assessment(c: _Cells, project: Project | None, tag, probability, effor
         assessment.full_clean(exclude=skip, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         c.model_errors(exc, ASSESSMENT_COLUMN)
+    if current is not None and all(getattr(current, f) == v for f, v in fields.items()):
+        return None
+    if not may_assess:
+        _refuse_changes(c, current, fields)
+        return None
     return fields
+
+
+def _refuse_changes(c: _Cells, current: FeasibilityAssessment, fields: dict) -> None:
+    """Name each cell of the row that would change the current assessment, with the value it holds now."""
+    effort = "–".join(f"{getattr(current, f):g}" for f in ASSESSMENT_FIELDS[2:])
+    now = {
+        "tag": f"the current assessment says “{current.tag}”; write that, or leave feasibility empty",
+        "success_probability_override": "the current assessment's success probability is "
+        + (
+            f"{current.success_probability_override:g}"
+            if current.success_probability_override is not None
+            else "the tag's default (an empty cell)"
+        )
+        + "; write that, or leave feasibility empty",
+        **dict.fromkeys(
+            ASSESSMENT_FIELDS[2:],
+            f"the current assessment's effort range is {effort} person-weeks; write that, leave the effort columns "
+            "empty, or leave feasibility empty to give your provisional range",
+        ),
+    }
+    for name, value in fields.items():
+        column = ASSESSMENT_COLUMN.get(name, name)
+        if getattr(current, name) != value and column not in c.bad:
+            c.error(column, f"{ROLE_RULE}: {now[name]}.")
 
 
 def _current_assessment(project: Project | None) -> FeasibilityAssessment | None:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from config.ratelimit import rate_limited
 from portfolio.permissions import Access, portfolio_access
 from portfolio.views.common import page_context
 from portfolio.views.versioned import save_versioned
@@ -39,6 +40,7 @@ def _render(request: HttpRequest, access: Access, form, *, status: int = 200, **
 
 
 @login_required
+@rate_limited("whatif", setting="WHATIF_RATE_LIMIT", what="what-if runs")
 @require_http_methods(["GET", "POST"])
 def whatif(request: HttpRequest, slug: str) -> HttpResponse:
     """Run a scenario (GET or POST, saves nothing) and show it beside the plan, with what moves.

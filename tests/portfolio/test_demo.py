@@ -4,7 +4,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from portfolio import demo
 from portfolio.models import FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink
@@ -12,6 +12,12 @@ from portfolio.services import find_cycle
 from roadmap.models import RankingSnapshot
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _laptop(settings):
+    """The demo is loaded on a laptop, where ``scripts/start.sh`` runs with DEBUG on."""
+    settings.DEBUG = True
 
 
 def load_demo(*args: str) -> str:
@@ -108,3 +114,57 @@ def test_load_demo_reset_reloads_the_portfolio():
     portfolio = Portfolio.objects.get(slug=demo.DEMO_SLUG)
     assert portfolio.projects.count() == len(demo.PROJECTS)
     assert RankingSnapshot.objects.filter(portfolio=portfolio, input_version=portfolio.input_version).exists()
+
+
+# A production database: existing accounts are never touched, and DEBUG off needs the explicit flag ---------------
+
+
+def test_load_demo_refuses_with_debug_off_and_writes_nothing(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="--i-know-this-is-production"):
+        load_demo()
+
+    assert not Portfolio.objects.exists()
+    assert not get_user_model().objects.exists()
+
+
+def test_load_demo_with_debug_off_runs_when_told_it_is_production(settings):
+    settings.DEBUG = False
+
+    output = load_demo("--i-know-this-is-production")
+
+    assert Portfolio.objects.filter(slug=demo.DEMO_SLUG).exists()
+    assert "Loaded the demo portfolio" in output
+
+
+def test_load_demo_never_touches_an_existing_account():
+    user_model = get_user_model()
+    admin = user_model.objects.create_user("admin", "ops@example.com", "the-real-secret-1")
+    pm = user_model.objects.create_user("pm", "pat@example.com", "pats-own-secret-2")
+    before = {u.username: (u.password, u.email, u.is_superuser, u.is_staff, u.is_active) for u in (admin, pm)}
+
+    output = load_demo()
+
+    after = {
+        u.username: (u.password, u.email, u.is_superuser, u.is_staff, u.is_active)
+        for u in user_model.objects.filter(username__in=before)
+    }
+    assert after == before  # password hash, flags and e-mail exactly as they were: admin is still no superuser
+    assert not user_model.objects.get(username="admin").check_password(demo.DEMO_PASSWORD)
+    assert "admin: an existing account, left as it is" in output
+    assert "pm: an existing account, left as it is" in output
+    created = user_model.objects.filter(username__in=["em", "lead"])
+    assert all(u.check_password(demo.DEMO_PASSWORD) for u in created) and created.count() == 2
+    assert "em: created" in output and "lead: created" in output
+
+
+def test_running_load_demo_again_leaves_a_changed_password_alone():
+    load_demo()
+    pm = get_user_model().objects.get(username="pm")
+    pm.set_password("changed-after-the-demo-9")
+    pm.save()
+
+    load_demo()
+
+    assert get_user_model().objects.get(username="pm").check_password("changed-after-the-demo-9")

@@ -1,10 +1,15 @@
 """Project names: one line of visible text that every page, CSV and SVG download can show as it is."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
-from portfolio.models import normalize_project_name, validate_project_name
-from tests.factories import ProjectFactory
+from portfolio import services
+from portfolio.models import PROJECT_NAME_TAKEN, Portfolio, normalize_project_name, validate_project_name
+from tests.factories import PortfolioFactory, ProjectFactory
+from tests.portfolio.test_feasibility_views import form_fields
 
 
 @pytest.mark.parametrize(
@@ -57,3 +62,80 @@ def test_a_name_is_checked_as_it_is_stored_not_as_it_was_typed(portfolio, raw, m
     with pytest.raises(ValidationError) as error:
         project.full_clean()
     assert any(message in m for m in error.value.message_dict["name"])
+
+
+# Portfolio name, value unit and description: the same rules, so every page and SVG download can show them ---------
+
+
+@pytest.mark.parametrize(
+    "field, value, code",
+    [
+        ("name", "Trust\x07ML", "control"),
+        ("name", "Trust\u202e ML", "bidi"),
+        ("name", "Trust ML\ufffe", "xml"),
+        ("name", "\u200b ", "blank"),
+        ("value_unit", "k$\x1b", "control"),
+        ("value_unit", "\u2067k$", "bidi"),
+        ("value_unit", "k\U0001fffe", "xml"),
+        ("description", "Abuse\x0bspam", "control"),
+        ("description", "Abuse \u202espam", "bidi"),
+        ("description", "Abuse\ufffe", "xml"),
+        ("description", "Abuse\x85", "control"),
+    ],
+)
+@pytest.mark.django_db
+def test_portfolio_texts_that_would_break_the_svg_downloads_are_refused(field, value, code):
+    portfolio = PortfolioFactory.build(**{"name": "Trust ML", "slug": "trust-ml", field: value})
+
+    with pytest.raises(ValidationError) as error:
+        portfolio.full_clean()
+
+    assert [e.code for e in error.value.error_dict[field]] == [code]
+
+
+@pytest.mark.django_db
+def test_a_portfolio_description_keeps_its_line_breaks_and_tabs():
+    portfolio = PortfolioFactory.build(name="Trust ML", slug="trust-ml", description="Abuse:\r\n\tspam\n\tfraud")
+
+    portfolio.full_clean()
+
+    assert portfolio.description == "Abuse:\r\n\tspam\n\tfraud"
+
+
+@pytest.mark.django_db
+def test_portfolio_name_and_value_unit_are_stored_composed_without_invisible_characters():
+    portfolio = services.portfolio_create(name=" Cafe\u0301\u200b ML ", value_unit="k$\ufeff")
+
+    portfolio.refresh_from_db()
+    assert (portfolio.name, portfolio.value_unit) == ("Café ML", "k$")
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("name", "Trust\x07ML", "cannot contain control characters"),
+        ("value_unit", "k\u202e$", "right-to-left override"),
+        ("description", "Abuse\x0bspam", "cannot contain control characters"),
+    ],
+)
+@pytest.mark.django_db
+def test_the_settings_page_refuses_them_next_to_the_field(portfolio, pm_client, field, value, message):
+    url = reverse("portfolio:settings", args=[portfolio.slug])
+    data = {**form_fields(pm_client.get(url)), field: value}
+
+    response = pm_client.post(url, data)
+
+    errors = re.search(rf'<ul class="errorlist" id="id_{field}-errors">(.*?)</ul>', response.content.decode(), re.S)
+    assert errors and message in errors.group(1)
+    assert Portfolio.objects.get(pk=portfolio.pk).version == 1
+
+
+@pytest.mark.django_db
+def test_a_taken_name_is_the_name_fields_error_whichever_door_the_create_comes_through(portfolio):
+    """The forms check it themselves; the service (an import, a create that waited for another) says the same."""
+    ProjectFactory(portfolio=portfolio, name="Spam filter")
+
+    with pytest.raises(ValidationError) as error:
+        services.project_create(portfolio=portfolio, name="Spam filter", impact_low=1, impact_likely=2, impact_high=3)
+
+    assert error.value.message_dict == {"name": [PROJECT_NAME_TAKEN]}

@@ -1,0 +1,71 @@
+"""Per-user rate limits for expensive GETs (a what-if run draws up to ``WHATIF_MAX_PROJECT_TRIALS`` project-trials
+twice): N requests per minute, counted in the cache, answered over the limit with a readable 429 page and
+``Retry-After``.
+
+The count lives in the default cache: with ``CACHE_URL`` (Redis) it is shared by every web process; without it
+each process counts on its own, so the limit is per process. If the cache cannot be reached the request is let
+through: a rate limit must not take the page down with it.
+"""
+
+import functools
+import logging
+import math
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django_htmx.http import HttpResponseClientRedirect
+
+logger = logging.getLogger(__name__)
+
+WINDOW_SECONDS = 60
+
+
+def rate_limited(scope: str, *, setting: str, what: str) -> Callable:
+    """Allow each user ``settings.<setting>`` requests per minute to the decorated view (0: no limit). ``what``
+    names them on the 429 page ("what-if runs")."""
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def limited(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            limit = getattr(settings, setting)
+            wait = _seconds_to_wait(scope, request.user.pk, limit) if limit > 0 else 0
+            if wait:
+                return _too_many_response(request, what=what, limit=limit, wait=wait)
+            return view(request, *args, **kwargs)
+
+        return limited
+
+    return decorator
+
+
+def _seconds_to_wait(scope: str, user_id, limit: int) -> int:
+    """Count this request in the user's current minute; the seconds until that minute ends if it is one too
+    many, else 0 (a fixed window: at most 2 x limit in any 60 s, and nothing to clean up)."""
+    now = time.time()
+    window = int(now // WINDOW_SECONDS)
+    key = f"ratelimit:{scope}:{user_id}:{window}"
+    try:
+        cache.add(key, 0, timeout=WINDOW_SECONDS + 5)
+        count = cache.incr(key)
+    except Exception:  # the cache is down (or evicted the key between add and incr): let the request through
+        logger.warning("rate limit %s not checked: the cache did not answer", scope, exc_info=True)
+        return 0
+    if count <= limit:
+        return 0
+    return max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+
+
+def _too_many_response(request: HttpRequest, *, what: str, limit: int, wait: int) -> HttpResponse:
+    """The 429 page. htmx does not swap a 4xx answer, so an htmx request is told to load the page instead."""
+    if request.htmx:
+        response = HttpResponseClientRedirect(request.get_full_path())
+    else:
+        context = {"what": what, "limit": limit, "wait": wait, "path": request.path}
+        response = HttpResponse(render_to_string("429.html", context), content_type="text/html; charset=utf-8")
+    response.status_code = 429
+    response["Retry-After"] = str(wait)
+    return response
