@@ -5,6 +5,7 @@ Models hold fields, constraints and clean(); writes go through portfolio.service
 
 import datetime
 import math
+import secrets
 import unicodedata
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from . import scoring
+from .sampling import MAX_SEED
 
 # Absurdly large numbers are refused at input: a year of value or an effort past these is a typo.
 MAX_VALUE = 1e9  # value units per year
@@ -21,6 +23,11 @@ MAX_EFFORT = 1e5  # person-weeks
 MAX_TEXT = 4000
 MAX_ROADMAP_PIN = 10000  # a pin is a place on the roadmap list; past this it is a typo
 LATEST_ROADMAP_START = datetime.date(2999, 12, 31)  # later is a typo, and the plan past it would leave the calendar
+
+
+def new_portfolio_seed() -> int:
+    """A fresh random seed for a new portfolio (0 .. 2^62 - 1, so a person can type it back in)."""
+    return secrets.randbits(62)
 
 
 def validate_finite(value: float | None) -> None:
@@ -161,6 +168,12 @@ class Portfolio(models.Model):
         default=datetime.date.today,
         validators=[MaxValueValidator(LATEST_ROADMAP_START, message="Start the roadmap before the year 3000.")],
         help_text="First day of the roadmap.",
+    )
+    seed = models.BigIntegerField(
+        default=new_portfolio_seed,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_SEED)],
+        help_text="Random seed of the Monte Carlo draws: each project draws from its own streams of it, so a figure "
+        "moves only when an input it depends on moves. Changing it redraws everything.",
     )
     input_version = models.PositiveBigIntegerField(default=1, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False, help_text="Edit version of the settings.")

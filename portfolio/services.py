@@ -43,6 +43,7 @@ PORTFOLIO_SETTING_FIELDS = (
     "p_impossible",
     "capacity",
     "roadmap_start",
+    "seed",
 )
 
 
