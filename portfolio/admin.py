@@ -35,7 +35,7 @@ class MembershipInline(admin.TabularInline):
 class PortfolioAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "trials", "top_k", "capacity", "input_version", "updated_at"]
     search_fields = ["name", "slug"]
-    readonly_fields = ["input_version", "version", "created_at", "updated_at"]
+    readonly_fields = ["seed", "input_version", "version", "created_at", "updated_at"]  # a new one draws its seed
     inlines = [MembershipInline]
 
     def get_readonly_fields(self, request, obj=None):

@@ -463,6 +463,9 @@ def _project_fields(demo: DemoProject, start: datetime.date) -> dict:
     }
 
 
+DEMO_SEED = 20261129  # fixed, so a fresh demo shows the same figures on every machine
+
+
 def _load_portfolio(users: dict) -> Portfolio:
     """Write the demo portfolio, its projects, assessments and links through the services."""
     pm, em = users["pm"], users["em"]
@@ -471,6 +474,7 @@ def _load_portfolio(users: dict) -> Portfolio:
         slug=DEMO_SLUG,
         description="ML projects of a social network: integrity, search, recommendations, ads and growth.",
         capacity=12,
+        seed=DEMO_SEED,
     )
     projects = {}
     for demo in PROJECTS:

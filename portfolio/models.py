@@ -6,6 +6,7 @@ invitations are defined in portfolio.team_models and importable from here.
 
 import datetime
 import math
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -21,6 +22,7 @@ from .names import (  # noqa: F401 (validate_project_name: migration 0003 names 
     validate_value_unit,
     validate_xml_safe_text,
 )
+from .sampling import MAX_SEED
 from .team_models import Invitation, InvitationStatus, Membership, Role  # noqa: F401 (re-exported)
 
 # Absurdly large numbers are refused at input: a year of value or an effort past these is a typo.
@@ -31,6 +33,11 @@ MAX_TEXT = 4000
 PROJECT_NAME_TAKEN = "This portfolio already has a project with this name."
 MAX_ROADMAP_PIN = 10000  # a pin is a place on the roadmap list; past this it is a typo
 LATEST_ROADMAP_START = datetime.date(2999, 12, 31)  # later is a typo, and the plan past it would leave the calendar
+
+
+def new_portfolio_seed() -> int:
+    """A fresh random seed for a new portfolio (0 .. 2^62 - 1, so a person can type it back in)."""
+    return secrets.randbits(62)
 
 
 def validate_finite(value: float | None) -> None:
@@ -129,6 +136,12 @@ class Portfolio(models.Model):
         default=datetime.date.today,
         validators=[MaxValueValidator(LATEST_ROADMAP_START, message="Start the roadmap before the year 3000.")],
         help_text="First day of the roadmap.",
+    )
+    seed = models.BigIntegerField(
+        default=new_portfolio_seed,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_SEED)],
+        help_text="Random seed of the Monte Carlo draws: each project draws from its own streams of it, so a figure "
+        "moves only when an input it depends on moves. Changing it redraws everything.",
     )
     input_version = models.PositiveBigIntegerField(default=1, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False, help_text="Edit version of the settings.")

@@ -7,12 +7,12 @@ shape (trials, projects), one column per project in the caller's order, so every
 over trials and projects at once.
 """
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import NamedTuple
 
 import numpy as np
+
+from .sampling import Range, Samples, draw_columns, finite
 
 # The one definition of which statuses are delivered (they count as producers, not ranked), still to be built
 # (ranked when they have an effort range) and parked; every query, form and page takes them from here.
@@ -34,61 +34,12 @@ EXCLUDED_NO_EFFORT = "needs an effort estimate (no feasibility assessment or pro
 _TOP_K_BLOCK_TRIALS = 256
 
 
-def _finite(value: object, what: str) -> float:
-    """``value`` as a float, or ValueError naming ``what`` if it is not a finite number."""
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{what} must be a number, got {value!r}") from exc
-    if not math.isfinite(number):
-        raise ValueError(f"{what} must be finite, got {value!r}")
-    return number
-
-
-class PertShape(NamedTuple):
-    """A PERT range as a Beta distribution: its shape parameters and its mean (in the range's units)."""
-
-    alpha: float
-    beta: float
-    mean: float
-
-
-def pert_shape(low: float, likely: float, high: float) -> PertShape:
-    """PERT (alpha, beta, mean) of a range: alpha = 1 + 4 (likely - low) / (high - low), beta = 1 + 4 (high -
-    likely) / (high - low), mean = (low + 4 likely + high) / 6; a constant range (low == high) has alpha = beta =
-    1. The one place these formulas live: sampling, the range's mean and the worked example all use it."""
-    mean = (low + 4 * likely + high) / 6
-    if high <= low:
-        return PertShape(1.0, 1.0, mean)
-    return PertShape(1 + 4 * (likely - low) / (high - low), 1 + 4 * (high - likely) / (high - low), mean)
-
-
 def success_probability(*, tag: str | None, override: float | None, by_tag: Mapping[str, float]) -> float:
     """The effective success probability of a project: the EM's ``override`` when there is one, else the
     probability ``by_tag`` gives its feasibility tag, else (``tag`` None: not assessed yet) the 'hard' one."""
     if override is not None:
         return override
     return by_tag[tag if tag is not None else UNASSESSED_TAG]
-
-
-@dataclass(frozen=True)
-class Range:
-    """A three-point estimate (low <= likely <= high) read as a PERT distribution; units are the caller's."""
-
-    low: float
-    likely: float
-    high: float
-
-    def __post_init__(self) -> None:
-        for name in ("low", "likely", "high"):
-            object.__setattr__(self, name, _finite(getattr(self, name), f"range {name}"))
-        if not self.low <= self.likely <= self.high:
-            raise ValueError(f"range must satisfy low <= likely <= high, got {self.low}, {self.likely}, {self.high}")
-
-    @property
-    def mean(self) -> float:
-        """PERT mean, (low + 4 likely + high) / 6, in the range's units."""
-        return pert_shape(self.low, self.likely, self.high).mean
 
 
 @dataclass(frozen=True)
@@ -113,7 +64,7 @@ class ProjectInput:
             raise ValueError(f"project {self.name!r}: unknown status {self.status!r}")
         if self.tag is not None and self.tag not in DEFAULT_SUCCESS_PROBABILITY:
             raise ValueError(f"project {self.name!r}: unknown feasibility tag {self.tag!r}")
-        p = _finite(self.success_probability, f"project {self.name!r}: success probability")
+        p = finite(self.success_probability, f"project {self.name!r}: success probability")
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"project {self.name!r}: success probability must be in [0, 1], got {p}")
         object.__setattr__(self, "success_probability", p)
@@ -131,7 +82,7 @@ class LinkInput:
     def __post_init__(self) -> None:
         if self.kind not in LINK_KINDS:
             raise ValueError(f"unknown reuse link kind {self.kind!r}")
-        fraction = _finite(self.fraction, "reuse link fraction")
+        fraction = finite(self.fraction, "reuse link fraction")
         if not 0.0 <= fraction <= MAX_SAVING_FRACTION:
             raise ValueError(f"reuse link fraction must be in [0, {MAX_SAVING_FRACTION}], got {fraction}")
         object.__setattr__(self, "fraction", fraction)
@@ -148,9 +99,9 @@ class ScoringSettings:
     top_k: int
 
     def __post_init__(self) -> None:
-        if _finite(self.cost_per_person_week, "cost per person-week") <= 0:
+        if finite(self.cost_per_person_week, "cost per person-week") <= 0:
             raise ValueError("cost per person-week must be positive")
-        if _finite(self.horizon_years, "horizon in years") < 0:
+        if finite(self.horizon_years, "horizon in years") < 0:
             raise ValueError("horizon in years must not be negative")
         if int(self.trials) != self.trials or self.trials < 1:
             raise ValueError(f"trials must be a positive integer, got {self.trials!r}")
@@ -158,43 +109,9 @@ class ScoringSettings:
             raise ValueError(f"top-K must be a positive integer, got {self.top_k!r}")
 
 
-@dataclass(frozen=True, eq=False)  # eq=False: comparing NumPy arrays with == has no single truth value
-class Samples:
-    """One Monte Carlo draw shared by the ranking (and the roadmap simulation).
-
-    Columns follow ``keys``. ``success`` is bool (trials, n); ``impact`` float (trials, n) in value units
-    per year; ``effort`` float (trials, n) in person-weeks after savings from shipped producers, with a
-    NaN column for a project that has no effort range.
-    """
-
-    keys: tuple[int, ...]
-    success: np.ndarray
-    impact: np.ndarray
-    effort: np.ndarray
-
-
-def pert_sample(ranges: Sequence[Range], trials: int, rng: np.random.Generator) -> np.ndarray:
-    """Draw ``trials`` values of each PERT range in one call: array (trials, len(ranges)) in the ranges' units.
-
-    A range with low == high gives a constant column.
-    """
-    low = np.array([r.low for r in ranges], dtype=float)
-    high = np.array([r.high for r in ranges], dtype=float)
-    width = high - low
-    shapes = [pert_shape(r.low, r.likely, r.high) for r in ranges]
-    alpha = np.array([shape.alpha for shape in shapes], dtype=float)
-    beta = np.array([shape.beta for shape in shapes], dtype=float)
-    out = rng.beta(alpha, beta, size=(trials, len(ranges)))
-    out *= width
-    out += low
-    np.minimum(out, high, out=out)  # low + width * 1.0 may round one ulp above high
-    return out
-
-
-def draw_samples(
-    projects: Sequence[ProjectInput], links: Sequence[LinkInput], trials: int, rng: np.random.Generator
-) -> Samples:
-    """Draw success, impact (value units per year) and effort (person-weeks) for every project, in that order.
+def draw_samples(projects: Sequence[ProjectInput], links: Sequence[LinkInput], trials: int, seed: int) -> Samples:
+    """Draw success, impact (value units per year) and effort (person-weeks) for every project, each from its own
+    streams of the portfolio ``seed`` (common random numbers: see ``portfolio.sampling``).
 
     Effort is then multiplied, per consumer, by (1 - min(0.9, sum of fractions of its links from shipped
     producers)); a project without an effort range gets a NaN effort column.
@@ -204,16 +121,18 @@ def draw_samples(
         raise ValueError("project keys must be unique")
     if int(trials) != trials or trials < 1:
         raise ValueError(f"trials must be a positive integer, got {trials!r}")
-    probability = np.array([p.success_probability for p in projects], dtype=float)
-    success = rng.random((trials, len(keys))) < probability
-    impact = pert_sample([p.impact for p in projects], trials, rng)
-    placeholder = Range(0.0, 0.0, 0.0)  # drawn like any constant so the stream does not depend on which are None
-    effort = pert_sample([p.effort if p.effort is not None else placeholder for p in projects], trials, rng)
-    effort[:, np.array([i for i, p in enumerate(projects) if p.effort is None], dtype=np.intp)] = np.nan
+    samples = draw_columns(
+        seed,
+        keys,
+        [p.success_probability for p in projects],
+        [p.impact for p in projects],
+        [p.effort for p in projects],
+        int(trials),
+    )
     columns, factors = _shipped_saving_factors(projects, links)
     if columns:
-        effort[:, columns] *= factors
-    return Samples(keys=keys, success=success, impact=impact, effort=effort)
+        samples.effort[:, columns] *= factors
+    return samples
 
 
 def _shipped_saving_factors(
@@ -448,16 +367,13 @@ def rank_from_samples(
 
 
 def compute_ranking(
-    projects: Sequence[ProjectInput],
-    links: Sequence[LinkInput],
-    settings: ScoringSettings,
-    rng: np.random.Generator,
+    projects: Sequence[ProjectInput], links: Sequence[LinkInput], settings: ScoringSettings, seed: int
 ) -> RankingResult:
-    """Draw ``settings.trials`` trials with ``rng`` and rank the portfolio by expected ROI (see the module doc).
-
-    The same generator state and inputs always give the same result.
+    """Draw ``settings.trials`` trials from the projects' own streams of ``seed`` and rank the portfolio by expected
+    ROI (see the module doc). The same seed and inputs always give the same result, and a project whose own
+    inputs did not change keeps its samples whatever happens to the others.
     """
     projects, links = tuple(projects), tuple(links)
     _check_ranked_efforts(projects)  # fail before the expensive draw
-    samples = draw_samples(projects, links, settings.trials, rng)
+    samples = draw_samples(projects, links, settings.trials, seed)
     return rank_from_samples(samples, projects, links, settings)

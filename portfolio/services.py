@@ -45,6 +45,7 @@ PORTFOLIO_SETTING_FIELDS = (
     "p_impossible",
     "capacity",
     "roadmap_start",
+    "seed",
 )
 
 

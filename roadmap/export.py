@@ -63,6 +63,7 @@ def portfolio_dict(portfolio: Portfolio, snapshot: RankingSnapshot | None) -> di
         "p_impossible": portfolio.p_impossible,
         "capacity": portfolio.capacity,
         "roadmap_start": portfolio.roadmap_start.isoformat(),
+        "seed": portfolio.seed,
         "current_input_version": portfolio.input_version,
         "snapshot": {
             "input_version": snapshot.input_version if snapshot else None,

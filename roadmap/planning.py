@@ -232,12 +232,13 @@ def compute_plan(
     *,
     capacity: int,
     start: datetime.date,
-    rng: np.random.Generator,
+    seed: int,
 ) -> tuple[scoring.RankingResult, RoadmapPlan]:
-    """Draw once, rank, and schedule from the same samples: ranking and roadmap never disagree on inputs."""
+    """Draw once (each project from its own streams of ``seed``), rank, and schedule from the same samples:
+    ranking and roadmap never disagree on inputs."""
     projects, links = tuple(projects), tuple(links)
     scoring._check_ranked_efforts(projects)  # fail before the expensive draw, as compute_ranking does
-    samples = scoring.draw_samples(projects, links, settings.trials, rng)
+    samples = scoring.draw_samples(projects, links, settings.trials, seed)
     ranking = scoring.rank_from_samples(samples, projects, links, settings)
     plan = plan_from_samples(samples, ranking, projects, links, facts, capacity=capacity, start=start)
     return ranking, plan

@@ -77,11 +77,11 @@ def test_a_what_if_request_does_bounded_work(portfolio, leader_client, monkeypat
     drawn = []
     original = scoring.draw_samples
 
-    def counting_draw(projects, links, trials, rng):
+    def counting_draw(projects, links, trials, seed):
         drawn.append(len(projects) * trials)
         if sum(drawn) > WHATIF_SAMPLE_BUDGET:  # fail fast instead of burning the CPU the finding is about
             raise AssertionError(f"one what-if request drew {sum(drawn):,} project-trials so far")
-        return original(projects, links, trials, rng)
+        return original(projects, links, trials, seed)
 
     monkeypatch.setattr(scoring, "draw_samples", counting_draw)
 

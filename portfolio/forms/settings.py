@@ -34,6 +34,7 @@ class PortfolioSettingsForm(VersionedModelForm):
             "p_impossible": "Success probability: impossible",
             "capacity": "Team capacity (people)",
             "roadmap_start": "Roadmap start",
+            "seed": "Random seed",
         }
         help_texts = {
             "name": "Shown at the top of every page.",
@@ -48,6 +49,9 @@ class PortfolioSettingsForm(VersionedModelForm):
             "p_impossible": "Chance an impossible problem succeeds, 0 to 1 (usually 0); such projects rank last.",
             "capacity": "People who build the roadmap; each project takes its staffing from them.",
             "roadmap_start": "Day the roadmap simulation starts; start and finish dates count from here.",
+            "seed": "Each project draws its random outcomes from its own streams of this number, so a figure moves "
+            "only when an input it depends on moves. Change it to check that a decision does not hang on luck: "
+            "every figure is redrawn.",
         }
 
     def __init__(self, *args: Any, **kwargs: Any):

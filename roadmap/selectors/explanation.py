@@ -3,7 +3,7 @@ from its inputs to its figures, with the settings the snapshot was computed with
 
 from dataclasses import dataclass
 
-from portfolio import estimates, scoring
+from portfolio import estimates, sampling, scoring
 from portfolio.models import FeasibilityAssessment, Project, ReuseLink
 
 from ..models import ProjectScore, RankingSnapshot
@@ -91,8 +91,8 @@ def worked_example(*, snapshot: RankingSnapshot | None) -> WorkedExample | None:
         return None  # inputs changed since the snapshot: no effort any more
     p = estimates.success_probability(snapshot, assessment)
     impact = scoring.Range(project.impact_low, project.impact_likely, project.impact_high)
-    impact_shape = scoring.pert_shape(impact.low, impact.likely, impact.high)
-    effort_shape = scoring.pert_shape(effort.range.low, effort.range.likely, effort.range.high)
+    impact_shape = sampling.pert_shape(impact.low, impact.likely, impact.high)
+    effort_shape = sampling.pert_shape(effort.range.low, effort.range.likely, effort.range.high)
     return WorkedExample(
         score=score,
         project=project,

@@ -1,7 +1,8 @@
 """The background recompute: enqueue after an input change, coalesce bursts, write snapshots atomically.
 
-Also what every plan goes through, the recompute's and each what-if's: ``seed_for`` (the draw of an input
-version) and ``plan_for`` (rank and schedule the inputs with that seed).
+Also what every plan goes through, the recompute's and each what-if's: ``plan_for`` (rank and schedule the
+inputs with the portfolio's seed: every project draws from its own streams of it, so a figure moves only when an
+input it depends on moved).
 
 Flow: a backlog write bumps ``Portfolio.input_version`` and, after commit, ``on_inputs_changed``
 marks the portfolio queued and sends one task (unless one is already queued). The task calls
@@ -15,7 +16,6 @@ import time
 from dataclasses import replace
 from datetime import timedelta
 
-import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
@@ -31,11 +31,6 @@ log = logging.getLogger(__name__)
 
 MAX_ROUNDS = 5  # a run chases newer input versions at most this many times, then leaves it to the next task
 PRUNE_BATCH = 25  # old snapshots deleted per recompute at most (each holds two rows per project)
-
-
-def seed_for(portfolio_id: int, input_version: int) -> int:
-    """The RNG seed of a snapshot: fixed by the portfolio and its input version, so reproducible."""
-    return int(np.random.SeedSequence([portfolio_id, input_version]).generate_state(1, dtype=np.uint32)[0])
 
 
 def _figures_current() -> Exists:
@@ -210,7 +205,7 @@ def plan_for(
         facts,
         capacity=portfolio.capacity if capacity is None else capacity,
         start=portfolio.roadmap_start,
-        rng=np.random.default_rng(seed),
+        seed=seed,
     )
 
 
@@ -228,7 +223,7 @@ def compute_once(*, portfolio_id: int) -> RankingSnapshot | None:
     portfolio, projects, links, facts = selectors.planning_inputs(portfolio_id=portfolio_id)
     if portfolio.input_version != version or Portfolio.objects.get(pk=portfolio_id).input_version != version:
         return None
-    seed = seed_for(portfolio_id, version)
+    seed = portfolio.seed
     started = time.perf_counter()
     result, plan = plan_for(portfolio, projects, links, facts, seed=seed)
     duration_ms = int((time.perf_counter() - started) * 1000)

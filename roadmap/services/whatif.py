@@ -1,9 +1,10 @@
 """What-if scenarios: a roadmap with another capacity, pins or set of projects, beside the plan, saving nothing;
 and "Save as plan", which turns a scenario into the backlog's inputs through the backlog's services.
 
-A what-if draws with the seed of the current input version's snapshot (``recompute.seed_for``) and ranks and
-schedules through the same ``recompute.plan_for``, so the unchanged plan equals the saved one and every
-difference is the scenario's. Its work per request is bounded by a trial budget (``whatif_trials``).
+A what-if draws with the portfolio's seed, each project from its own streams (common random numbers), and ranks
+and schedules through the same ``recompute.plan_for``: the unchanged plan equals the saved one, every difference
+is the scenario's, and "Save as plan" gives exactly the dates the preview showed. Its work per request is bounded
+by a trial budget (``whatif_trials``); a reduced what-if draws the first trials of the same streams.
 """
 
 import copy
@@ -19,7 +20,7 @@ from portfolio import services as portfolio_services
 from portfolio.models import Portfolio, Project
 
 from .. import planning
-from .recompute import plan_for, seed_for
+from .recompute import plan_for
 
 WHATIF_MIN_TRIALS = 200  # a reduced what-if never draws fewer trials than this per project (P50/P90 stay readable)
 
@@ -61,15 +62,16 @@ class ScenarioComparison:
 def scenario_compare(*, portfolio_id: int, scenario: planning.Scenario) -> ScenarioComparison:
     """Compute a what-if inline, saving nothing: the plan and the scenario from the same draw (same seed).
 
-    The seed is the snapshot's for the current input version, so the unchanged plan equals the saved one
-    once the recompute has caught up, and every difference is the scenario's, not Monte Carlo noise.
+    The seed is the portfolio's, as for the saved plan, so the unchanged plan equals the saved one once the
+    recompute has caught up, every difference is the scenario's, not Monte Carlo noise, and the scenario saved as
+    the plan gives exactly these dates.
     A request's work is bounded: when projects x trials exceeds ``settings.WHATIF_MAX_PROJECT_TRIALS``, both
     sides draw fewer trials (``whatif_trials``), the same number with the same seed, so they still compare
     like for like; the unchanged plan is then close to the saved one rather than equal to it.
     """
     started = time.perf_counter()
     portfolio, projects, links, facts = selectors.planning_inputs(portfolio_id=portfolio_id)
-    seed = seed_for(portfolio_id, portfolio.input_version)
+    seed = portfolio.seed
     trials = whatif_trials(projects=len(projects), trials=portfolio.trials, budget=settings.WHATIF_MAX_PROJECT_TRIALS)
     _, saved = plan_for(portfolio, projects, links, facts, seed=seed, trials=trials)
     changed, new_facts = planning.apply_scenario(projects, facts, scenario)

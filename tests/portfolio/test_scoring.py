@@ -5,10 +5,12 @@ standard deviation worked out analytically, so a failure means a real bias and n
 """
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
+from portfolio.sampling import pert_sample, pert_shape
 from portfolio.scoring import (
     DEFAULT_SUCCESS_PROBABILITY,
     EXCLUDED_DELIVERED,
@@ -20,8 +22,6 @@ from portfolio.scoring import (
     ScoringSettings,
     compute_ranking,
     draw_samples,
-    pert_sample,
-    pert_shape,
     rank_from_samples,
     reuse_credit,
     success_probability,
@@ -82,7 +82,7 @@ def settings(*, cost: float = 4.0, horizon: float = 1.0, trials: int = 2000, top
 
 
 def rank(projects, links=(), *, seed: int = 7, **kwargs):
-    return compute_ranking(projects, links, settings(**kwargs), np.random.default_rng(seed))
+    return compute_ranking(projects, links, settings(**kwargs), seed)
 
 
 def by_key(result):
@@ -191,34 +191,34 @@ def test_success_probability_is_the_override_else_the_tags_else_the_hard_one(tag
 
 @pytest.mark.parametrize("p", [0.1, 0.5, 0.9, 0.97])
 def test_success_rate_matches_the_success_probability(p):
-    samples = draw_samples([project(1, p=p)], [], TRIALS, np.random.default_rng(6))
+    samples = draw_samples([project(1, p=p)], [], TRIALS, 6)
     assert samples.success.dtype == bool
     assert abs(samples.success.mean() - p) <= Z * math.sqrt(p * (1 - p) / TRIALS)
 
 
 def test_probability_zero_never_succeeds_and_one_always_does():
-    samples = draw_samples([project(1, p=0.0), project(2, p=1.0)], [], TRIALS, np.random.default_rng(7))
+    samples = draw_samples([project(1, p=0.0), project(2, p=1.0)], [], TRIALS, 7)
     assert not samples.success[:, 0].any()
     assert samples.success[:, 1].all()
 
 
 def test_samples_have_one_column_per_project_in_input_order():
     projects = [project(30, impact=constant(1.0)), project(10, impact=constant(2.0)), project(20, effort=None)]
-    samples = draw_samples(projects, [], 50, np.random.default_rng(8))
+    samples = draw_samples(projects, [], 50, 8)
     assert samples.keys == (30, 10, 20)
     assert samples.success.shape == samples.impact.shape == samples.effort.shape == (50, 3)
     assert np.all(samples.impact[:, 0] == 1.0) and np.all(samples.impact[:, 1] == 2.0)
 
 
 def test_effort_is_nan_for_a_project_without_an_effort_range():
-    samples = draw_samples([project(1, effort=None), project(2)], [], 100, np.random.default_rng(9))
+    samples = draw_samples([project(1, effort=None), project(2)], [], 100, 9)
     assert np.isnan(samples.effort[:, 0]).all()
     assert np.all(samples.effort[:, 1] == 10.0)
 
 
 def test_draw_samples_rejects_duplicate_project_keys():
     with pytest.raises(ValueError, match="unique"):
-        draw_samples([project(1), project(1)], [], 10, np.random.default_rng(0))
+        draw_samples([project(1), project(1)], [], 10, 0)
 
 
 # --- ROI ---------------------------------------------------------------------------------------
@@ -227,7 +227,7 @@ def test_draw_samples_rejects_duplicate_project_keys():
 def test_roi_is_minus_one_when_project_fails():
     # Constant ranges: ROI takes exactly two values, -1 in failed trials and (100 - 40) / 40 otherwise.
     projects = [project(1, p=0.5)]
-    samples = draw_samples(projects, [], TRIALS, np.random.default_rng(10))
+    samples = draw_samples(projects, [], TRIALS, 10)
     score = rank_from_samples(samples, projects, [], settings(trials=TRIALS)).scores[0]
     successes = samples.success[:, 0].mean()
     assert 0 < successes < 1
@@ -278,7 +278,7 @@ def test_expected_roi_matches_the_analytic_expectation(impact, p, horizon, effor
 
 def test_figures_are_means_and_percentiles_over_the_trials():
     projects = [project(1, impact=Range(0, 40, 300), effort=Range(2, 6, 30), p=0.7)]
-    samples = draw_samples(projects, [], 3000, np.random.default_rng(11))
+    samples = draw_samples(projects, [], 3000, 11)
     score = rank_from_samples(samples, projects, [], settings(cost=4.0, horizon=2.0)).scores[0]
     value = samples.success[:, 0] * samples.impact[:, 0] * 2.0
     effort = samples.effort[:, 0]
@@ -316,7 +316,7 @@ def test_unshipped_producer_earns_success_times_fraction_times_consumer_effort_t
     consumer = project(2, effort=Range(5, 10, 30))
     projects = [producer, consumer, project(3)]
     links = [LinkInput(producer=1, consumer=2, kind="requires", fraction=0.25)]
-    samples = draw_samples(projects, links, 1000, np.random.default_rng(12))
+    samples = draw_samples(projects, links, 1000, 12)
     credit = reuse_credit(samples, projects, links, 4.0)
     expected = samples.success[:, 0] * 0.25 * samples.effort[:, 1] * 4.0
     np.testing.assert_allclose(credit[:, 0], expected, rtol=1e-14)
@@ -327,7 +327,7 @@ def test_unshipped_producer_earns_success_times_fraction_times_consumer_effort_t
 def test_reuse_credit_adds_to_the_producers_value_and_not_the_consumers():
     projects = [project(1, p=0.5), project(2, effort=Range(5, 10, 30), p=0.9)]
     links = [LinkInput(producer=1, consumer=2, kind="benefits", fraction=0.4)]
-    samples = draw_samples(projects, links, 2000, np.random.default_rng(13))
+    samples = draw_samples(projects, links, 2000, 13)
     scores = by_key(rank_from_samples(samples, projects, links, settings(horizon=2.0)))
     base = samples.success * samples.impact * 2.0
     credit = samples.success[:, 0] * 0.4 * samples.effort[:, 1] * 4.0
@@ -354,8 +354,8 @@ def test_shipped_producers_shrink_the_consumers_effort_by_their_fractions_capped
     producers = [project(10 + i, status=status) for i, status in enumerate(["shipped", "iterating", "shipped"])]
     links = [LinkInput(10 + i, 1, "requires", fraction) for i, fraction in enumerate(fractions)]
     projects = [consumer, *producers]
-    plain = draw_samples(projects, [], 500, np.random.default_rng(14))
-    linked = draw_samples(projects, links, 500, np.random.default_rng(14))
+    plain = draw_samples(projects, [], 500, 14)
+    linked = draw_samples(projects, links, 500, 14)
     np.testing.assert_allclose(linked.effort[:, 0], plain.effort[:, 0] * factor, rtol=1e-14)
     np.testing.assert_array_equal(linked.effort[:, 1:], plain.effort[:, 1:])
     assert np.all(reuse_credit(linked, projects, links, 4.0) == 0.0)  # a shipped producer earns no credit
@@ -388,7 +388,7 @@ def test_credit_for_an_unshipped_producer_uses_the_consumers_effort_after_saving
 def test_consumer_not_to_be_built_or_without_effort_gives_no_credit(consumer):
     projects = [project(1, p=1.0), consumer]
     links = [LinkInput(1, 2, "requires", 0.5)]
-    samples = draw_samples(projects, links, 200, np.random.default_rng(15))
+    samples = draw_samples(projects, links, 200, 15)
     assert np.all(reuse_credit(samples, projects, links, 4.0) == 0.0)
     assert by_key(rank(projects, links))[1].expected_value == 100.0
 
@@ -475,7 +475,7 @@ def test_zero_effort_is_accepted_for_a_project_that_is_not_ranked():
 
 
 def test_rank_from_samples_rejects_samples_drawn_for_other_projects():
-    samples = draw_samples([project(1), project(2)], [], 10, np.random.default_rng(0))
+    samples = draw_samples([project(1), project(2)], [], 10, 0)
     with pytest.raises(ValueError, match="other projects"):
         rank_from_samples(samples, [project(2), project(1)], [], settings())
 
@@ -561,19 +561,62 @@ def test_rank_from_drawn_samples_equals_compute_ranking():
     projects = random_portfolio(12, seed=4) + [project(50, status="shipped"), project(51, effort=None)]
     links = [LinkInput(50, 3, "requires", 0.4), LinkInput(2, 7, "benefits", 0.3)]
     config = settings(trials=500, top_k=3)
-    samples = draw_samples(projects, links, config.trials, np.random.default_rng(5))
+    samples = draw_samples(projects, links, config.trials, 5)
     assert rank_from_samples(samples, projects, links, config) == compute_ranking(
-        projects, links, config, np.random.default_rng(5)
+        projects, links, config, 5
     )
 
 
-def test_draws_follow_the_fixed_order_success_then_impact_then_effort():
-    projects = [project(1, impact=Range(0, 1, 5), effort=Range(1, 2, 6), p=0.5), project(2, effort=None)]
-    samples = draw_samples(projects, [], 300, np.random.default_rng(16))
-    rng = np.random.default_rng(16)
-    np.testing.assert_array_equal(samples.success, rng.random((300, 2)) < [0.5, 0.9])
-    np.testing.assert_array_equal(samples.impact, pert_sample([Range(0, 1, 5), constant(100.0)], 300, rng))
-    np.testing.assert_array_equal(samples.effort[:, 0], pert_sample([Range(1, 2, 6), constant(0.0)], 300, rng)[:, 0])
+def test_each_project_draws_from_its_own_three_streams_of_the_seed():
+    """DESIGN.md, "Common random numbers": default_rng([seed, key, k]), k = 0 success, 1 impact, 2 effort."""
+    projects = [project(7, impact=Range(0, 1, 5), effort=Range(1, 2, 6), p=0.5), project(9, effort=None)]
+    samples = draw_samples(projects, [], 300, 16)
+    for column, (key, p, impact) in enumerate([(7, 0.5, Range(0, 1, 5)), (9, 0.9, constant(100.0))]):
+        uniforms = np.random.default_rng([16, key, 0]).random(300)
+        np.testing.assert_array_equal(samples.success[:, column], uniforms < p)
+        impact_draws = pert_sample([impact], 300, np.random.default_rng([16, key, 1]))[:, 0]
+        np.testing.assert_array_equal(samples.impact[:, column], impact_draws)
+    effort_draws = pert_sample([Range(1, 2, 6)], 300, np.random.default_rng([16, 7, 2]))[:, 0]
+    np.testing.assert_array_equal(samples.effort[:, 0], effort_draws)
+    assert np.isnan(samples.effort[:, 1]).all()
+
+
+def test_a_projects_draws_do_not_depend_on_the_other_projects():
+    alone = draw_samples([project(3)], [], 400, 99)
+    crowd = [project(1, impact=Range(5, 50, 500)), project(3), project(8, effort=Range(1, 1, 1), p=0.1)]
+    together = draw_samples(crowd, [], 400, 99)
+    for name in ("success", "impact", "effort"):
+        np.testing.assert_array_equal(getattr(together, name)[:, 1], getattr(alone, name)[:, 0])
+
+
+def test_more_trials_keep_the_first_draws():
+    few, many = draw_samples([project(4)], [], 300, 5), draw_samples([project(4)], [], 3000, 5)
+    for name in ("success", "impact", "effort"):
+        np.testing.assert_array_equal(getattr(many, name)[:300], getattr(few, name))
+
+
+def test_editing_one_project_leaves_every_unlinked_projects_figures_bit_for_bit():
+    projects = [project(k, impact=Range(10 * k, 40 * k, 90 * k), effort=Range(k, 2 * k, 5 * k)) for k in range(1, 9)]
+    links = [LinkInput(producer=1, consumer=2, kind="benefits", fraction=0.3)]
+    before = compute_ranking(projects, links, settings(top_k=3), 11)
+    edited = [replace(p, impact=Range(1, 2, 3000)) if p.key == 5 else p for p in projects]
+    after = compute_ranking(edited, links, settings(top_k=3), 11)
+    own = ("expected_value", "expected_effort", "expected_cost", "expected_roi", "roi_p10", "roi_p50", "roi_p90")
+    old, new = ({s.key: s for s in r.scores} for r in (before, after))
+    for key in (1, 2, 3, 4, 6, 7, 8):
+        assert {f: getattr(new[key], f) for f in own} == {f: getattr(old[key], f) for f in own}
+    assert new[5].expected_value != old[5].expected_value
+
+
+@pytest.mark.parametrize("seed", [-1, 2**63, 1.5, "7", True])
+def test_a_seed_must_be_a_non_negative_64_bit_integer(seed):
+    with pytest.raises(ValueError, match="seed"):
+        draw_samples([project(1)], [], 10, seed)
+
+
+def test_project_keys_must_be_non_negative_integers_to_seed_their_streams():
+    with pytest.raises(ValueError, match="non-negative"):
+        draw_samples([project(-1)], [], 10, 1)
 
 
 # --- Input validation --------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def _project(key, impact, effort, *, status="idea", tag="easy", p=1.0):
 def _plan(projects, links=(), facts=None, *, capacity=10, seed=1):
     facts = facts or {p.key: Facts() for p in projects}
     return planning.compute_plan(
-        projects, links, SETTINGS, facts, capacity=capacity, start=START, rng=np.random.default_rng(seed)
+        projects, links, SETTINGS, facts, capacity=capacity, start=START, seed=seed
     )
 
 
@@ -85,7 +85,7 @@ def test_a_chain_of_pert_tasks_finishes_at_the_sum_of_means_within_monte_carlo_e
         scoring.LinkInput(producer=1, consumer=2, kind="requires", fraction=0.0),
         scoring.LinkInput(producer=2, consumer=3, kind="requires", fraction=0.0),
     ]
-    samples = scoring.draw_samples(projects, links, SETTINGS.trials, np.random.default_rng(3))
+    samples = scoring.draw_samples(projects, links, SETTINGS.trials, 3)
     ranking = scoring.rank_from_samples(samples, projects, links, SETTINGS)
     facts = {p.key: Facts() for p in projects}
     items, _, _ = planning.roadmap_list(ranking, projects, links, facts)
@@ -108,7 +108,7 @@ def _pert_variance(low, likely, high):
 
 def test_the_plan_uses_the_rankings_samples_for_its_dates():
     projects = [_project(1, (10, 10, 10), (2, 6, 30))]
-    samples = scoring.draw_samples(projects, (), SETTINGS.trials, np.random.default_rng(11))
+    samples = scoring.draw_samples(projects, (), SETTINGS.trials, 11)
     ranking = scoring.rank_from_samples(samples, projects, (), SETTINGS)
     plan = planning.plan_from_samples(samples, ranking, projects, (), {1: Facts(staffing=2)}, capacity=4, start=START)
     weeks = np.percentile(samples.effort[:, 0] / 2, [10, 50, 90])
@@ -187,7 +187,6 @@ def _naive_schedule(order, efforts, staffing, requires, capacity):
 
 
 def test_plan_bands_agree_with_an_independent_per_trial_scheduler():
-    rng = np.random.default_rng(2027)
     n, trials = 12, 300
     projects = [
         _project(k, (10, 20 + k, 60), (2, 4 + k % 5, 20 + k), status="building" if k in (7, 9) else "idea", p=0.8)
@@ -201,7 +200,7 @@ def test_plan_bands_agree_with_an_independent_per_trial_scheduler():
     ]
     facts = {p.key: Facts(staffing=1 + p.key % 3, pin=2 if p.key == 10 else None) for p in projects}
     settings = scoring.ScoringSettings(cost_per_person_week=4.0, horizon_years=1.0, trials=trials, top_k=3)
-    samples = scoring.draw_samples(projects, links, trials, rng)
+    samples = scoring.draw_samples(projects, links, trials, 2027)
     ranking = scoring.rank_from_samples(samples, projects, links, settings)
     plan = planning.plan_from_samples(samples, ranking, projects, links, facts, capacity=4, start=START)
     order = [p.key for p in plan.scheduled]

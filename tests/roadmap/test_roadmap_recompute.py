@@ -8,7 +8,7 @@ import pytest
 from portfolio import scoring, selectors, services
 from roadmap import planning
 from roadmap.models import ProjectScore, RankingSnapshot, ScheduleRow, ValueCurvePoint
-from roadmap.services.recompute import _score_rows, compute_once, portfolio_recompute, seed_for
+from roadmap.services.recompute import _score_rows, compute_once, portfolio_recompute
 from tests.factories import (
     AssessmentFactory,
     PortfolioFactory,
@@ -76,7 +76,7 @@ def test_stored_bands_equal_an_in_memory_plan_from_the_same_version_and_seed(por
         facts,
         capacity=6,
         start=START,
-        rng=np.random.default_rng(seed_for(portfolio.pk, snapshot.input_version)),
+        seed=portfolio.seed,
     )
     stored = {r.project_id: r for r in ScheduleRow.objects.filter(snapshot=snapshot)}
     for planned in plan.projects:
@@ -95,12 +95,12 @@ def test_ranking_and_roadmap_come_from_one_draw(portfolio, backlog):
     """The roadmap's consumer waits for the same sampled efforts that the ranking's expected effort averages."""
     _, projects, links, facts = selectors.planning_inputs(portfolio_id=portfolio.pk)
     settings = selectors.scoring_settings(portfolio)
-    samples = scoring.draw_samples(projects, links, settings.trials, np.random.default_rng(7))
+    samples = scoring.draw_samples(projects, links, settings.trials, 7)
     ranking = scoring.rank_from_samples(samples, projects, links, settings)
     _, plan = planning.compute_plan(
-        projects, links, settings, facts, capacity=6, start=START, rng=np.random.default_rng(7)
+        projects, links, settings, facts, capacity=6, start=START, seed=7
     )
-    assert ranking == scoring.compute_ranking(projects, links, settings, np.random.default_rng(7))
+    assert ranking == scoring.compute_ranking(projects, links, settings, 7)
     column = samples.keys.index(backlog["a"].pk)
     a = next(p for p in plan.projects if p.key == backlog["a"].pk)
     # Producer a starts at the roadmap start and lasts effort / 2 weeks: its P50 finish is that of the samples.
