@@ -286,8 +286,9 @@ def snapshots_prune(*, portfolio_id: int, keep: int | None = None) -> int:
     """Delete the oldest snapshots of a portfolio beyond its newest ``keep`` (``settings.SNAPSHOTS_KEPT``, at
     least 2), with their rows; at most ``PRUNE_BATCH`` per call. The recompute calls this after each run.
 
-    Pages read only the newest snapshot, so a page that is reading one while a recompute lands is never
-    reading one of those deleted. Returns how many snapshots were deleted.
+    Snapshots marked as review baselines are never deleted. Pages read the newest snapshot (or a baseline's), so a
+    page that is reading one while a recompute lands is never reading one of those deleted. Returns how many
+    snapshots were deleted.
     """
     keep = max(2, settings.SNAPSHOTS_KEPT if keep is None else keep)
     newest = RankingSnapshot.objects.filter(portfolio_id=portfolio_id).order_by("-input_version")
@@ -297,6 +298,7 @@ def snapshots_prune(*, portfolio_id: int, keep: int | None = None) -> int:
     # The oldest first, a bounded batch per run: a long history (after lowering SNAPSHOTS_KEPT, or from before
     # pruning existed) goes over several recomputes instead of one run deleting millions of rows.
     older = RankingSnapshot.objects.filter(portfolio_id=portfolio_id, input_version__lt=cutoff)
+    older = older.filter(baselines__isnull=True)  # a review baseline's snapshot is kept, with its input document
     batch = list(older.order_by("input_version").values_list("pk", flat=True)[:PRUNE_BATCH])
     if not batch:
         return 0
