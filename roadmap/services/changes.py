@@ -99,19 +99,26 @@ def changes_now(*, baseline: ReviewBaseline, snapshot: RankingSnapshot) -> Chang
     return report
 
 
-def _figures(snapshot: RankingSnapshot) -> dict[int, dict]:
-    """Per project id: its name and figures in ``snapshot`` (two queries)."""
+def _figures(snapshot: RankingSnapshot, document: dict | None) -> dict[int, dict]:
+    """Per project id: its name and figures in ``snapshot`` (two queries). A project deleted since keeps its rows
+    without an id; its id is then the one ``document`` (the snapshot's inputs) gives its name."""
+    ids = {p["name"]: int(p["id"]) for p in (document or {}).get("projects", [])}
+
+    def key(pk: int | None, name: str) -> int | None:
+        return pk if pk is not None else ids.get(name)
+
+    schedule = ScheduleRow.objects.filter(snapshot=snapshot)
     finish = {
-        pk: (f50, target)
-        for pk, f50, target in ScheduleRow.objects.filter(snapshot=snapshot, project_id__isnull=False).values_list(
-            "project_id", "finish_p50", "p_meet_target"
-        )
+        key(pk, name): (f50, target)
+        for pk, name, f50, target in schedule.values_list("project_id", "name", "finish_p50", "p_meet_target")
     }
-    rows = ProjectScore.objects.filter(snapshot=snapshot, project_id__isnull=False)
     figures = {}
+    rows = ProjectScore.objects.filter(snapshot=snapshot)
     for pk, name, rank, roi, top_k in rows.values_list("project_id", "name", "rank", "expected_roi", "p_top_k"):
-        f50, target = finish.get(pk, (None, None))
-        figures[pk] = {
+        if key(pk, name) is None:
+            continue
+        f50, target = finish.get(key(pk, name), (None, None))
+        figures[key(pk, name)] = {
             "name": name,
             "rank": rank,
             "expected_roi": roi,
@@ -146,8 +153,9 @@ def _report(report: ChangesReport) -> dict:
     """The report document (see the module doc) of a claimed report."""
     base_snapshot = report.baseline.snapshot
     now = RankingSnapshot.objects.get(portfolio_id=report.baseline.portfolio_id, input_version=report.input_version)
-    before, after = _figures(base_snapshot), _figures(now)
     documents = _documents(report, now)
+    before = _figures(base_snapshot, documents[0] if documents else None)
+    after = _figures(now, documents[1] if documents else None)
     if documents is None:
         found = attribution.Attribution(groups=(), base_roi={}, effects={})
     else:
