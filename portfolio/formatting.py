@@ -120,3 +120,11 @@ def plain_number(value: float | None) -> str:
         return MISSING
     text = f"{value:,.6f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def roi_points(value: float | None) -> str:
+    """A change of ROI in percentage points, signed, three significant digits: 0.8 -> "+80 pts", -0.0123 ->
+    "−1.23 pts" (an ROI of +20% that becomes +100% moved +80 pts); None gives "–"."""
+    if value is None or not math.isfinite(value):
+        return MISSING
+    return ("+" if value >= 0 else "−") + compact_number(abs(value) * 100) + " pts"

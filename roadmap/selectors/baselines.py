@@ -44,27 +44,29 @@ def latest_baseline(*, portfolio: Portfolio) -> ReviewBaseline | None:
 def rank_moves(*, portfolio: Portfolio, scores: dict[int, ProjectScore]) -> dict[int, str]:
     """How far each project of ``scores`` (the current snapshot's rows by project id) moved in rank since the latest
     baseline, at a glance: "▲3" (up three places), "▼2", "=" or "new" (ranked now, not then); nothing for a project
-    not ranked now, or when there is no baseline. One query: the baseline snapshot's ranks."""
+    not ranked now, or when there is no baseline. One query: the baseline snapshot's ranks of these projects."""
+    if not scores:
+        return {}
     latest = ReviewBaseline.objects.filter(portfolio=portfolio).order_by("-created_at", "-id").values("snapshot_id")
-    then = dict(
-        ProjectScore.objects.filter(snapshot_id=Subquery(latest[:1]), project_id__isnull=False).values_list(
-            "project_id", "rank"
-        )
-    )
+    then_rows = ProjectScore.objects.filter(snapshot_id=Subquery(latest[:1]), project_id__in=list(scores))
+    then = dict(then_rows.values_list("project_id", "rank")[: len(scores)])  # one row per project at most
     if not then:
         return {}
     moves = {}
     for project_id, score in scores.items():
         if score.rank is None:
             continue
-        before = then.get(project_id)
-        if before is None:
-            moves[project_id] = NEW
-        elif before == score.rank:
-            moves[project_id] = "="
-        else:
-            moves[project_id] = f"▲{before - score.rank}" if score.rank < before else f"▼{score.rank - before}"
+        moves[project_id] = move_label(then.get(project_id), score.rank)
     return moves
+
+
+def move_label(before: int | None, now: int) -> str:
+    """A rank move at a glance: "▲3" (up three places), "▼2", "=" or "new" (not ranked ``before``)."""
+    if before is None:
+        return NEW
+    if before == now:
+        return "="
+    return f"▲{before - now}" if now < before else f"▼{now - before}"
 
 
 def changes_report(*, baseline: ReviewBaseline, snapshot: RankingSnapshot) -> ChangesReport | None:
