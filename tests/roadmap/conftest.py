@@ -203,7 +203,8 @@ def review_backlog(portfolio):
     projects = {}
     for i, name in enumerate(["Churn model", "Search ranking", "Spam filter", "Toxicity signal", "Ad quality"]):
         projects[name] = ProjectFactory(portfolio=portfolio, name=name, impact_low=50 + 10 * i, impact_high=400 + i)
-        AssessmentFactory(project=projects[name], tag="hard", effort_low=2 + i, effort_likely=5 + i, effort_high=20)
+        effort = 12 - 2 * i if name == "Churn model" else 5 + i  # Churn model is the costliest: ranked last
+        AssessmentFactory(project=projects[name], tag="hard", effort_low=2 + i, effort_likely=effort, effort_high=20)
     ReuseLinkFactory(producer=projects["Toxicity signal"], consumer=projects["Spam filter"], fraction=0.3)
     return projects
 
