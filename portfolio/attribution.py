@@ -30,6 +30,19 @@ class SampleCache:
     def __init__(self) -> None:
         self._uniforms: dict[tuple, np.ndarray] = {}
         self._ranges: dict[tuple, np.ndarray] = {}
+        self.base: tuple | None = None  # the first stacked draw: (projects, trials, seed), their inputs, the arrays
+        self._inputs: dict[tuple, scoring.ProjectInput] = {}
+
+    def project_inputs(self, inputs: input_documents.PlanInputs) -> list[scoring.ProjectInput]:
+        """``inputs.project_inputs()``, each made once per (record, settings)."""
+        found = []
+        for record in inputs.projects:
+            index = (record, inputs.settings)
+            made = self._inputs.get(index)
+            if made is None:
+                made = self._inputs[index] = record.project_input(inputs.settings)
+            found.append(made)
+        return found
 
     def uniforms(self, seed: int, key: int, trials: int) -> np.ndarray:
         """The project's success stream: ``trials`` uniforms (it succeeds in trial t when u_t < p)."""
@@ -47,6 +60,39 @@ class SampleCache:
         return found
 
 
+def _draw_row(cache: SampleCache, seed: int, trials: int, project: scoring.ProjectInput, rows, j: int) -> None:
+    """Write one project's draws into row ``j`` of the (success, impact, effort) arrays ``rows``."""
+    success, impact, effort = rows
+    np.less(cache.uniforms(seed, project.key, trials), project.success_probability, out=success[j])
+    impact[j] = cache.draws(seed, project.key, IMPACT_STREAM, project.impact, trials)
+    if project.effort is not None:
+        effort[j] = cache.draws(seed, project.key, EFFORT_STREAM, project.effort, trials)
+    else:
+        effort[j] = np.nan
+
+
+def _raw_rows(projects: Sequence[scoring.ProjectInput], trials: int, seed: int, cache: SampleCache):
+    """The projects' draws as (n, trials) arrays (success, impact, effort), fresh copies. The first call's arrays
+    are kept: a later call for the same projects, seed and trials copies them and redraws only the rows of projects
+    whose probability or ranges differ (a group changes a few projects of a thousand)."""
+    signature = (tuple(p.key for p in projects), trials, seed)
+    inputs = [(p.success_probability, p.impact, p.effort) for p in projects]
+    if cache.base is not None and cache.base[0] == signature:
+        _, base_inputs, base_rows = cache.base
+        rows = tuple(array.copy() for array in base_rows)
+        for j, project in enumerate(projects):
+            if inputs[j] != base_inputs[j]:
+                _draw_row(cache, seed, trials, project, rows, j)
+        return rows
+    n = len(projects)
+    rows = (np.empty((n, trials), dtype=bool), np.empty((n, trials)), np.empty((n, trials)))
+    for j, project in enumerate(projects):
+        _draw_row(cache, seed, trials, project, rows, j)
+    if cache.base is None:
+        cache.base = (signature, inputs, tuple(array.copy() for array in rows))
+    return rows
+
+
 def cached_samples(
     projects: Sequence[scoring.ProjectInput],
     links: Sequence[scoring.LinkInput],
@@ -55,15 +101,7 @@ def cached_samples(
     cache: SampleCache,
 ) -> Samples:
     """What ``scoring.draw_samples`` draws (same layout, same values bit for bit), taken from ``cache``."""
-    n = len(projects)
-    success = np.empty((n, trials), dtype=bool)
-    impact = np.empty((n, trials))
-    effort = np.full((n, trials), np.nan)
-    for j, project in enumerate(projects):
-        np.less(cache.uniforms(seed, project.key, trials), project.success_probability, out=success[j])
-        impact[j] = cache.draws(seed, project.key, IMPACT_STREAM, project.impact, trials)
-        if project.effort is not None:
-            effort[j] = cache.draws(seed, project.key, EFFORT_STREAM, project.effort, trials)
+    success, impact, effort = _raw_rows(projects, trials, seed, cache)
     samples = Samples(keys=tuple(p.key for p in projects), success=success.T, impact=impact.T, effort=effort.T)
     columns, factors = scoring._shipped_saving_factors(projects, links)
     if columns:
@@ -74,7 +112,7 @@ def cached_samples(
 def expected_rois(inputs: input_documents.PlanInputs, cache: SampleCache) -> dict[int, float]:
     """Expected ROI (mean over trials of roi_t, a ratio) of every ranked project, by id: the ranking's
     ``expected_roi`` computed the same way, without anything else."""
-    projects, links = inputs.project_inputs(), inputs.links
+    projects, links = cache.project_inputs(inputs), inputs.links
     settings = inputs.settings
     samples = cached_samples(projects, links, settings.trials, settings.seed, cache)
     columns = np.array([i for i, p in enumerate(projects) if not scoring.exclusion_reason(p)], dtype=np.intp)
@@ -118,10 +156,11 @@ def attribute(
         input_changes.groups_between(base, now), most=most, priority=priority or (lambda group: 0.0)
     )
     cache = SampleCache()
-    base_roi = expected_rois(input_documents.from_document(base), cache)
+    base_inputs, now_inputs = input_documents.from_document(base), input_documents.from_document(now)
+    base_roi = expected_rois(base_inputs, cache)
     effects: dict[str, dict[int, float]] = {}
     for done, group in enumerate(groups, start=1):
-        applied = expected_rois(input_documents.from_document(input_changes.apply_groups(base, now, [group])), cache)
+        applied = expected_rois(input_changes.apply_to_inputs(base_inputs, now_inputs, [group]), cache)
         moved = {key: applied[key] - base_roi[key] for key in applied.keys() & base_roi.keys()}
         effects[group.key] = {key: effect for key, effect in moved.items() if effect != 0.0}
         if progress is not None:

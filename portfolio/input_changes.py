@@ -9,7 +9,7 @@ groups applied", which the attribution recomputes (``portfolio.attribution``).
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from . import history_words
+from . import history_words, input_documents
 
 SETTINGS = "settings"
 PROJECT = "project"
@@ -123,6 +123,29 @@ def apply_groups(base: dict, now: dict, groups: Iterable[ChangeGroup]) -> dict:
         "projects": [projects[k] for k in sorted(projects)],
         "links": [links[k] for k in sorted(links)],
     }
+
+
+def apply_to_inputs(
+    base: input_documents.PlanInputs, now: input_documents.PlanInputs, groups: Iterable[ChangeGroup]
+) -> input_documents.PlanInputs:
+    """``apply_groups`` on documents already read (``input_documents.from_document``): the same inputs as reading
+    ``apply_groups(base, now, groups)``, without parsing a document per group."""
+    chosen = _flatten(groups)
+    projects = {p.key: p for p in base.projects}
+    new_projects = {p.key: p for p in now.projects}
+    links = {(lk.producer, lk.consumer): lk for lk in base.links}
+    new_links = {(lk.producer, lk.consumer): lk for lk in now.links}
+    for group in chosen:
+        if group.kind == PROJECT:
+            (key,) = group.projects
+            _put(projects, key, new_projects.get(key))
+        elif group.kind == LINK:
+            key = (group.projects[0], group.projects[1])
+            _put(links, key, new_links.get(key))
+    settings = now.settings if any(g.kind == SETTINGS for g in chosen) else base.settings
+    return input_documents.PlanInputs(
+        settings, tuple(projects[k] for k in sorted(projects)), tuple(links[k] for k in sorted(links))
+    )
 
 
 def _put(entries: dict, key, value) -> None:

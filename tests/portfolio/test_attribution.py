@@ -97,7 +97,12 @@ def test_settings_are_one_group_and_links_added_removed_or_changed_are_one_each(
 def test_applying_every_group_gives_the_new_document():
     now = _document([_project(1, "Producer", impact=(60.0, 90.0, 99.0)), BASE[2], _project(4, "New")], [])
     base = _document(BASE, [LINK])
-    assert input_changes.apply_groups(base, now, input_changes.groups_between(base, now)) == now
+    groups = input_changes.groups_between(base, now)
+    assert input_changes.apply_groups(base, now, groups) == now
+    read = input_documents.from_document
+    for group in groups:  # on documents already read, the same inputs
+        applied = input_changes.apply_to_inputs(read(base), read(now), [group])
+        assert applied == read(input_changes.apply_groups(base, now, [group]))
 
 
 def test_past_the_limit_the_rest_of_the_groups_are_pooled_into_one():
