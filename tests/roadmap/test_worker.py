@@ -97,7 +97,7 @@ def test_a_changes_report_is_computed_by_a_real_worker_once(celery_processes):
         return report if report.status == ChangesReport.Status.DONE else None
 
     report = wait_for(done, celery_processes, "the changes report")
-    churn = next(row for row in report.result["projects"] if row["name"] == "Project 00")
-    assert [c["group"] for c in churn["causes"]] == [f"project:{target.pk}"]
+    edited = next(row for row in report.result["projects"] if row["name"] == "Project 00")
+    assert [c["group"] for c in edited["causes"]] == [f"project:{target.pk}"]
     assert celery_processes.logs().count("roadmap.compute_changes") >= 1
     assert ChangesReport.objects.filter(baseline=baseline).count() == 1
