@@ -249,6 +249,9 @@ WHATIF_RATE_LIMIT = env.int("WHATIF_RATE_LIMIT", default=20)
 SNAPSHOTS_KEPT = max(2, env.int("SNAPSHOTS_KEPT", default=50))
 # How long a "queued" recompute may wait before the sweep assumes its message was lost.
 RECOMPUTE_STALE_AFTER_SECONDS = env.int("RECOMPUTE_STALE_AFTER_SECONDS", default=300)
+# A "Changes since" report running longer than this (its worker died) is queued again by the next visit; the task's
+# own time limit is the same, in seconds.
+CHANGES_STALE_AFTER_SECONDS = env.int("CHANGES_STALE_AFTER_SECONDS", default=600)
 # How often pages ask whether a newer snapshot has landed (htmx polling).
 STATUS_POLL_SECONDS = env.int("STATUS_POLL_SECONDS", default=3)
 

@@ -111,3 +111,20 @@ def count_of(count: int, singular: str, plural: str | None = None) -> str:
     """
     noun = singular if count == 1 else (plural or singular + "s")
     return f"{count:,} {noun}"
+
+
+def plain_number(value: float | None) -> str:
+    """A number as a person typed it: thousands separators, at most 6 decimals, no trailing zeros (35.0 -> "35",
+    1234.5 -> "1,234.5", 0.25 -> "0.25"); None, NaN and ±inf give "–". For estimates in history and causes."""
+    if value is None or not math.isfinite(value):
+        return MISSING
+    text = f"{value:,.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def roi_points(value: float | None) -> str:
+    """A change of ROI in percentage points, signed, three significant digits: 0.8 -> "+80 pts", -0.0123 ->
+    "−1.23 pts" (an ROI of +20% that becomes +100% moved +80 pts); None gives "–"."""
+    if value is None or not math.isfinite(value):
+        return MISSING
+    return ("+" if value >= 0 else "−") + compact_number(abs(value) * 100) + " pts"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Exists, Expression, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Lower, NullIf
 
-from . import estimates, scoring
+from . import estimates, input_documents, scoring
 from .models import FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink, Status, Tag
 
 
@@ -210,6 +210,50 @@ def planning_inputs(
         )
     ]
     return portfolio, projects, links, facts
+
+
+def plan_inputs_read(*, portfolio_id: int) -> tuple[Portfolio, input_documents.PlanInputs]:
+    """The portfolio and its complete planning inputs (the input document's content): ``planning_inputs`` plus
+    each current assessment's probability override, one query more; the caller checks the input version."""
+    portfolio, projects, links, facts = planning_inputs(portfolio_id=portfolio_id)
+    overrides = dict(
+        FeasibilityAssessment.objects.filter(project__portfolio_id=portfolio_id, is_current=True).values_list(
+            "project_id", "success_probability_override"
+        )
+    )
+    records = tuple(
+        input_documents.ProjectRecord(
+            key=p.key,
+            name=p.name,
+            status=p.status,
+            impact=p.impact,
+            effort=p.effort,
+            tag=p.tag,
+            probability_override=overrides.get(p.key),
+            staffing=facts[p.key].staffing,
+            target_date=facts[p.key].target_date,
+            pin=facts[p.key].pin,
+        )
+        for p in projects
+    )
+    return portfolio, input_documents.PlanInputs(plan_settings(portfolio), records, tuple(links))
+
+
+def plan_settings(portfolio: Portfolio) -> input_documents.PlanSettings:
+    """The portfolio's settings as an input document holds them."""
+    return input_documents.PlanSettings(
+        value_unit=portfolio.value_unit,
+        cost_per_person_week=portfolio.cost_per_person_week,
+        horizon_years=portfolio.horizon_years,
+        trials=portfolio.trials,
+        top_k=portfolio.top_k,
+        p_easy=portfolio.p_easy,
+        p_hard=portfolio.p_hard,
+        p_impossible=portfolio.p_impossible,
+        capacity=portfolio.capacity,
+        roadmap_start=portfolio.roadmap_start,
+        seed=portfolio.seed,
+    )
 
 
 def _project_input(portfolio: Portfolio, project: Project) -> scoring.ProjectInput:

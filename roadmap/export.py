@@ -159,7 +159,7 @@ LINK_CELLS = ("requires", "reuses")
 
 
 def _links_cell(links: list[dict]) -> str:
-    """"name:fraction;..." with each name guarded like a text cell, as the import reads each one: the cell then
+    """ "name:fraction;..." with each name guarded like a text cell, as the import reads each one: the cell then
     starts with a safe character or with "'"."""
     return ";".join(f"{neutralize(link['name'])}:{link['fraction']:g}" for link in links)
 

@@ -148,3 +148,11 @@ class ScenarioForm(VersionedForm, forms.Form):
         rebased = type(self)(data, portfolio=stored.portfolio, projects=stored.projects)
         rebased.is_valid()
         return rebased
+
+
+class BaselineForm(forms.Form):
+    """Mark the current figures as a review baseline, with a name ("Q1 planning")."""
+
+    name = forms.CharField(
+        label="Baseline name", max_length=120, help_text="e.g. “Q1 planning”: the review these figures were shown at."
+    )

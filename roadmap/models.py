@@ -174,3 +174,7 @@ class RecomputeState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.portfolio} recompute: {self.last_outcome}"
+
+
+# Kept in their own module (review baselines, input documents, "Changes since" reports); imported so Django sees them.
+from .review_models import ChangesReport, InputDocument, ReviewBaseline  # noqa: E402, F401

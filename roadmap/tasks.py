@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from .charts import roi_cache
-from .services import recompute
+from .services import changes, recompute
 
 
 @shared_task(
@@ -42,3 +42,16 @@ def recompute_portfolio(self, portfolio_id: int) -> int | None:
 def sweep_dirty_portfolios() -> list[int]:
     """Periodic (beat): recompute every portfolio whose figures are out of date."""
     return recompute.sweep_dirty_portfolios()
+
+
+@shared_task(
+    name="roadmap.compute_changes",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.CHANGES_STALE_AFTER_SECONDS,
+    time_limit=settings.CHANGES_STALE_AFTER_SECONDS + 60,
+)
+def compute_changes(report_id: int) -> str | None:
+    """Compute one "Changes since" report (a baseline against the current snapshot); returns its status."""
+    report = changes.changes_compute(report_id=report_id)
+    return None if report is None else report.status

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from .views import chart, export, how, status, timeline, whatif
+from .views import baselines, changes, chart, export, how, status, timeline, whatif
 
 app_name = "roadmap"
 
 urlpatterns = [
     path("p/<slug:slug>/chart/", chart.roi_chart, name="chart"),
     path("p/<slug:slug>/chart.svg", chart.roi_chart_svg, name="chart-svg"),
+    path("p/<slug:slug>/baselines/new/", baselines.baseline_create, name="baseline-create"),
+    path("p/<slug:slug>/changes/", changes.changes_since, name="changes"),
     path("p/<slug:slug>/how-scores-are-computed/", how.how_scores, name="how"),
     path("p/<slug:slug>/status/", status.figures_status, name="status"),
     path("p/<slug:slug>/export.<str:fmt>", export.export, name="export"),

@@ -38,6 +38,12 @@ def roi(value):
 
 
 @register.filter
+def roi_points(value):
+    """A change of ROI in percentage points: 0.8 -> +80 pts (``formatting.roi_points``)."""
+    return formatting.roi_points(_figure(value))
+
+
+@register.filter
 def range3(obj, prefix: str):
     """``obj.<prefix>_low / _likely / _high`` as "low – likely – high", or "–" when unset."""
     values = [getattr(obj, f"{prefix}_{part}", None) for part in ("low", "likely", "high")]

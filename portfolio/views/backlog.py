@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from roadmap.models import ProjectScore
+from roadmap.selectors.baselines import rank_moves
 from roadmap.selectors.snapshots import latest_snapshot, score_sort_keys, scores_for_projects
 
 from .. import estimates, selectors, services
@@ -39,6 +40,7 @@ class BacklogRow:
     project: Project
     assessment: FeasibilityAssessment | None
     score: ProjectScore | None
+    rank_move: str = ""  # since the latest review baseline: "▲3", "▼2", "=", "new"; "" without one
 
     @property
     def tag(self) -> str | None:
@@ -104,8 +106,9 @@ def backlog_table(request: HttpRequest, access: Access) -> dict:
     shown = list(page.object_list)
     matching = page.paginator.count
     scores = scores_for_projects(snapshot=snapshot, project_ids=[p.pk for p in shown])
+    moves = rank_moves(portfolio=portfolio, scores=scores)
     return {
-        "rows": [BacklogRow(p, selectors.current_assessment(p), scores.get(p.pk)) for p in shown],
+        "rows": [BacklogRow(p, selectors.current_assessment(p), scores.get(p.pk), moves.get(p.pk, "")) for p in shown],
         "matching": matching,
         "page": page,
         **_neighbour_urls(page, base_url, query),
@@ -186,7 +189,8 @@ def project_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _row(access: Access, project: Project) -> BacklogRow:
     scores = scores_for_projects(snapshot=latest_snapshot(portfolio=access.portfolio), project_ids=[project.pk])
-    return BacklogRow(project, selectors.current_assessment(project), scores.get(project.pk))
+    moves = rank_moves(portfolio=access.portfolio, scores=scores)
+    return BacklogRow(project, selectors.current_assessment(project), scores.get(project.pk), moves.get(project.pk, ""))
 
 
 def _get_project(access: Access, pk: int) -> Project:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from roadmap.charts.roi_bar import roi_bar
 from roadmap.selectors.snapshots import latest_snapshot, scores_for_projects
 
-from .. import selectors, services
+from .. import history_words, selectors, services
 from ..forms.links import LinkCreateForm
 from ..forms.project import ProjectDeleteForm, ProjectForm
 from ..models import Project
@@ -34,6 +34,11 @@ def project_page_context(request: HttpRequest, access: Access, project: Project,
     score = scores_for_projects(snapshot=snapshot, project_ids=[project.pk]).get(project.pk)
     assessments = list(project.assessments.all())
     links_in, links_out = list(project.links_in.all()), list(project.links_out.all())
+    changes = list(project.changes.all())
+    for change in changes:  # the history in words: labels, units, one arrow style
+        change.words = history_words.field_change(
+            change.field, change.old, change.new, value_unit=access.portfolio.value_unit
+        )
     extra.setdefault("link_form", LinkCreateForm(project=project) if access.can("edit_links") else None)
     return page_context(
         request,
@@ -49,7 +54,7 @@ def project_page_context(request: HttpRequest, access: Access, project: Project,
         links_out=links_out,
         link_count=len(links_in) + len(links_out),
         assessment_count=len(assessments),
-        changes=list(project.changes.all()),
+        changes=changes,
         **extra,
     )
 

@@ -11,6 +11,7 @@ transaction; if the inputs moved on meanwhile it runs again. A broker that canno
 the edit saved and the portfolio dirty; the beat sweep (``sweep_dirty_portfolios``) catches up.
 """
 
+import json
 import logging
 import time
 from dataclasses import replace
@@ -21,11 +22,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from portfolio import scoring, selectors
+from portfolio import input_documents, scoring, selectors
 from portfolio.models import Portfolio
 
 from .. import planning
-from ..models import ProjectScore, RankingSnapshot, RecomputeState, ScheduleRow, ValueCurvePoint
+from ..models import InputDocument, ProjectScore, RankingSnapshot, RecomputeState, ScheduleRow, ValueCurvePoint
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +94,10 @@ def _write_snapshot(
     *,
     seed: int,
     duration_ms: int,
+    document: dict,
 ):
-    """Write a snapshot with its ranking and roadmap rows in one transaction: readers see all of it or none."""
+    """Write a snapshot with its ranking and roadmap rows and the input ``document`` it was computed from, in one
+    transaction: readers see all of it or none."""
     with transaction.atomic():
         snapshot = RankingSnapshot.objects.create(
             portfolio=portfolio,
@@ -121,6 +124,7 @@ def _write_snapshot(
             ),
             batch_size=500,
         )
+        InputDocument.objects.create(snapshot=snapshot, document=document)
     return snapshot
 
 
@@ -209,6 +213,26 @@ def plan_for(
     )
 
 
+def plan_from_inputs(inputs: input_documents.PlanInputs) -> tuple[scoring.RankingResult, planning.RoadmapPlan]:
+    """Rank and schedule one input document's inputs with its own settings and seed (the recompute's plan)."""
+    return planning.compute_plan(
+        inputs.project_inputs(),
+        inputs.links,
+        inputs.settings.scoring_settings(),
+        inputs.facts(),
+        capacity=inputs.settings.capacity,
+        start=inputs.settings.roadmap_start,
+        seed=inputs.settings.seed,
+    )
+
+
+def read_document(*, portfolio_id: int) -> tuple[Portfolio, dict]:
+    """The portfolio and its current planning inputs as an input document, read back through JSON exactly as it
+    is stored: what the recompute computes from (the caller checks the input version before and after)."""
+    portfolio, inputs = selectors.plan_inputs_read(portfolio_id=portfolio_id)
+    return portfolio, json.loads(json.dumps(input_documents.to_document(inputs)))
+
+
 def compute_once(*, portfolio_id: int) -> RankingSnapshot | None:
     """Compute and store the ranking and roadmap for the portfolio's current input version (idempotent).
 
@@ -220,15 +244,16 @@ def compute_once(*, portfolio_id: int) -> RankingSnapshot | None:
     existing = RankingSnapshot.objects.filter(portfolio_id=portfolio_id, input_version=version).first()
     if existing:
         return existing
-    portfolio, projects, links, facts = selectors.planning_inputs(portfolio_id=portfolio_id)
+    portfolio, document = read_document(portfolio_id=portfolio_id)
     if portfolio.input_version != version or Portfolio.objects.get(pk=portfolio_id).input_version != version:
         return None
-    seed = portfolio.seed
+    inputs = input_documents.from_document(document)  # computed FROM the document stored with the snapshot
+    seed = inputs.settings.seed
     started = time.perf_counter()
-    result, plan = plan_for(portfolio, projects, links, facts, seed=seed)
+    result, plan = plan_from_inputs(inputs)
     duration_ms = int((time.perf_counter() - started) * 1000)
     try:
-        return _write_snapshot(portfolio, result, plan, seed=seed, duration_ms=duration_ms)
+        return _write_snapshot(portfolio, result, plan, seed=seed, duration_ms=duration_ms, document=document)
     except IntegrityError:  # another worker wrote the same version first: same inputs, same seed, same figures
         return RankingSnapshot.objects.get(portfolio_id=portfolio_id, input_version=version)
 
@@ -261,8 +286,9 @@ def snapshots_prune(*, portfolio_id: int, keep: int | None = None) -> int:
     """Delete the oldest snapshots of a portfolio beyond its newest ``keep`` (``settings.SNAPSHOTS_KEPT``, at
     least 2), with their rows; at most ``PRUNE_BATCH`` per call. The recompute calls this after each run.
 
-    Pages read only the newest snapshot, so a page that is reading one while a recompute lands is never
-    reading one of those deleted. Returns how many snapshots were deleted.
+    Snapshots marked as review baselines are never deleted. Pages read the newest snapshot (or a baseline's), so a
+    page that is reading one while a recompute lands is never reading one of those deleted. Returns how many
+    snapshots were deleted.
     """
     keep = max(2, settings.SNAPSHOTS_KEPT if keep is None else keep)
     newest = RankingSnapshot.objects.filter(portfolio_id=portfolio_id).order_by("-input_version")
@@ -272,6 +298,7 @@ def snapshots_prune(*, portfolio_id: int, keep: int | None = None) -> int:
     # The oldest first, a bounded batch per run: a long history (after lowering SNAPSHOTS_KEPT, or from before
     # pruning existed) goes over several recomputes instead of one run deleting millions of rows.
     older = RankingSnapshot.objects.filter(portfolio_id=portfolio_id, input_version__lt=cutoff)
+    older = older.filter(baselines__isnull=True)  # a review baseline's snapshot is kept, with its input document
     batch = list(older.order_by("input_version").values_list("pk", flat=True)[:PRUNE_BATCH])
     if not batch:
         return 0

@@ -9,18 +9,25 @@ from portfolio.permissions import portfolio_access
 from portfolio.views.common import page_context
 
 from ..charts.roi_cache import drawn_chart
-from ..selectors import snapshots
+from ..forms import BaselineForm
+from ..selectors import baselines, snapshots
+from .baselines import shown_snapshot
 
 TABLE_ROWS = 50  # ranked (and unranked) rows listed under the chart unless ?all=1; the chart itself shows every project
 
 
 def chart_context(request: HttpRequest, portfolio) -> dict:
-    """Snapshot, the ranked and unranked rows listed under the chart, and the drawn chart (empty when there is
-    nothing to plot). Only the listed rows are read; the chart's points are read when it is not drawn yet."""
-    snapshot = snapshots.latest_snapshot(portfolio=portfolio)
+    """Snapshot (the latest, or a baseline's with ``?baseline=<id>``), the ranked and unranked rows listed under the
+    chart, each ranked row's move since the latest baseline (``rank_move``: one query), and the drawn chart (empty
+    when there is nothing to plot). Only the listed rows are read; the chart's points when it is not drawn yet."""
+    snapshot, baseline = shown_snapshot(request, portfolio)
     tables = snapshots.ranking_tables(snapshot=snapshot, limit=None if request.GET.get("all") == "1" else TABLE_ROWS)
+    if baseline is None:
+        moves = baselines.rank_moves(portfolio=portfolio, scores={r.project_id: r for r in tables["ranked_shown"]})
+        for row in tables["ranked_shown"]:
+            row.rank_move = moves.get(row.project_id, "")
     chart_svg = drawn_chart(portfolio, snapshot)
-    return {"snapshot": snapshot, **tables, "has_chart": bool(chart_svg), "chart_svg": chart_svg}
+    return {"snapshot": snapshot, "baseline": baseline, **tables, "has_chart": bool(chart_svg), "chart_svg": chart_svg}
 
 
 @login_required
@@ -29,6 +36,7 @@ def roi_chart(request: HttpRequest, slug: str) -> HttpResponse:
     """ROI chart (ease x risk-adjusted value, bubble = ROI) with the ranked table; htmx gets the #roi-chart partial."""
     access = portfolio_access(request.user, slug)
     context = page_context(request, access, nav="chart", **chart_context(request, access.portfolio))
+    context["baseline_form"] = BaselineForm() if access.can_edit else None
     template = "roadmap/chart.html#roi-chart" if request.htmx else "roadmap/chart.html"
     return render(request, template, context)
 
@@ -39,7 +47,7 @@ def roi_chart_svg(request: HttpRequest, slug: str) -> HttpResponse:
     """The chart alone as an SVG file (XML prolog, white background, absolute project links) for a slide deck."""
     access = portfolio_access(request.user, slug)
     portfolio = access.portfolio
-    snapshot = snapshots.latest_snapshot(portfolio=portfolio)
+    snapshot, _ = shown_snapshot(request, portfolio)
     body = drawn_chart(portfolio, snapshot, link_base=request.build_absolute_uri("/"), standalone=True)
     response = HttpResponse(body, content_type="image/svg+xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{portfolio.slug}-roi-chart.svg"'

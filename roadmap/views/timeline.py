@@ -19,14 +19,15 @@ from portfolio.views.versioned import VersionedSave, save_versioned
 from ..charts.timeline import gantt
 from ..charts.value_curve import value_chart
 from ..forms import PinClearForm, PinForm, ScenarioForm
-from ..selectors import schedule, snapshots
+from ..selectors import schedule
+from .baselines import shown_snapshot
 
 
 def timeline_context(request: HttpRequest, portfolio: Portfolio, *, absolute_links: bool = False) -> dict:
-    """The latest snapshot's roadmap rows, curve and both charts laid out (None when there is nothing to draw),
-    with the team capacity and roadmap start the snapshot was computed with (the settings may have moved on
-    since; with no snapshot yet, the settings the first one will use)."""
-    snapshot = snapshots.latest_snapshot(portfolio=portfolio)
+    """The latest snapshot's (or with ``?baseline=<id>`` a baseline's) roadmap rows, curve and both charts laid out
+    (None when there is nothing to draw), with the team capacity and roadmap start the snapshot was computed with
+    (the settings may have moved on since; with no snapshot yet, the settings the first one will use)."""
+    snapshot, baseline = shown_snapshot(request, portfolio)
     rows = schedule.schedule_rows(snapshot=snapshot)
     curve = schedule.value_curve_points(snapshot=snapshot)
     scheduled = [r for r in rows if r.position is not None]
@@ -46,6 +47,7 @@ def timeline_context(request: HttpRequest, portfolio: Portfolio, *, absolute_lin
 
     return {
         "snapshot": snapshot,
+        "baseline": baseline,
         "scheduled": scheduled,
         "left_off": [r for r in rows if r.position is None],
         "curve": curve,

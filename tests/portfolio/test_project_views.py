@@ -136,7 +136,7 @@ def test_project_page_shows_the_history_of_changes(project, pm_client, pm_user):
     services.project_update(project=project, data={"impact_high": 260.0}, user=pm_user)
     html = pm_client.get(page_url(project)).content.decode()
     history = html[html.index("History of changes") :]
-    assert "pat-pm" in history and "impact_high" in history and "200.0 → 260.0" in history
+    assert "pat-pm" in history and "Impact, high: 200 → 260 k$/year" in history
 
 
 def test_project_page_draws_the_roi_range_as_an_svg_bar_with_its_figures(project, leader_client):

@@ -6,6 +6,7 @@ so leftovers of earlier runs cannot interfere. Every wait is bounded; on a timeo
 carries the worker's (and beat's) log.
 """
 
+import datetime
 import os
 import re
 import signal
@@ -24,8 +25,10 @@ from django.db import connection
 from config.celery import app as celery_app
 from portfolio.models import Portfolio
 from roadmap.models import RankingSnapshot, RecomputeState
+from roadmap.services import baselines
+from roadmap.services.recompute import portfolio_recompute
 
-from ..factories import AssessmentFactory, PortfolioFactory, ProjectFactory
+from ..factories import AssessmentFactory, PortfolioFactory, ProjectFactory, ReuseLinkFactory
 
 REPO = Path(__file__).resolve().parents[2]
 READY_TIMEOUT = 30  # seconds for a worker to answer a ping
@@ -72,8 +75,18 @@ class CeleryProcesses:
         no ping until that task is done, which on a busy machine took longer than READY_TIMEOUT."""
         node = f"planner-test-{uuid.uuid4().hex[:8]}@%h"
         process = self._spawn(
-            name, "worker", f"--pool={pool}", "--concurrency=1", "--loglevel=INFO", "--without-heartbeat",
-            "--without-gossip", "--without-mingle", "-Q", "celery", "-n", node,
+            name,
+            "worker",
+            f"--pool={pool}",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-Q",
+            "celery",
+            "-n",
+            node,
         )
         ready = re.compile(re.escape(node.split("@")[0]) + r"@\S+ ready\.")
         log_path = self.started[-1][1]
@@ -89,8 +102,13 @@ class CeleryProcesses:
     def start_beat(self) -> None:
         """Start celery beat (its sweep interval comes from SWEEP_INTERVAL_SECONDS in ``env``)."""
         process = self._spawn(
-            "beat", "beat", "--loglevel=INFO", "--schedule", str(self.tmp_path / "beat-schedule"),
-            "--pidfile", str(self.tmp_path / "beat.pid"),
+            "beat",
+            "beat",
+            "--loglevel=INFO",
+            "--schedule",
+            str(self.tmp_path / "beat-schedule"),
+            "--pidfile",
+            str(self.tmp_path / "beat.pid"),
         )
         time.sleep(0.5)
         if process.poll() is not None:
@@ -173,3 +191,26 @@ def assessed_portfolio(*, projects: int, **settings) -> Portfolio:
         )
         AssessmentFactory(project=project, tag="easy" if i % 2 else "hard")
     return portfolio
+
+
+@pytest.fixture
+def review_backlog(portfolio):
+    """Five assessed projects; "Toxicity signal" produces for "Spam filter" (it earns reuse credit from it)."""
+    portfolio.roadmap_start = datetime.date(2027, 1, 4)
+    portfolio.capacity = 4
+    portfolio.trials = 400
+    portfolio.save()
+    projects = {}
+    for i, name in enumerate(["Churn model", "Search ranking", "Spam filter", "Toxicity signal", "Ad quality"]):
+        projects[name] = ProjectFactory(portfolio=portfolio, name=name, impact_low=50 + 10 * i, impact_high=400 + i)
+        effort = 12 - 2 * i if name == "Churn model" else 5 + i  # Churn model is the costliest: ranked last
+        AssessmentFactory(project=projects[name], tag="hard", effort_low=2 + i, effort_likely=effort, effort_high=20)
+    ReuseLinkFactory(producer=projects["Toxicity signal"], consumer=projects["Spam filter"], fraction=0.3)
+    return projects
+
+
+@pytest.fixture
+def review_baseline(portfolio, review_backlog, pm_user):
+    """The backlog computed and marked as the baseline "Q1 planning" by the PM."""
+    portfolio_recompute(portfolio_id=portfolio.pk)
+    return baselines.baseline_mark(portfolio=portfolio, name="Q1 planning", user=pm_user)

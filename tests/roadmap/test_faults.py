@@ -177,8 +177,10 @@ def test_edits_save_quickly_while_redis_is_down_and_the_sweep_catches_up(
         response = pm_client.post(url, project_form(target, impact_high=340))
 
     view_seconds = timed(post_edit)
-    print(f"edit with Redis frozen {frozen_seconds:.3f} s, stopped: service {service_seconds:.3f} s, "
-          f"page {view_seconds:.3f} s")
+    print(
+        f"edit with Redis frozen {frozen_seconds:.3f} s, stopped: service {service_seconds:.3f} s, "
+        f"page {view_seconds:.3f} s"
+    )
 
     assert frozen_seconds < ENQUEUE_BOUND
     assert service_seconds < ENQUEUE_BOUND
@@ -207,9 +209,12 @@ def test_edits_save_quickly_while_redis_is_down_and_the_sweep_catches_up(
     assert not snapshots.figures_status(portfolio=portfolio).out_of_date
     assert RecomputeState.objects.get(portfolio=portfolio).broker_unreachable_since is None
     assert "roadmap.sweep_dirty_portfolios" in celery_on_own_redis.logs()
-    assert "Task queue unreachable" not in pm_client.get(
-        reverse("roadmap:status", kwargs={"slug": portfolio.slug}), HTTP_HX_REQUEST="true"
-    ).content.decode()
+    assert (
+        "Task queue unreachable"
+        not in pm_client.get(
+            reverse("roadmap:status", kwargs={"slug": portfolio.slug}), HTTP_HX_REQUEST="true"
+        ).content.decode()
+    )
 
 
 # ---- a worker killed with SIGKILL mid-recompute ---------------------------------------------------------------
@@ -239,9 +244,7 @@ def _task_ids(log: str) -> list[str]:
     return re.findall(r"Task roadmap\.recompute_portfolio\[([0-9a-f-]+)\] received", log)
 
 
-def test_worker_killed_mid_recompute_is_redelivered_and_no_half_snapshot_is_visible(
-    celery_on_own_redis, own_redis
-):
+def test_worker_killed_mid_recompute_is_redelivered_and_no_half_snapshot_is_visible(celery_on_own_redis, own_redis):
     portfolio = slow_portfolio()
     first = celery_on_own_redis.start_worker("worker-killed")
     services.project_update(project=portfolio.projects.get(name="Project 000"), data={"impact_high": 333})
@@ -354,7 +357,10 @@ def _lock_snapshots_elsewhere() -> psycopg.Connection:
     """Hold an exclusive lock on the snapshot table from another session: every recompute attempt times out."""
     db = connection.settings_dict
     lock = psycopg.connect(
-        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"] or None,
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
         dbname=db["NAME"],
     )
     lock.execute("BEGIN")

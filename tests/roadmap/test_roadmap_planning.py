@@ -34,9 +34,7 @@ def _project(key, impact, effort, *, status="idea", tag="easy", p=1.0):
 
 def _plan(projects, links=(), facts=None, *, capacity=10, seed=1):
     facts = facts or {p.key: Facts() for p in projects}
-    return planning.compute_plan(
-        projects, links, SETTINGS, facts, capacity=capacity, start=START, seed=seed
-    )
+    return planning.compute_plan(projects, links, SETTINGS, facts, capacity=capacity, start=START, seed=seed)
 
 
 def test_projects_follow_rank_order_with_building_first():

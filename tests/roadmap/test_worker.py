@@ -73,3 +73,31 @@ def test_beat_sweep_recomputes_a_dirty_portfolio(celery_processes):
     snapshot = wait_for(snapshot_is_current(portfolio), celery_processes, "the beat sweep's recompute")
     assert snapshot.scores.filter(rank__isnull=False).count() == 4
     assert "roadmap.sweep_dirty_portfolios" in celery_processes.logs()
+
+
+def test_a_changes_report_is_computed_by_a_real_worker_once(celery_processes):
+    from roadmap.models import ChangesReport
+    from roadmap.services import baselines, changes
+
+    portfolio = assessed_portfolio(projects=6, trials=500)
+    celery_processes.start_worker()
+    target = portfolio.projects.get(name="Project 00")
+    services.project_update(project=target, data={"impact_high": 301})
+    wait_for(snapshot_is_current(portfolio), celery_processes, "the first snapshot")
+    baseline = baselines.baseline_mark(portfolio=portfolio, name="Q1 planning")
+    services.project_update(project=target, data={"impact_high": 900})
+    snapshot = wait_for(snapshot_is_current(portfolio), celery_processes, "a snapshot of the edit")
+
+    first = changes.changes_request(baseline=baseline, snapshot=snapshot)
+    again = changes.changes_request(baseline=baseline, snapshot=snapshot)  # a second visit while it runs
+    assert again.pk == first.pk
+
+    def done():
+        report = ChangesReport.objects.get(pk=first.pk)
+        return report if report.status == ChangesReport.Status.DONE else None
+
+    report = wait_for(done, celery_processes, "the changes report")
+    edited = next(row for row in report.result["projects"] if row["name"] == "Project 00")
+    assert [c["group"] for c in edited["causes"]] == [f"project:{target.pk}"]
+    assert celery_processes.logs().count("roadmap.compute_changes") >= 1
+    assert ChangesReport.objects.filter(baseline=baseline).count() == 1
