@@ -26,6 +26,7 @@ from portfolio.models import Portfolio
 
 from .. import planning
 from ..models import ProjectScore, RankingSnapshot, RecomputeState, ScheduleRow, ValueCurvePoint
+from ..signals import snapshot_completed
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +122,7 @@ def _write_snapshot(
             ),
             batch_size=500,
         )
+        transaction.on_commit(lambda: snapshot_completed.send(sender=RankingSnapshot, snapshot=snapshot))
     return snapshot
 
 
