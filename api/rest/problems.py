@@ -7,7 +7,8 @@ its ETag) are the API's version checks (``conditional``). ``type`` links to ``/a
 a sentence what the problem means. Django's own 404 and 500 answer paths under ``/api/`` the same way.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
+from django.http import Http404
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
@@ -130,8 +131,10 @@ def exception_handler(exc, context):
     """DRF's handler (status, ``WWW-Authenticate``, ``Retry-After``), its body replaced by a problem document."""
     if isinstance(exc, DjangoValidationError):
         exc = from_django(exc)
-    elif isinstance(exc, ObjectDoesNotExist):  # deleted by someone else while this request was on its way
+    elif isinstance(exc, Http404 | ObjectDoesNotExist):  # ObjectDoesNotExist: deleted while this request was on its way
         exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):  # a role that may not (portfolio.permissions.RoleDenied)
+        exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # an unexpected error: Django's 500 handler (``server_error`` below) answers
