@@ -41,7 +41,7 @@ class WebhookFormat(models.TextChoices):
     """What a delivery's body is: the full JSON event, or ``{"text": ...}`` for a team chat's incoming webhook."""
 
     JSON = "json", "JSON event"
-    TEXT = "text", "Plain text for a team chat ({\"text\": …})"
+    TEXT = "text", 'Plain text for a team chat ({"text": …})'
 
 
 class Webhook(models.Model):

@@ -21,7 +21,9 @@ urlpatterns = [
     path("accounts/api-tokens/<int:token_id>/revoke/", tokens.api_token_revoke, name="token-revoke"),
     path("p/<slug:slug>/webhooks/", webhooks.webhooks, name="webhooks"),
     path("p/<slug:slug>/webhooks/<int:webhook_id>/", webhooks.webhook_action, name="webhook-action"),
-    path("p/<slug:slug>/webhooks/deliveries/<int:delivery_id>/resend/", webhooks.delivery_resend, name="delivery-resend"),
+    path(
+        "p/<slug:slug>/webhooks/deliveries/<int:delivery_id>/resend/", webhooks.delivery_resend, name="delivery-resend"
+    ),
     path("p/<slug:slug>/share/", share_links.share_links_page, name="share-links"),
     path("p/<slug:slug>/share/<int:link_id>/revoke/", share_links.share_link_revoke, name="share-link-revoke"),
     path("s/<str:token>/", shared.shared, name="shared"),

@@ -8,9 +8,8 @@ a sentence what the problem means. Django's own 404 and 500 answer paths under `
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
-from django.http import Http404
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views import defaults
 from rest_framework import exceptions, status
@@ -34,6 +33,7 @@ PROBLEMS = {
         "Your If-Match names an older version: someone changed the resource since. `current` is it as it is now, "
         "and the ETag header its version; apply your change to it and send it again.",
     ),
+    "unprocessable": (422, "Unprocessable", "The request could not be processed as sent."),
     "payload-too-large": (413, "Payload too large", "The request body is over the limit."),
     "unsupported-media-type": (415, "Unsupported media type", "Send JSON (or CSV, or a form upload, where said)."),
     "precondition-required": (

@@ -29,7 +29,9 @@ def share_links_page(request: HttpRequest, slug: str) -> HttpResponse:
     form = ShareLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            link, token = share_links.share_link_create(portfolio=access.portfolio, user=request.user, **form.cleaned_data)
+            link, token = share_links.share_link_create(
+                portfolio=access.portfolio, user=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -29,7 +29,11 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         else:
             request.session[SHOWN_ONCE] = issued.text
             return redirect("api:tokens")
-    context = {"form": form, "tokens": tokens.tokens_of(user=request.user), "new_token": request.session.pop(SHOWN_ONCE, None)}
+    context = {
+        "form": form,
+        "tokens": tokens.tokens_of(user=request.user),
+        "new_token": request.session.pop(SHOWN_ONCE, None),
+    }
     return render(request, TEMPLATE, context, status=400 if form.errors else 200)
 
 

@@ -56,7 +56,9 @@ def _ranks(snapshot: RankingSnapshot | None) -> dict[int, tuple[str, int | None,
     if snapshot is None:
         return {}
     rows = ProjectScore.objects.filter(snapshot=snapshot, project__isnull=False)
-    return {pk: (name, rank, roi) for pk, name, rank, roi in rows.values_list("project_id", "name", "rank", "expected_roi")}
+    return {
+        pk: (name, rank, roi) for pk, name, rank, roi in rows.values_list("project_id", "name", "rank", "expected_roi")
+    }
 
 
 def rank_moves(previous: RankingSnapshot | None, current: RankingSnapshot) -> dict:
@@ -75,7 +77,9 @@ def rank_moves(previous: RankingSnapshot | None, current: RankingSnapshot) -> di
                 {"project_id": pk, "name": name, "rank_before": old_rank, "rank_after": rank}
                 | {"expected_roi_before": old_roi, "expected_roi_after": roi}
             )
-    left += [{"project_id": pk, "name": n, "rank_before": r} for pk, (n, r, _) in before.items() if pk not in after and r]
+    left += [
+        {"project_id": pk, "name": n, "rank_before": r} for pk, (n, r, _) in before.items() if pk not in after and r
+    ]
     moves.sort(key=lambda m: m["rank_after"])
     return {"rank_moves": moves, "entered": entered, "left": left}
 
@@ -104,7 +108,8 @@ def snapshot_completed(snapshot: RankingSnapshot) -> tuple[dict, str]:
         body.update(section(previous, snapshot))
     moved = [f"{m['name']} {m['rank_before'] or '–'} → {m['rank_after']}" for m in moves["rank_moves"]]
     text = f"{snapshot.portfolio.name}: new ranking (input version {snapshot.input_version}). "
-    text += ("Moved: " + "; ".join(moved[:NAMES_IN_TEXT]) + ("…" if len(moved) > NAMES_IN_TEXT else "") + ".") if moved else "No rank moved."
+    more = "…" if len(moved) > NAMES_IN_TEXT else ""
+    text += f"Moved: {'; '.join(moved[:NAMES_IN_TEXT])}{more}." if moved else "No rank moved."
     return body, text
 
 
@@ -117,7 +122,8 @@ def project_changed(portfolio, user, projects: list[dict]) -> tuple[dict, str]:
         fields = f" ({', '.join(p['fields'])})" if p["fields"] else ""
         text = f"{who} {p['action']} “{p['name']}”{fields} in {portfolio.name}."
     else:
-        text = f"{who} changed {count_of(len(projects), 'project')} in {portfolio.name}: {_names([p['name'] for p in projects])}."
+        names = _names([p["name"] for p in projects])
+        text = f"{who} changed {count_of(len(projects), 'project')} in {portfolio.name}: {names}."
     return body, text
 
 
@@ -137,4 +143,3 @@ def assessment_recorded(portfolio, user, assessments: list[dict]) -> tuple[dict,
 
 def _username(user) -> str | None:
     return user.get_username() if user is not None and getattr(user, "is_authenticated", False) else None
-

@@ -112,7 +112,9 @@ def delivery_attempt(*, delivery_id: int, may_retry: bool = True) -> int | None:
     outcome = sending.post(hook.url, body, headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS)
     attempts = delivery.attempts + 1
     retry = not outcome.delivered and may_retry and attempts < settings.WEBHOOK_MAX_ATTEMPTS
-    status = DeliveryStatus.DELIVERED if outcome.delivered else DeliveryStatus.RETRYING if retry else DeliveryStatus.FAILED
+    status = (
+        DeliveryStatus.DELIVERED if outcome.delivered else DeliveryStatus.RETRYING if retry else DeliveryStatus.FAILED
+    )
     now = timezone.now()
     WebhookDelivery.objects.filter(pk=delivery_id).update(
         status=status,
@@ -129,7 +131,11 @@ def delivery_attempt(*, delivery_id: int, may_retry: bool = True) -> int | None:
 def delivery_resend(*, delivery: WebhookDelivery) -> WebhookDelivery:
     """Send a delivery's body again, as a new delivery (the log keeps both)."""
     again = WebhookDelivery.objects.create(
-        webhook=delivery.webhook, event=delivery.event, event_id=delivery.event_id, body=delivery.body, resent_from=delivery
+        webhook=delivery.webhook,
+        event=delivery.event,
+        event_id=delivery.event_id,
+        body=delivery.body,
+        resent_from=delivery,
     )
     transaction.on_commit(lambda: enqueue(again.pk))
     return again
@@ -149,5 +155,7 @@ def snapshot_event_emit(*, snapshot_id: int) -> None:
     if snapshot is None or not subscribers(snapshot.portfolio_id, events.SNAPSHOT_COMPLETED):
         return
     body, text = events.snapshot_completed(snapshot)
-    for delivery in event_emit(portfolio_id=snapshot.portfolio_id, event=events.SNAPSHOT_COMPLETED, body=body, text=text):
+    for delivery in event_emit(
+        portfolio_id=snapshot.portfolio_id, event=events.SNAPSHOT_COMPLETED, body=body, text=text
+    ):
         deliveries_prune(webhook_id=delivery.webhook_id)

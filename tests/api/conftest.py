@@ -13,7 +13,9 @@ from api import tokens
 def client_with_token(user, *, read_only: bool = False) -> APIClient:
     """An API client that sends ``Authorization: Bearer`` with a fresh token of ``user``."""
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens.token_create(user=user, name='tests', read_only=read_only).text}")
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Bearer {tokens.token_create(user=user, name='tests', read_only=read_only).text}"
+    )
     return client
 
 

@@ -1,10 +1,10 @@
 """The latest ranking and roadmap through the API, each with its snapshot's provenance (input version, seed, trials,
 when, and the settings it was computed with, not today's)."""
 
+from api.rest.serializers.figures import RANKING_ROW_FIELDS, SCHEDULE_ROW_FIELDS
 from portfolio import services
 from roadmap.models import ProjectScore, ScheduleRow
 from roadmap.services.recompute import portfolio_recompute
-from api.rest.serializers.figures import RANKING_ROW_FIELDS, SCHEDULE_ROW_FIELDS
 
 from .conftest import api_url
 

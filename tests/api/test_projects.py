@@ -17,7 +17,11 @@ def _names(response) -> list[str]:
 def test_list_filters_sorts_and_searches_like_the_backlog(world, pm_api):
     url = api_url(world["slug"], "projects/")
     Project.objects.filter(pk=world["spare"].pk).update(status="building", impact_likely=150, impact_high=300)
-    assert _names(pm_api.get(url, {"sort": "name"})) == ["Language identification", "Machine translation", "Spam filter"]
+    assert _names(pm_api.get(url, {"sort": "name"})) == [
+        "Language identification",
+        "Machine translation",
+        "Spam filter",
+    ]
     assert _names(pm_api.get(url, {"sort": "impact", "dir": "desc"}))[0] == "Spam filter"
     assert _names(pm_api.get(url, {"status": "building"})) == ["Spam filter"]
     assert _names(pm_api.get(url, {"tag": "easy"})) == ["Language identification"]

@@ -55,7 +55,9 @@ def test_an_assessment_recorded_meanwhile_makes_the_project_etag_stale(world, pm
     assert FeasibilityAssessment.objects.filter(project=world["project"], is_current=True).get().tag == "hard"
 
 
-def test_an_api_edit_keeps_history_bumps_the_input_version_and_recomputes(world, pm_api, django_capture_on_commit_callbacks):
+def test_an_api_edit_keeps_history_bumps_the_input_version_and_recomputes(
+    world, pm_api, django_capture_on_commit_callbacks
+):
     portfolio = world["portfolio"]
     before = Portfolio.objects.get(pk=portfolio.pk).input_version
     etag = pm_api.get(_project_url(world)).headers["ETag"]

@@ -10,7 +10,12 @@ from api.webhooks import services, signing
 from tests.factories import PortfolioFactory
 from tests.roadmap.conftest import celery_processes, wait_for  # noqa: F401 (the fixture)
 
-pytestmark = [pytest.mark.celery_worker, pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.celery_worker,
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_a_worker_retries_a_500_with_backoff_and_delivers(celery_processes, webhook_receiver):  # noqa: F811
@@ -18,10 +23,17 @@ def test_a_worker_retries_a_500_with_backoff_and_delivers(celery_processes, webh
     celery_processes.start_worker()
     portfolio = PortfolioFactory()
     hook = services.webhook_create(
-        portfolio=portfolio, url=webhook_receiver.url, secret="s", events_wanted=["project.changed"], format="json", user=None
+        portfolio=portfolio,
+        url=webhook_receiver.url,
+        secret="s",
+        events_wanted=["project.changed"],
+        format="json",
+        user=None,
     )
     webhook_receiver.answers([500])
-    body, text = services.events.project_changed(portfolio, None, [{"id": 1, "name": "A", "action": "updated", "fields": [], "version": 2}])
+    body, text = services.events.project_changed(
+        portfolio, None, [{"id": 1, "name": "A", "action": "updated", "fields": [], "version": 2}]
+    )
     [delivery] = services.event_emit(portfolio_id=portfolio.pk, event="project.changed", body=body, text=text)
     started = time.monotonic()
     wait_for(

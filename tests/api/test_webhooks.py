@@ -33,7 +33,9 @@ def test_a_signature_verifies_and_a_changed_body_or_old_timestamp_does_not():
     assert not signing.verify(SECRET, "1700000000", body, signed, now=1_700_001_000)  # replayed later
 
 
-def test_a_project_change_is_delivered_signed_after_commit(world, pm_api, webhook_receiver, django_capture_on_commit_callbacks):
+def test_a_project_change_is_delivered_signed_after_commit(
+    world, pm_api, webhook_receiver, django_capture_on_commit_callbacks
+):
     hook = _hook(world, webhook_receiver)
     url = api_url(world["slug"], f"projects/{world['project'].pk}/")
     etag = pm_api.get(url).headers["ETag"]
@@ -48,7 +50,13 @@ def test_a_project_change_is_delivered_signed_after_commit(world, pm_api, webhoo
     event = json.loads(body)
     assert event["event"] == "project.changed" and event["by"] == "pat-pm"
     assert event["projects"] == [
-        {"id": world["project"].pk, "name": "Machine translation", "action": "updated", "fields": ["impact_high"], "version": 2}
+        {
+            "id": world["project"].pk,
+            "name": "Machine translation",
+            "action": "updated",
+            "fields": ["impact_high"],
+            "version": 2,
+        }
     ]
     delivery = WebhookDelivery.objects.get(webhook=hook, event="project.changed")
     assert (delivery.status, delivery.response_status, delivery.attempts) == (DeliveryStatus.DELIVERED, 200, 1)
@@ -58,7 +66,9 @@ def test_a_500_is_retried_with_backoff_then_delivered(world, webhook_receiver, d
     _hook(world, webhook_receiver, events=["assessment.recorded"])
     webhook_receiver.answers([500])
     with django_capture_on_commit_callbacks(execute=True):
-        portfolio_services.assessment_record(project=world["project"], tag="hard", effort_low=1, effort_likely=2, effort_high=4)
+        portfolio_services.assessment_record(
+            project=world["project"], tag="hard", effort_low=1, effort_likely=2, effort_high=4
+        )
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.response_status) == (DeliveryStatus.FAILED, 500)  # in-process: tried once
     WebhookDelivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.PENDING, attempts=0)
@@ -85,19 +95,27 @@ def test_the_retries_stop_after_the_last_attempt(world, webhook_receiver, settin
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.FAILED, 2)
 
 
-def test_one_transaction_is_one_event_and_a_rolled_back_one_is_none(world, webhook_receiver, django_capture_on_commit_callbacks):
+def test_one_transaction_is_one_event_and_a_rolled_back_one_is_none(
+    world, webhook_receiver, django_capture_on_commit_callbacks
+):
     _hook(world, webhook_receiver, events=["project.changed"])
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
             for name in ("Alpha", "Beta"):
-                portfolio_services.project_create(portfolio=world["portfolio"], name=name, impact_low=1, impact_likely=2, impact_high=3)
+                portfolio_services.project_create(
+                    portfolio=world["portfolio"], name=name, impact_low=1, impact_likely=2, impact_high=3
+                )
     events = [json.loads(b) for _, b in webhook_receiver.requests]
     assert len(events) == 1 and [p["name"] for p in events[0]["projects"]] == ["Alpha", "Beta"]
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError), transaction.atomic():
-            portfolio_services.project_create(portfolio=world["portfolio"], name="Gamma", impact_low=1, impact_likely=2, impact_high=3)
+            portfolio_services.project_create(
+                portfolio=world["portfolio"], name="Gamma", impact_low=1, impact_likely=2, impact_high=3
+            )
             raise RuntimeError("rolled back")
-        portfolio_services.project_create(portfolio=world["portfolio"], name="Delta", impact_low=1, impact_likely=2, impact_high=3)
+        portfolio_services.project_create(
+            portfolio=world["portfolio"], name="Delta", impact_low=1, impact_likely=2, impact_high=3
+        )
     names = [p["name"] for _, b in webhook_receiver.requests for p in json.loads(b)["projects"]]
     assert names == ["Alpha", "Beta", "Delta"]
 
@@ -108,7 +126,9 @@ def test_snapshot_completed_lists_rank_moves(world, webhook_receiver, django_cap
         portfolio_services.assessment_record(project=project, tag="easy", effort_low=4, effort_likely=8, effort_high=16)
     portfolio_recompute(portfolio_id=world["portfolio"].pk)
     spare = world["spare"]
-    portfolio_services.project_update(project=spare, data={"impact_low": 900, "impact_likely": 1000, "impact_high": 1100})
+    portfolio_services.project_update(
+        project=spare, data={"impact_low": 900, "impact_likely": 1000, "impact_high": 1100}
+    )
     with django_capture_on_commit_callbacks(execute=True):
         snapshot = portfolio_recompute(portfolio_id=world["portfolio"].pk)
     body = json.loads(webhook_receiver.requests[-1][1])
@@ -120,19 +140,39 @@ def test_snapshot_completed_lists_rank_moves(world, webhook_receiver, django_cap
 
 
 @pytest.mark.parametrize(
-    "url", ["http://127.0.0.1:8000/x", "http://localhost/x", "http://10.1.2.3/x", "http://[::1]/x", "http://169.254.169.254/x", "ftp://93.184.216.34/x"]
+    "url",
+    [
+        "http://127.0.0.1:8000/x",
+        "http://localhost/x",
+        "http://10.1.2.3/x",
+        "http://[::1]/x",
+        "http://169.254.169.254/x",
+        "ftp://93.184.216.34/x",
+    ],
 )
 def test_urls_to_private_addresses_are_refused_at_registration(world, url, settings):
     settings.WEBHOOK_ALLOW_PRIVATE = False
     with pytest.raises(ValidationError) as refused:
-        services.webhook_create(portfolio=world["portfolio"], url=url, secret="", events_wanted=["project.changed"], format="json", user=None)
+        services.webhook_create(
+            portfolio=world["portfolio"],
+            url=url,
+            secret="",
+            events_wanted=["project.changed"],
+            format="json",
+            user=None,
+        )
     assert "url" in refused.value.message_dict
 
 
 def test_a_public_address_is_accepted_and_a_secret_made(world, settings):
     settings.WEBHOOK_ALLOW_PRIVATE = False
     hook = services.webhook_create(
-        portfolio=world["portfolio"], url="https://93.184.216.34/hook", secret="", events_wanted=["project.changed"], format="json", user=None
+        portfolio=world["portfolio"],
+        url="https://93.184.216.34/hook",
+        secret="",
+        events_wanted=["project.changed"],
+        format="json",
+        user=None,
     )
     assert len(hook.secret) >= 40
 
@@ -147,10 +187,14 @@ def test_an_address_that_became_private_is_refused_at_delivery(world, webhook_re
     assert webhook_receiver.requests == []
 
 
-def test_the_webhooks_page_registers_logs_and_sends_again(world, pm_client, em_client, webhook_receiver, django_capture_on_commit_callbacks):
+def test_the_webhooks_page_registers_logs_and_sends_again(
+    world, pm_client, em_client, webhook_receiver, django_capture_on_commit_callbacks
+):
     url = f"/p/{world['slug']}/webhooks/"
     assert em_client.get(url).status_code == 403
-    response = pm_client.post(url, {"url": webhook_receiver.url, "events": ["project.changed"], "format": "text"}, follow=True)
+    response = pm_client.post(
+        url, {"url": webhook_receiver.url, "events": ["project.changed"], "format": "text"}, follow=True
+    )
     assert response.status_code == 200 and response.context["new_secret"]
     with django_capture_on_commit_callbacks(execute=True):
         portfolio_services.project_update(project=world["spare"], data={"owner": "Ana"})
@@ -160,4 +204,7 @@ def test_the_webhooks_page_registers_logs_and_sends_again(world, pm_client, em_c
     with django_capture_on_commit_callbacks(execute=True):
         pm_client.post(f"/p/{world['slug']}/webhooks/deliveries/{delivery.pk}/resend/")
     assert WebhookDelivery.objects.filter(resent_from=delivery, status=DeliveryStatus.DELIVERED).exists()
-    assert len(webhook_receiver.requests) == 2 and json.loads(webhook_receiver.requests[1][1])["text"] == "Someone updated “Spam filter” in Trust & Safety ML."
+    assert (
+        len(webhook_receiver.requests) == 2
+        and json.loads(webhook_receiver.requests[1][1])["text"] == "Someone updated “Spam filter” in Trust & Safety ML."
+    )

@@ -60,7 +60,10 @@ def test_an_import_is_previewed_then_confirmed_then_undone(world, pm_api):
     record = upload.json()["record"]
     assert record["status"] == "previewed" and record["expires_at"]
     updated = upload.json()["preview"]["updated"][0]
-    assert updated["name"] == "Machine translation" and {"column": "impact_low", "old": "50", "new": "60"} in updated["fields"]
+    assert (
+        updated["name"] == "Machine translation"
+        and {"column": "impact_low", "old": "50", "new": "60"} in updated["fields"]
+    )
     confirmed = pm_api.post(url + f"{record['id']}/confirm/")
     assert confirmed.status_code == 200 and confirmed.json()["status"] == "applied"
     assert Project.objects.filter(portfolio=world["portfolio"], name="New from CSV").exists()

@@ -118,7 +118,9 @@ class RankingRowSerializer(serializers.ModelSerializer):
 DATE_OR_SHARE = {"oneOf": [{"type": "string", "format": "date"}, {"type": "number"}]}
 
 
-@extend_schema_field({"type": "array", "items": {"type": "array", "minItems": 2, "maxItems": 2, "items": DATE_OR_SHARE}})
+@extend_schema_field(
+    {"type": "array", "items": {"type": "array", "minItems": 2, "maxItems": 2, "items": DATE_OR_SHARE}}
+)
 class FinishCdfField(serializers.JSONField):
     """The finish-date distribution: [[ISO date, share of trials finished by then (0 to 1)], ...]."""
 

@@ -48,7 +48,9 @@ class LinkSerializer(serializers.ModelSerializer):
 
     def update(self, instance: ReuseLink, validated_data: dict) -> ReuseLink:
         expected = self.context["expected_version"]
-        return services.link_update(link=instance, data=validated_data, user=self.context["user"], expected_version=expected)
+        return services.link_update(
+            link=instance, data=validated_data, user=self.context["user"], expected_version=expected
+        )
 
 
 class LinkUpdateSerializer(LinkSerializer):

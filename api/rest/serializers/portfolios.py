@@ -2,9 +2,9 @@
 
 from rest_framework import serializers
 
+from portfolio import services
 from portfolio.models import Portfolio
 from portfolio.permissions import role_label
-from portfolio import services
 from portfolio.services import PORTFOLIO_SETTING_FIELDS
 
 from ..conditional import settings_etag

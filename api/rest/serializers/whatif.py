@@ -18,7 +18,10 @@ class ScenarioSerializer(serializers.Serializer):
         child=serializers.IntegerField(), required=False, max_length=10000, help_text="Ids of projects to leave out."
     )
     add = serializers.ListField(
-        child=serializers.IntegerField(), required=False, max_length=10000, help_text="Ids of parked projects to bring back."
+        child=serializers.IntegerField(),
+        required=False,
+        max_length=10000,
+        help_text="Ids of parked projects to bring back.",
     )
     pins = serializers.DictField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ROADMAP_PIN, allow_null=True),

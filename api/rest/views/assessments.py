@@ -1,7 +1,7 @@
 """A project's feasibility assessments: every member lists them (newest first); an EM records one with ``If-Match``
 naming the project's ETag (its version and current assessment), so an EM never assesses what they have not seen."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
@@ -17,6 +17,7 @@ from .projects import project_of
 class AssessmentListView(PortfolioView, generics.ListCreateAPIView):
     serializer_class = AssessmentSerializer
     write_action = "assess"
+    conditional_methods = ("POST",)
 
     def get_queryset(self):
         if self.is_schema():
@@ -32,11 +33,7 @@ class AssessmentListView(PortfolioView, generics.ListCreateAPIView):
 
     @extend_schema(
         summary="Record an assessment (EM; If-Match: the project's ETag)",
-        responses={
-            201: AssessmentSerializer,
-            412: OpenApiResponse(description="The project changed or was assessed since"),
-            428: OpenApiResponse(description="No If-Match"),
-        },
+        responses={201: AssessmentSerializer},
     )
     def post(self, request, slug: str, pk: int):
         project = project_of(self.portfolio, pk)

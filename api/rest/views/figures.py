@@ -21,8 +21,10 @@ from ..serializers.figures import figures_status as status_of
 from .base import PortfolioView
 
 PAGING = [
-    OpenApiParameter("limit", int, description="Rows per page (default 50, at most 1,000)."),
-    OpenApiParameter("offset", int, description="Rows to skip."),
+    OpenApiParameter(
+        "limit", {"type": "integer", "minimum": 1, "maximum": 1000}, description="Rows per page (default 50)."
+    ),
+    OpenApiParameter("offset", {"type": "integer", "minimum": 0}, description="Rows to skip."),
 ]
 
 
@@ -60,7 +62,9 @@ class RankingView(FiguresView):
     def rows(self, snapshot):
         return ranking_rows(snapshot=snapshot)
 
-    @extend_schema(summary="The latest ranking, with its provenance", parameters=PAGING, responses=RankingPageSerializer)
+    @extend_schema(
+        summary="The latest ranking, with its provenance", parameters=PAGING, responses=RankingPageSerializer
+    )
     def get(self, request, slug: str):
         return super().get(request, slug)
 

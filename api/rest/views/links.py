@@ -2,7 +2,7 @@
 (``If-Match``) them through ``portfolio.services`` (a link that would close a cycle is refused, naming it)."""
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
@@ -12,8 +12,6 @@ from portfolio.models import ReuseLink
 from ..conditional import conflict_as_412, link_etag, require_if_match
 from ..serializers.links import LinkSerializer, LinkUpdateSerializer
 from .base import PortfolioView
-
-CONDITIONAL = {412: OpenApiResponse(description="Stale If-Match"), 428: OpenApiResponse(description="No If-Match")}
 
 
 class LinkListView(PortfolioView, generics.ListCreateAPIView):
@@ -38,6 +36,7 @@ class LinkDetailView(PortfolioView):
     serializer_class = LinkUpdateSerializer
     write_action = "edit_links"
     http_method_names = ["get", "patch", "delete", "head", "options"]
+    conditional_methods = ("PATCH", "DELETE")
 
     def _link(self, link_id: int) -> ReuseLink:
         try:
@@ -54,7 +53,7 @@ class LinkDetailView(PortfolioView):
         etag, data = self._current(link_id)
         return Response(data, headers={"ETag": etag})
 
-    @extend_schema(summary="Change a link's kind, fraction or note (PM; If-Match)", responses={200: LinkSerializer, **CONDITIONAL})
+    @extend_schema(summary="Change a link's kind, fraction or note (PM; If-Match)", responses={200: LinkSerializer})
     def patch(self, request, slug: str, link_id: int):
         link = self._link(link_id)
         require_if_match(request, link_etag(link.pk, link.version), lambda: self.get_serializer(link).data)
@@ -66,7 +65,7 @@ class LinkDetailView(PortfolioView):
         etag, data = self._current(link_id)
         return Response(data, headers={"ETag": etag})
 
-    @extend_schema(summary="Remove a reuse link (PM; If-Match)", responses={204: None, **CONDITIONAL})
+    @extend_schema(summary="Remove a reuse link (PM; If-Match)", responses={204: None})
     def delete(self, request, slug: str, link_id: int):
         link = self._link(link_id)
         require_if_match(request, link_etag(link.pk, link.version), lambda: self.get_serializer(link).data)

@@ -3,7 +3,7 @@ with ``If-Match``; a change to a ranking input recomputes the figures, as on the
 
 import copy
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 
@@ -46,6 +46,7 @@ class SettingsView(PortfolioView):
     serializer_class = SettingsSerializer
     write_action = "edit_settings"
     http_method_names = ["get", "patch", "head", "options"]
+    conditional_methods = ("PATCH",)
 
     def _current(self) -> tuple[str, dict]:
         self.portfolio.refresh_from_db()
@@ -58,11 +59,7 @@ class SettingsView(PortfolioView):
 
     @extend_schema(
         summary="Change settings (PM; If-Match)",
-        responses={
-            200: SettingsSerializer,
-            412: OpenApiResponse(description="Stale If-Match"),
-            428: OpenApiResponse(description="No If-Match"),
-        },
+        responses=SettingsSerializer,
     )
     def patch(self, request, slug: str):
         portfolio = self.portfolio

@@ -5,7 +5,7 @@ needs ``If-Match`` with the project's ETag (428 without, 412 with the project as
 """
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
@@ -17,8 +17,6 @@ from roadmap.selectors.snapshots import latest_snapshot, score_sort_keys
 from ..conditional import conflict_as_412, require_if_match
 from ..serializers.projects import ProjectFilterSerializer, ProjectSerializer, etag_of
 from .base import PortfolioView
-
-CONDITIONAL = {412: OpenApiResponse(description="Stale If-Match"), 428: OpenApiResponse(description="No If-Match")}
 
 
 def project_of(portfolio, pk: int) -> Project:
@@ -67,6 +65,7 @@ class ProjectListView(PortfolioView, generics.ListCreateAPIView):
 class ProjectDetailView(PortfolioView):
     serializer_class = ProjectSerializer
     http_method_names = ["get", "patch", "delete", "head", "options"]
+    conditional_methods = ("PATCH", "DELETE")
 
     def _current(self, pk: int) -> tuple[str, dict]:
         project = project_of(self.portfolio, pk)
@@ -77,7 +76,7 @@ class ProjectDetailView(PortfolioView):
         etag, data = self._current(pk)
         return Response(data, headers={"ETag": etag})
 
-    @extend_schema(summary="Change a project (PM; If-Match)", responses={200: ProjectSerializer, **CONDITIONAL})
+    @extend_schema(summary="Change a project (PM; If-Match)", responses={200: ProjectSerializer})
     def patch(self, request, slug: str, pk: int):
         project = project_of(self.portfolio, pk)
         require_if_match(request, etag_of(project), lambda: self.get_serializer(project).data)
@@ -89,7 +88,7 @@ class ProjectDetailView(PortfolioView):
         etag, data = self._current(pk)
         return Response(data, headers={"ETag": etag})
 
-    @extend_schema(summary="Delete a project (PM; If-Match)", responses={204: None, **CONDITIONAL})
+    @extend_schema(summary="Delete a project (PM; If-Match)", responses={204: None})
     def delete(self, request, slug: str, pk: int):
         project = project_of(self.portfolio, pk)
         require_if_match(request, etag_of(project), lambda: self.get_serializer(project).data)
