@@ -3,7 +3,6 @@ its problem responses and the If-Match its changes need (``ApiSchema``, the defa
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
@@ -47,7 +46,7 @@ READ_PROBLEMS = ("400", "401", "403", "404", "405", "406", "415", "429")
 WRITE_PROBLEMS = READ_PROBLEMS + ("409", "412", "413", "428")
 IF_MATCH = OpenApiParameter(
     "If-Match",
-    OpenApiTypes.STR,
+    {"type": "string", "pattern": r'^"[^"]+"(\s*,\s*"[^"]+")*$'},
     OpenApiParameter.HEADER,
     required=True,
     description="The ETag of the version your change is based on (from a GET, or the `etag` field).",

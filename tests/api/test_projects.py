@@ -106,3 +106,15 @@ def test_unknown_addresses_under_the_api_are_problems_too(pm_api, world):
     response = pm_api.get("/api/v1/portfolios/trust-safety/projects/abc/")
     assert response.status_code == 404 and response["Content-Type"] == "application/problem+json"
     assert pm_api.get(response.json()["type"]).status_code == 200  # the type names a page that explains it
+
+
+def test_json_types_are_taken_as_json_says_them(world, pm_api):
+    body = {"name": "X", "impact_low": 1, "impact_likely": 2, "impact_high": False}
+    assert pm_api.post(api_url(world["slug"], "projects/"), body, format="json").status_code == 400
+    body = {"name": "X", "impact_low": "1", "impact_likely": 2, "impact_high": 3}
+    assert pm_api.post(api_url(world["slug"], "projects/"), body, format="json").status_code == 400
+
+
+@pytest.mark.parametrize("query", [{"limit": 1001}, {"limit": 0}, {"offset": -1}, {"offset": "abc"}, {"sort": ""}])
+def test_paging_and_sort_parameters_out_of_range_are_refused(world, pm_api, query):
+    assert pm_api.get(api_url(world["slug"], "projects/"), query).status_code == 400

@@ -8,8 +8,10 @@ from portfolio import services
 from portfolio.forms.feasibility import ASSESSMENT_FIELDS
 from portfolio.models import FeasibilityAssessment
 
+from .strict import StrictModelSerializer
 
-class AssessmentSerializer(serializers.ModelSerializer):
+
+class AssessmentSerializer(StrictModelSerializer):
     """Tag, optional success-probability override (0 to 1), effort range (person-weeks), data readiness,
     rationale; ``is_current`` marks the one in force. ``impact_*_seen`` is the impact range it was made against."""
 

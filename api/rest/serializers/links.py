@@ -7,9 +7,10 @@ from portfolio import services
 from portfolio.models import Project, ReuseLink
 
 from ..conditional import link_etag
+from .strict import StrictModelSerializer
 
 
-class LinkSerializer(serializers.ModelSerializer):
+class LinkSerializer(StrictModelSerializer):
     """A reuse link; ``producer`` and ``consumer`` are project ids of the same portfolio (fixed once created)."""
 
     producer = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())

@@ -8,9 +8,10 @@ from portfolio.permissions import role_label
 from portfolio.services import PORTFOLIO_SETTING_FIELDS
 
 from ..conditional import settings_etag
+from .strict import StrictModelSerializer
 
 
-class PortfolioSerializer(serializers.ModelSerializer):
+class PortfolioSerializer(StrictModelSerializer):
     """A portfolio as listed: its ``slug`` (the API's addresses use it), name, value unit, the caller's role and
     the input version (it goes up with every change to a ranking input)."""
 
@@ -29,7 +30,7 @@ class PortfolioSerializer(serializers.ModelSerializer):
         return role_label(self.get_role(portfolio))
 
 
-class SettingsSerializer(serializers.ModelSerializer):
+class SettingsSerializer(StrictModelSerializer):
     """Every setting the ranking and the roadmap read (units as on the settings page: cost per person-week in the
     value unit, horizon in years, capacity in people), their ``version`` and ``etag`` for If-Match."""
 

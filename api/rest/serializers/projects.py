@@ -11,6 +11,7 @@ from portfolio.models import Project, Status, Tag
 from portfolio.selectors import current_assessment
 
 from ..conditional import project_etag
+from .strict import StrictModelSerializer
 
 UNSET = object()
 
@@ -59,7 +60,7 @@ def feasibility_of(project: Project, portfolio) -> dict:
     }
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(StrictModelSerializer):
     """A project: every field a PM edits (impact in value units per year, provisional effort in person-weeks),
     its roadmap pin, ``version`` and ``etag`` (send it back in ``If-Match`` to change it), and its feasibility."""
 

@@ -7,24 +7,26 @@ from portfolio.models import MAX_ROADMAP_PIN, Project
 from portfolio.scoring import TO_BUILD_STATUSES
 from roadmap.planning import Scenario
 
+from .strict import StrictIntegerField
+
 
 class ScenarioSerializer(serializers.Serializer):
     """What to try. Everything is optional: an empty scenario is the plan itself."""
 
-    capacity = serializers.IntegerField(
+    capacity = StrictIntegerField(
         required=False, min_value=1, max_value=1000, help_text="Team capacity, people (default: the settings')."
     )
     drop = serializers.ListField(
-        child=serializers.IntegerField(), required=False, max_length=10000, help_text="Ids of projects to leave out."
+        child=StrictIntegerField(), required=False, max_length=10000, help_text="Ids of projects to leave out."
     )
     add = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=StrictIntegerField(),
         required=False,
         max_length=10000,
         help_text="Ids of parked projects to bring back.",
     )
     pins = serializers.DictField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ROADMAP_PIN, allow_null=True),
+        child=StrictIntegerField(min_value=1, max_value=MAX_ROADMAP_PIN, allow_null=True),
         required=False,
         help_text="{project id: place on the roadmap list (1 = first), or null to unpin}; others keep their pin.",
     )

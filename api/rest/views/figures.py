@@ -9,6 +9,7 @@ from roadmap.selectors.schedule import value_curve_points
 from roadmap.selectors.snapshots import figures_status
 
 from ...selectors import ranking_rows, schedule_rows
+from ..pagination import MAX_OFFSET
 from ..serializers.figures import (
     RankingPageSerializer,
     RankingRowSerializer,
@@ -24,7 +25,7 @@ PAGING = [
     OpenApiParameter(
         "limit", {"type": "integer", "minimum": 1, "maximum": 1000}, description="Rows per page (default 50)."
     ),
-    OpenApiParameter("offset", {"type": "integer", "minimum": 0}, description="Rows to skip."),
+    OpenApiParameter("offset", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}, description="Rows to skip."),
 ]
 
 

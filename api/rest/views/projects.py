@@ -7,6 +7,7 @@ needs ``If-Match`` with the project's ETag (428 without, 412 with the project as
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from portfolio import selectors, services
@@ -39,6 +40,10 @@ class ProjectListView(PortfolioView, generics.ListCreateAPIView):
         (rank, roi, ptopk) sort by the latest snapshot."""
         if self.is_schema():
             return Project.objects.none()
+        if empty := [
+            name for name in ("sort", "dir", "status", "tag") if "" in self.request.query_params.getlist(name)
+        ]:
+            raise ValidationError({name: ["Give a value, or leave the parameter out."] for name in empty})
         filters = ProjectFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         chosen = filters.validated_data
