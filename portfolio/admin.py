@@ -35,8 +35,11 @@ class MembershipInline(admin.TabularInline):
 class PortfolioAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "trials", "top_k", "capacity", "input_version", "updated_at"]
     search_fields = ["name", "slug"]
-    readonly_fields = ["seed", "input_version", "version", "created_at", "updated_at"]  # a new one draws its seed
+    readonly_fields = ["input_version", "version", "created_at", "updated_at"]
     inlines = [MembershipInline]
+
+    def get_exclude(self, request, obj=None):
+        return ["seed"] if obj is None else []  # a new portfolio draws a random seed of its own
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:  # a new portfolio: every setting may be given; versions and dates are not shown

@@ -10,10 +10,9 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from portfolio.models import Membership, Portfolio
-from tests.browser.test_main_flow import logged_in_page
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,11 +21,11 @@ PROJECT = "Spam classifier for posts"
 NEW_PASSWORD = "labelled data 4 ever"
 
 
-def test_an_owner_creates_a_portfolio_invites_an_em_who_signs_up_and_assesses(browser: Browser, live_server):
+def test_an_owner_creates_a_portfolio_invites_an_em_who_signs_up_and_assesses(log_in, new_context, live_server):
     UserFactory(username="olive-owner")
 
     # Anyone logged in can create a portfolio; its creator owns it and lands on its Members page.
-    owner = logged_in_page(browser, live_server, "olive-owner")
+    owner = log_in("olive-owner")
     owner.get_by_role("link", name="New portfolio").click()
     owner.fill("input[name=name]", "Growth ML")
     owner.fill("textarea[name=description]", "Sign-ups and activation.")
@@ -57,7 +56,7 @@ def test_an_owner_creates_a_portfolio_invites_an_em_who_signs_up_and_assesses(br
     assert [message.to for message in mail.outbox] == [["erin@example.com"]] and link in mail.outbox[0].body
 
     # The EM has no account: they create one on the invitation's page and join.
-    em = browser.new_context().new_page()
+    em = new_context().new_page()
     em.goto(link)
     expect(em.get_by_role("heading", name="Join “Growth ML”")).to_be_visible()
     expect(em.locator("input[name=email]")).to_have_value("erin@example.com")

@@ -13,6 +13,8 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -80,8 +82,8 @@ def test_an_upload_shows_what_would_change_and_saves_nothing(portfolio, backlog,
     assert response.status_code == 200
     assert "Preview of “q3.csv”: nothing is saved yet" in html
     assert (
-        "1 projects created, 1 updated, 0 unchanged; 0 assessments recorded; "
-        "1 reuse links created or changed, 1 removed."
+        "1 project created, 1 updated, 0 unchanged; 0 assessments recorded; "
+        "1 reuse link created or changed, 1 removed."
     ) in html
     updated = re.search(r'rowspan="2">Search ranking</th>(.*?)</tbody>', html, re.S).group(1)
     assert "<code>status</code></td><td><del>idea</del></td><td><ins>discovery</ins>" in updated
@@ -100,7 +102,7 @@ def test_confirming_applies_exactly_the_preview(portfolio, backlog, pm_client, p
     response = pm_client.post(_confirm_url(preview), follow=True)
 
     assert response.redirect_chain == [(reverse("portfolio:backlog", args=[portfolio.slug]), 302)]
-    assert "Imported “q3.csv”: 1 projects created, 1 updated" in response.content.decode()
+    assert "Imported “q3.csv”: 1 project created, 1 updated" in response.content.decode()
     search = Project.objects.get(pk=backlog["search"].pk)
     assert (search.status, search.impact_high) == ("discovery", 1000)
     links = ReuseLink.objects.filter(producer__portfolio=portfolio).values_list("producer__name", "consumer__name")
@@ -316,17 +318,19 @@ def test_dry_run_with_create_leaves_no_portfolio_behind():
 
 
 @pytest.mark.django_db
-def test_a_file_of_two_thousand_chained_rows_previews_within_seconds(portfolio, pm_client):
-    """Measured, not a benchmark: the bound catches a quadratic preview, the figure goes to docs/reliability.md
-    (run with -s)."""
+def test_a_file_of_two_thousand_chained_rows_previews_in_a_bounded_number_of_queries(portfolio, pm_client):
+    """The preview reads the portfolio in bulk, not row by row: its query count does not grow with the file. The
+    time is printed for docs/reliability.md (run with -s), not asserted: a wall-clock bound flakes on a busy machine."""
     rows = ["name,impact_low,impact_likely,impact_high,effort_low,effort_likely,effort_high,requires"]
     rows += [f"Project {i:04d},1,2,3,1,2,3,{f'Project {i - 1:04d}:0.1' if i else ''}" for i in range(2000)]
     data = ("\n".join(rows) + "\n").encode()
 
     started = time.perf_counter()
-    response = _upload(pm_client, portfolio, data)
+    with CaptureQueriesContext(connection) as queries:
+        response = _upload(pm_client, portfolio, data)
     elapsed = time.perf_counter() - started
 
-    assert "2000 projects created" in response.content.decode() and not Project.objects.exists()
-    print(f"\npreview of 2,000 chained rows: {elapsed:.2f} s, {len(response.content) / 1e3:.0f} KB of HTML")
-    assert elapsed < 20, f"previewing 2,000 rows took {elapsed:.1f} s"
+    assert "2,000 projects created" in response.content.decode() and not Project.objects.exists()
+    kilobytes = len(response.content) / 1e3
+    print(f"\npreview of 2,000 chained rows: {elapsed:.2f} s, {len(queries)} queries, {kilobytes:.0f} KB")
+    assert len(queries) < 100, [q["sql"][:120] for q in queries.captured_queries[:20]]
