@@ -9,12 +9,16 @@ in between is a ``ConflictError``, answered as the same 412 (``conflict_as_412``
 """
 
 import contextlib
+import re
 from collections.abc import Callable
+
+from rest_framework.exceptions import ValidationError
 
 from portfolio.services import ConflictError
 
 from .problems import PreconditionFailed, PreconditionRequired
 
+ENTITY_TAG = re.compile(r'^(W/)?"[^"]*"$')
 NOT_A_STAR = "If-Match must name the ETag of the version you based your change on (`*` is not accepted)."
 
 
@@ -45,6 +49,8 @@ def require_if_match(request, current_etag: str, represent: Callable[[], dict]) 
     """Refuse a change unless ``If-Match`` names ``current_etag``: 428 without it (or with ``*``), 412 with the
     current representation (``represent()``) when it names another version. Weak tags never match."""
     tags = if_match_tags(request)
+    if tags and any(not ENTITY_TAG.match(tag) for tag in tags if tag != "*"):
+        raise ValidationError({"If-Match": ['Entity tags in double quotes, e.g. "project-12-v3-a0".']})
     if not tags or "*" in tags:
         raise PreconditionRequired(NOT_A_STAR if tags else None)
     if current_etag not in tags:

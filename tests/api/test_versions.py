@@ -91,3 +91,8 @@ def test_a_pin_set_through_the_api_goes_through_the_pin_service(world, pm_api):
     assert response.status_code == 200
     assert (response.json()["roadmap_pin"], response.json()["owner"]) == (1, "Ana")
     assert Change.objects.filter(project=world["project"], field="roadmap_pin", new="1").exists()
+
+
+def test_an_if_match_that_is_not_an_entity_tag_is_bad_input(world, pm_api):
+    response = pm_api.patch(_project_url(world), {"owner": "Ana"}, format="json", HTTP_IF_MATCH="{}")
+    assert response.status_code == 400 and "If-Match" in response.json()["errors"]
