@@ -32,7 +32,7 @@ def rate_limited(scope: str, *, setting: str, what: str) -> Callable:
         @functools.wraps(view)
         def limited(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             limit = getattr(settings, setting)
-            wait = _seconds_to_wait(scope, request.user.pk, limit) if limit > 0 else 0
+            wait = seconds_to_wait(scope, request.user.pk, limit) if limit > 0 else 0
             if wait:
                 return _too_many_response(request, what=what, limit=limit, wait=wait)
             return view(request, *args, **kwargs)
@@ -42,21 +42,22 @@ def rate_limited(scope: str, *, setting: str, what: str) -> Callable:
     return decorator
 
 
-def _seconds_to_wait(scope: str, user_id, limit: int) -> int:
-    """Count this request in the user's current minute; the seconds until that minute ends if it is one too
-    many, else 0 (a fixed window: at most 2 x limit in any 60 s, and nothing to clean up)."""
+def seconds_to_wait(scope: str, who, limit: int, *, window_seconds: int = WINDOW_SECONDS) -> int:
+    """Count this request in ``who``'s (a user id, a token, an address) current window; the seconds until that
+    window ends if it is one too many, else 0 (a fixed window: at most 2 x limit in any window's length, and
+    nothing to clean up). The API's limits (``api.rest.throttling``) and share links count here too."""
     now = time.time()
-    window = int(now // WINDOW_SECONDS)
-    key = f"ratelimit:{scope}:{user_id}:{window}"
+    window = int(now // window_seconds)
+    key = f"ratelimit:{scope}:{who}:{window_seconds}:{window}"
     try:
-        cache.add(key, 0, timeout=WINDOW_SECONDS + 5)
+        cache.add(key, 0, timeout=window_seconds + 5)
         count = cache.incr(key)
     except Exception:  # the cache is down (or evicted the key between add and incr): let the request through
         logger.warning("rate limit %s not checked: the cache did not answer", scope, exc_info=True)
         return 0
     if count <= limit:
         return 0
-    return max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+    return max(1, math.ceil((window + 1) * window_seconds - now))
 
 
 def _too_many_response(request: HttpRequest, *, what: str, limit: int, wait: int) -> HttpResponse:

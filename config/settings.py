@@ -34,8 +34,12 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc as static files: no CDN
     "portfolio",
     "roadmap",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -270,6 +274,50 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": "planner"}}
+
+# The REST API (api/, README "API"): bearer tokens or the session, JSON only (no browsable API: it needs inline
+# scripts), errors as application/problem+json, paged lists, a per-token rate limit.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.rest.authentication.BearerTokenAuthentication",
+        "api.rest.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.rest.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.rest.throttling.ApiRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.rest.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "api.rest.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "api.rest.problems.exception_handler",
+    "URL_FORMAT_OVERRIDE": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ML portfolio planner API",
+    "DESCRIPTION": "Projects, estimates, feasibility, reuse links, the Monte Carlo ranking and roadmap with their "
+    "provenance, what-if runs, CSV import and export. Authenticate with `Authorization: Bearer <token>` (create "
+    "one on your profile page, or `manage.py api_token`). Changes to a versioned resource need `If-Match` with "
+    "its ETag. Errors are `application/problem+json`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+# Requests one API token (or session user, or address) may make: N/s, N/min, N/hour or N/day; 0 = no limit.
+API_RATE_LIMIT = env("API_RATE_LIMIT", default="600/min")
+# Webhooks (api.webhooks): a URL resolving to a loopback or private address is refused (at registration and at
+# each delivery) unless this is true; each attempt waits WEBHOOK_TIMEOUT_SECONDS; a failed delivery is retried
+# with exponential backoff up to WEBHOOK_MAX_ATTEMPTS attempts in all (with a worker; in-process, once).
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+# Share links (read-only pages for people without an account): views per minute from one address, and the longest
+# life a PM may give a link.
+SHARE_RATE_LIMIT = env.int("SHARE_RATE_LIMIT", default=60)
+SHARE_LINK_MAX_DAYS = env.int("SHARE_LINK_MAX_DAYS", default=90)
 
 LOGGING = {
     "version": 1,

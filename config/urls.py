@@ -22,6 +22,11 @@ accounts = [
 urlpatterns = [
     path("accounts/", include(accounts)),
     path("admin/", admin.site.urls),
+    path("", include("api.urls")),
     path("", include("roadmap.urls")),
     path("", include("portfolio.urls")),
 ]
+
+# Under /api/ a 404 or a 500 is a problem document (application/problem+json); elsewhere the site's pages.
+handler404 = "api.rest.problems.not_found"
+handler500 = "api.rest.problems.server_error"

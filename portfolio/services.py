@@ -14,7 +14,7 @@ from django.utils.text import slugify
 
 from . import graph
 from .models import PROJECT_NAME_TAKEN, Change, FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink, Role
-from .signals import inputs_changed
+from .signals import assessment_recorded, inputs_changed, project_changed
 
 # Fields whose changes are kept in a project's history (the estimates and what the math reads).
 TRACKED_PROJECT_FIELDS = (
@@ -163,6 +163,7 @@ def project_create(*, portfolio: Portfolio, user=None, **fields: Any) -> Project
         project=project, user=user if user and user.is_authenticated else None, field="created", new=project.name
     )
     portfolio_inputs_changed(portfolio_id=portfolio.pk)
+    project_changed.send(sender=Project, project=project, action="created", fields=sorted(fields), user=user)
     return project
 
 
@@ -194,6 +195,7 @@ def project_update(
     )
     if RANKING_INPUT_FIELDS.intersection(changed):
         portfolio_inputs_changed(portfolio_id=current.portfolio_id)
+    project_changed.send(sender=Project, project=current, action="updated", fields=changed, user=user)
     return current
 
 
@@ -220,6 +222,7 @@ def project_delete(
     for link in ReuseLink.objects.filter(producer=project).select_related("producer", "consumer"):
         before = {"reuses": str(link)}
         _record_changes(project=link.consumer, user=user, before=before, after={"reuses": None}, prefix="link.")
+    project_changed.send(sender=Project, project=project, action="deleted", fields=[], user=user)
     project.delete()
     portfolio_inputs_changed(portfolio_id=portfolio_id)
 
@@ -251,6 +254,7 @@ def assessment_record(*, project: Project, user=None, **fields: Any) -> Feasibil
         prefix="feasibility.",
     )
     portfolio_inputs_changed(portfolio_id=project.portfolio_id)
+    assessment_recorded.send(sender=FeasibilityAssessment, assessment=assessment, user=user)
     return assessment
 
 
@@ -382,6 +386,7 @@ def project_pin_set(
     current.save()
     _record_changes(project=current, user=user, before=before, after={"roadmap_pin": position})
     portfolio_inputs_changed(portfolio_id=current.portfolio_id)
+    project_changed.send(sender=Project, project=current, action="updated", fields=["roadmap_pin"], user=user)
     return current
 
 

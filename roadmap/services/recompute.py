@@ -27,6 +27,7 @@ from portfolio.models import Portfolio
 
 from .. import planning
 from ..models import InputDocument, ProjectScore, RankingSnapshot, RecomputeState, ScheduleRow, ValueCurvePoint
+from ..signals import snapshot_completed
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +126,7 @@ def _write_snapshot(
             batch_size=500,
         )
         InputDocument.objects.create(snapshot=snapshot, document=document)
+        transaction.on_commit(lambda: snapshot_completed.send(sender=RankingSnapshot, snapshot=snapshot))
     return snapshot
 
 

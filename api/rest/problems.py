@@ -1,0 +1,177 @@
+"""Every API error as ``application/problem+json`` (RFC 9457): ``type``, ``title``, ``status``, ``detail`` and, for
+bad input, ``errors`` naming each field ({"impact_high": ["high must be at least likely (40)."]}).
+
+A service's ``django.core.exceptions.ValidationError`` (a model's ``full_clean``) becomes the same 400 as a
+serializer's. ``PreconditionRequired`` (428) and ``PreconditionFailed`` (412, with the current representation and
+its ETag) are the API's version checks (``conditional``). ``type`` links to ``/api/problems/<name>/``, which says in
+a sentence what the problem means. Django's own 404 and 500 answer paths under ``/api/`` the same way.
+"""
+
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.views import defaults
+from rest_framework import exceptions, status
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+CONTENT_TYPE = "application/problem+json"
+
+# name -> (status, title, what it means)
+PROBLEMS = {
+    "invalid-input": (400, "Invalid input", "The request's data was refused; `errors` names each field and why."),
+    "not-authenticated": (401, "Not authenticated", "Send `Authorization: Bearer <token>` or log in."),
+    "permission-denied": (403, "Permission denied", "Your role in this portfolio (or your token) does not allow it."),
+    "not-found": (404, "Not found", "No such resource, or you are not a member of its portfolio."),
+    "method-not-allowed": (405, "Method not allowed", "This resource does not take that HTTP method."),
+    "not-acceptable": (406, "Not acceptable", "The API answers in JSON (and CSV for the export)."),
+    "conflict": (409, "Conflict", "Something changed since you read it; `detail` says what."),
+    "precondition-failed": (
+        412,
+        "Precondition failed",
+        "Your If-Match names an older version: someone changed the resource since. `current` is it as it is now, "
+        "and the ETag header its version; apply your change to it and send it again.",
+    ),
+    "unprocessable": (422, "Unprocessable", "The request could not be processed as sent."),
+    "payload-too-large": (413, "Payload too large", "The request body is over the limit."),
+    "unsupported-media-type": (415, "Unsupported media type", "Send JSON (or CSV, or a form upload, where said)."),
+    "precondition-required": (
+        428,
+        "Precondition required",
+        "A change to a versioned resource needs `If-Match` with the ETag of the version you based it on.",
+    ),
+    "too-many-requests": (429, "Too many requests", "Over the rate limit: wait `Retry-After` seconds."),
+    "server-error": (500, "Server error", "Something went wrong on our side; it has been logged."),
+}
+BY_STATUS = {code: name for name, (code, _, _) in PROBLEMS.items()}
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_detail = PROBLEMS["precondition-required"][2]
+    default_code = "precondition_required"
+
+
+class PreconditionFailed(exceptions.APIException):
+    """412: ``current`` is the resource's representation now and ``etag`` its ETag (sent as the ETag header)."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The resource changed since the version your If-Match names."
+    default_code = "precondition_failed"
+
+    def __init__(self, *, current: dict, etag: str, detail: str | None = None):
+        super().__init__(detail)
+        self.current, self.etag = current, etag
+
+
+class Conflict(exceptions.APIException):
+    """409 with more to say in ``extra`` (e.g. a fresh import preview)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = PROBLEMS["conflict"][2]
+    default_code = "conflict"
+
+    def __init__(self, detail: str, **extra):
+        super().__init__(detail)
+        self.extra = extra
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+
+
+def field_errors(detail, prefix: str = "") -> dict[str, list[str]]:
+    """A serializer's (possibly nested) error detail as {"field": [messages]}, nested names joined by dots."""
+    if isinstance(detail, dict):
+        errors: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = api_settings.NON_FIELD_ERRORS_KEY if key == NON_FIELD_ERRORS else str(key)
+            errors.update(field_errors(value, f"{prefix}.{name}" if prefix else name))
+        return errors
+    if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        errors = {}
+        for index, item in enumerate(detail):
+            errors.update(field_errors(item, f"{prefix}.{index}" if prefix else str(index)))
+        return errors
+    messages = [str(m) for m in detail] if isinstance(detail, list) else [str(detail)]
+    return {prefix or api_settings.NON_FIELD_ERRORS_KEY: messages}
+
+
+def from_django(error: DjangoValidationError) -> exceptions.ValidationError:
+    """A service's ValidationError as DRF's, field by field."""
+    if hasattr(error, "error_dict"):
+        return exceptions.ValidationError(error.message_dict)
+    return exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: error.messages})
+
+
+def problem(request: HttpRequest | None, code: int, detail: str, **extra) -> dict:
+    """The body of a problem of HTTP status ``code``."""
+    name = BY_STATUS.get(code, "server-error" if code >= 500 else "invalid-input")
+    path = reverse("api:problem", args=[name])
+    return {
+        "type": request.build_absolute_uri(path) if request is not None else path,
+        "title": PROBLEMS[name][1],
+        "status": code,
+        "detail": detail,
+        **extra,
+    }
+
+
+def _detail_and_errors(exc: exceptions.APIException) -> tuple[str, dict]:
+    if isinstance(exc, exceptions.ValidationError):
+        errors = field_errors(exc.detail)
+        fields = ", ".join(sorted(errors))
+        return f"Invalid input: {fields}.", {"errors": errors}
+    return str(exc.detail), {}
+
+
+def exception_handler(exc, context):
+    """DRF's handler (status, ``WWW-Authenticate``, ``Retry-After``), its body replaced by a problem document."""
+    if isinstance(exc, DjangoValidationError):
+        exc = from_django(exc)
+    elif isinstance(exc, Http404 | ObjectDoesNotExist):  # ObjectDoesNotExist: deleted while this request was on its way
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):  # a role that may not (portfolio.permissions.RoleDenied)
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # an unexpected error: Django's 500 handler (``server_error`` below) answers
+    request = context.get("request")
+    detail, extra = _detail_and_errors(exc)
+    if isinstance(exc, PreconditionFailed):
+        extra.update(current=exc.current, etag=exc.etag)
+        response["ETag"] = exc.etag
+    if isinstance(exc, Conflict):
+        extra.update(exc.extra)
+    response.data = problem(request, response.status_code, detail, **extra)
+    response.content_type = CONTENT_TYPE
+    return response
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """Django's 404 handler: a problem document under ``/api/``, the site's 404 page elsewhere."""
+    if _is_api(request):
+        body = problem(request, 404, "There is no such resource at this address.")
+        return JsonResponse(body, status=404, content_type=CONTENT_TYPE)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 handler: a problem document under ``/api/``, the site's 500 page elsewhere."""
+    if _is_api(request):
+        return JsonResponse(problem(request, 500, PROBLEMS["server-error"][2]), status=500, content_type=CONTENT_TYPE)
+    return defaults.server_error(request)
+
+
+def problem_type(request: HttpRequest, name: str) -> HttpResponse:
+    """What a problem ``type`` means, in a sentence (the URL each problem document's ``type`` names)."""
+    if name not in PROBLEMS:
+        return not_found(request)
+    code, title, meaning = PROBLEMS[name]
+    return HttpResponse(f"{code} {title}\n\n{meaning}\n", content_type="text/plain; charset=utf-8")

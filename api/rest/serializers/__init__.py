@@ -1,0 +1,1 @@
+"""Serializers validate and shape; the writes they make call the same services as the forms."""

@@ -1,0 +1,168 @@
+"""The figures of a snapshot with their provenance: the ranking rows, the roadmap rows and value curve, and what
+they were computed with (input version, seed, trials, when, and the settings of that moment).
+
+Each row serializer reads the snapshot row's fields from one list (``RANKING_ROW_FIELDS``, ``SCHEDULE_ROW_FIELDS``):
+a figure added to ``roadmap.models.ProjectScore`` is one name added there (tests/api/test_figures.py fails until
+it is, so none is forgotten). Figures of a later kind (funding, changes since a baseline) are a row serializer
+like these plus a view like ``views.figures.RankingView``.
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from roadmap.models import ProjectScore, RankingSnapshot, ScheduleRow, ValueCurvePoint
+
+PROVENANCE_FIELDS = ("input_version", "seed", "trials", "top_k", "computed_at", "duration_ms")
+SNAPSHOT_SETTINGS_FIELDS = (
+    "value_unit",
+    "cost_per_person_week",
+    "horizon_years",
+    "p_easy",
+    "p_hard",
+    "p_impossible",
+    "capacity",
+    "roadmap_start",
+)
+# Value figures in the snapshot's value unit (per year for risk_adjusted_value_per_year), effort in person-weeks,
+# ROI as a ratio (1.0 = +100%), probabilities 0 to 1.
+RANKING_ROW_FIELDS = (
+    "project_id",
+    "name",
+    "rank",
+    "excluded_reason",
+    "needs_feasibility",
+    "tag",
+    "success_probability",
+    "expected_value",
+    "expected_effort",
+    "expected_cost",
+    "expected_roi",
+    "roi_p10",
+    "roi_p50",
+    "roi_p90",
+    "value_p10",
+    "value_p90",
+    "effort_p10",
+    "effort_p90",
+    "p_top_k",
+    "risk_adjusted_value_per_year",
+)
+SCHEDULE_ROW_FIELDS = (
+    "project_id",
+    "name",
+    "status",
+    "position",
+    "rank",
+    "pin",
+    "left_off_reason",
+    "staffing",
+    "target_date",
+    "start_p10",
+    "start_p50",
+    "start_p90",
+    "finish_p10",
+    "finish_p50",
+    "finish_p90",
+    "p_meet_target",
+    "finish_cdf",
+    "requires",
+)
+
+
+class SnapshotSettingsSerializer(serializers.ModelSerializer):
+    """The settings a snapshot was computed with (they may differ from the portfolio's now)."""
+
+    class Meta:
+        model = RankingSnapshot
+        fields = SNAPSHOT_SETTINGS_FIELDS
+
+
+class SnapshotSerializer(serializers.ModelSerializer):
+    """Where the figures come from: the input version, seed and trial count they were computed from, when, how
+    long it took (milliseconds), and the settings of that moment. The same inputs and seed give the same figures."""
+
+    settings = SnapshotSettingsSerializer(source="*", read_only=True)
+
+    class Meta:
+        model = RankingSnapshot
+        fields = PROVENANCE_FIELDS + ("settings",)
+
+
+class FiguresStatusSerializer(serializers.Serializer):
+    """Whether the figures are those of the latest inputs, and what the recompute is doing."""
+
+    input_version = serializers.IntegerField(help_text="The portfolio's input version now.")
+    out_of_date = serializers.BooleanField(help_text="True while the figures are older than the inputs.")
+    recomputing = serializers.BooleanField()
+    failed = serializers.BooleanField(help_text="The last recompute failed (the figures are out of date).")
+
+
+def figures_status(status) -> dict:
+    """A ``roadmap.selectors.snapshots.FiguresStatus`` as the API says it."""
+    return {
+        "input_version": status.input_version,
+        "out_of_date": status.out_of_date,
+        "recomputing": status.running,
+        "failed": status.failed,
+    }
+
+
+class RankingRowSerializer(serializers.ModelSerializer):
+    """One project's figures in the ranking (null where it was not ranked: ``excluded_reason`` says why)."""
+
+    class Meta:
+        model = ProjectScore
+        fields = RANKING_ROW_FIELDS
+
+
+DATE_OR_SHARE = {"oneOf": [{"type": "string", "format": "date"}, {"type": "number"}]}
+
+
+@extend_schema_field(
+    {"type": "array", "items": {"type": "array", "minItems": 2, "maxItems": 2, "items": DATE_OR_SHARE}}
+)
+class FinishCdfField(serializers.JSONField):
+    """The finish-date distribution: [[ISO date, share of trials finished by then (0 to 1)], ...]."""
+
+
+class ScheduleRowSerializer(serializers.ModelSerializer):
+    """One project on the roadmap: its place (``position``, null when left off: ``left_off_reason``), P10/P50/P90
+    start and finish dates, the chance of meeting its target date, its finish-date distribution and the ids of
+    the producers it requires."""
+
+    finish_cdf = FinishCdfField(read_only=True)
+    requires = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+
+    class Meta:
+        model = ScheduleRow
+        fields = SCHEDULE_ROW_FIELDS
+
+
+class ValuePointSerializer(serializers.ModelSerializer):
+    """Annual value delivered by ``date`` (value units per year), P10 / P50 / P90 over the trials."""
+
+    class Meta:
+        model = ValueCurvePoint
+        fields = ("date", "p10", "p50", "p90")
+
+
+class _FiguresPage(serializers.Serializer):
+    snapshot = SnapshotSerializer(allow_null=True, help_text="Null until the first ranking is computed.")
+    status = FiguresStatusSerializer()
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+
+
+class RankingPageSerializer(_FiguresPage):
+    """A page of the latest ranking: ranked projects by rank, then those not ranked by name."""
+
+    results = RankingRowSerializer(many=True)
+
+
+class RoadmapPageSerializer(_FiguresPage):
+    """A page of the latest roadmap (scheduled projects in schedule order, then those left off) and its whole
+    value curve."""
+
+    value_curve = ValuePointSerializer(many=True)
+    results = ScheduleRowSerializer(many=True)
