@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from portfolio.sampling import pert_shape
+from portfolio.sampling import Range, pert_shape
 
 KINDS = ("effort", "impact")  # effort ranges come from EMs, impact ranges from PMs
 POOLED = "all"  # the estimator label of the pooled row of each kind
@@ -127,6 +127,14 @@ def transform(low: float, likely: float, high: float, correction: Correction) ->
     b (likely + s (high - likely))), in the range's units."""
     b, s = correction.bias, correction.stretch
     return (b * max(0.0, likely - s * (likely - low)), b * likely, b * (likely + s * (high - likely)))
+
+
+def corrected(estimate: Range, correction: Correction | None) -> Range:
+    """``estimate`` transformed by ``correction``; unchanged without one, or when the bias is not positive (a
+    track record of zero actuals would turn every range into nothing)."""
+    if correction is None or not correction.bias > 0:
+        return estimate
+    return Range(*transform(estimate.low, estimate.likely, estimate.high, correction))
 
 
 def _arrays(estimates: Sequence[JudgedEstimate]) -> tuple[np.ndarray, ...]:

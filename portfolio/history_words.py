@@ -158,6 +158,7 @@ SETTING_LABELS = {
     "capacity": ("team capacity", " people"),
     "roadmap_start": ("roadmap start", ""),
     "seed": ("seed", ""),
+    "calibrated_ranges": ("calibrated ranges", ""),
 }
 
 
@@ -169,6 +170,8 @@ def settings_changes(old: dict, new: dict) -> list[str]:
             continue
         if unit == "%":
             words.append(f"{label} {formatting.percent(old[key])} {ARROW} {formatting.percent(new[key])}")
+        elif key == "calibrated_ranges":
+            words.append(f"{label} {'on' if new.get(key) else 'off'}")
         elif key == "seed":
             words.append(f"{label} {old[key]} {ARROW} {new[key]}")
         else:

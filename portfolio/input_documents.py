@@ -8,7 +8,9 @@ inputs" holds by construction (DESIGN.md, "Review baselines and explained change
 The document (format 1), every number in its own units:
 
 - ``settings``: value unit label, cost per person-week (value units), horizon (years), trials, top-K, the
-  success probability of each feasibility tag, team capacity (people), roadmap start (ISO date), seed;
+  success probability of each feasibility tag, team capacity (people), roadmap start (ISO date), seed, and
+  whether the ranges are calibrated (corrected by their estimators' track record; the ranges listed are then the
+  corrected ones the math used);
 - ``projects`` (by id): name, status, impact [low, likely, high] (value units per year), effort in force
   [low, likely, high] (person-weeks, null without one), feasibility tag (null: not assessed), the EM's success
   probability override (null: none), staffing (people), target date (ISO, null), roadmap pin (null);
@@ -42,6 +44,7 @@ class PlanSettings:
     capacity: int
     roadmap_start: datetime.date
     seed: int
+    calibrated_ranges: bool = False  # the ranges below were corrected by their estimators' track record
 
     def by_tag(self) -> dict[str, float]:
         """The success probability of each feasibility tag."""
@@ -144,6 +147,7 @@ def _settings_document(settings: PlanSettings) -> dict[str, Any]:
         "capacity": settings.capacity,
         "roadmap_start": settings.roadmap_start.isoformat(),
         "seed": settings.seed,
+        "calibrated_ranges": settings.calibrated_ranges,
     }
 
 
@@ -190,6 +194,7 @@ def settings_from_document(values: dict[str, Any]) -> PlanSettings:
         capacity=int(values["capacity"]),
         roadmap_start=datetime.date.fromisoformat(values["roadmap_start"]),
         seed=int(values["seed"]),
+        calibrated_ranges=bool(values.get("calibrated_ranges", False)),  # absent from documents before it existed
     )
 
 

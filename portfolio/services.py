@@ -46,6 +46,7 @@ PORTFOLIO_SETTING_FIELDS = (
     "capacity",
     "roadmap_start",
     "seed",
+    "calibrated_ranges",
 )
 
 

@@ -35,6 +35,7 @@ class PortfolioSettingsForm(VersionedModelForm):
             "capacity": "Team capacity (people)",
             "roadmap_start": "Roadmap start",
             "seed": "Random seed",
+            "calibrated_ranges": "Calibrated ranges",
         }
         help_texts = {
             "name": "Shown at the top of every page.",
@@ -52,6 +53,9 @@ class PortfolioSettingsForm(VersionedModelForm):
             "seed": "Each project draws its random outcomes from its own streams of this number, so a figure moves "
             "only when an input it depends on moves. Change it to check that a decision does not hang on luck: "
             "every figure is redrawn.",
+            "calibrated_ranges": "Before sampling, correct the ranges of each estimator with at least 5 resolved "
+            "estimates by their track record on the Calibration page (scaled by their bias, widened by their "
+            "stretch). Every page says when it is on.",
         }
 
     def __init__(self, *args: Any, **kwargs: Any):
