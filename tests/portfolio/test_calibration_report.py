@@ -8,33 +8,9 @@ from django.core.management import CommandError, call_command
 
 from portfolio import calibration, selectors
 from portfolio.calibration import JudgedEstimate
-from tests.factories import AssessmentFactory, OutcomeFactory, ProjectFactory, UserFactory
+from tests.factories import FIFTY_PERCENT_OVER, AssessmentFactory, ProjectFactory
 
-# (effort low, likely, high, actual effort): an EM who is 50% over on five projects
-OVER = [(10, 20, 30, 30), (4, 6, 8, 9), (50, 60, 70, 90), (8, 10, 12, 15), (30, 40, 50, 60)]
-
-
-def shipped(portfolio, effort, actual, *, estimator, tag="easy", succeeded="yes", impact=None, name=None):
-    """A shipped project with an assessment by ``estimator`` and its outcome."""
-    project = ProjectFactory(
-        portfolio=portfolio,
-        status="shipped",
-        effort_estimated_by=estimator,
-        impact_estimated_by_label="pm-label",
-        **({"name": name} if name else {}),
-    )
-    AssessmentFactory(project=project, tag=tag, effort_low=effort[0], effort_likely=effort[1], effort_high=effort[2])
-    OutcomeFactory(project=project, actual_effort=actual, succeeded=succeeded, realized_impact=impact)
-    return project
-
-
-@pytest.fixture
-def history(portfolio):
-    em = UserFactory(username="optimist")
-    for low, likely, high, actual in OVER:
-        shipped(portfolio, (low, likely, high), actual, estimator=em, impact=60.0)
-    shipped(portfolio, (5, 10, 15), 10, estimator=None, tag="hard", succeeded="no")
-    return {"portfolio": portfolio, "em": em}
+OVER = FIFTY_PERCENT_OVER
 
 
 def run_json(portfolio) -> dict:
@@ -44,7 +20,7 @@ def run_json(portfolio) -> dict:
 
 
 @pytest.mark.django_db
-def test_command_prints_the_document_of_the_math(history):
+def test_command_prints_the_document_of_the_math(calibration_history):
     expected_estimates = [JudgedEstimate("effort", "optimist", lo, mid, hi, act) for lo, mid, hi, act in OVER]
     expected_estimates.append(JudgedEstimate("effort", "imported", 5, 10, 15, 10))
     expected_estimates += [JudgedEstimate("impact", "pm-label", 50, 100, 200, 60.0) for _ in OVER]
@@ -52,7 +28,7 @@ def test_command_prints_the_document_of_the_math(history):
     expected = calibration.calibration_document(
         expected_estimates, outcomes, {"easy": 0.9, "hard": 0.5, "impossible": 0.0}
     )
-    document = run_json(history["portfolio"])
+    document = run_json(calibration_history["portfolio"])
     assert document == expected
     rows = {(r["kind"], r["estimator"]): r for r in document["estimators"]}
     assert set(rows) == {
@@ -75,8 +51,8 @@ def test_command_refuses_an_unknown_portfolio(db):
 
 
 @pytest.mark.django_db
-def test_calibrated_ranges_transform_an_estimators_future_ranges(history):
-    portfolio, em = history["portfolio"], history["em"]
+def test_calibrated_ranges_transform_an_estimators_future_ranges(calibration_history):
+    portfolio, em = calibration_history["portfolio"], calibration_history["em"]
     future = ProjectFactory(portfolio=portfolio, status="idea", effort_estimated_by=em)
     AssessmentFactory(project=future, effort_low=10, effort_likely=20, effort_high=30)
     stranger = ProjectFactory(portfolio=portfolio, status="idea")
