@@ -11,6 +11,7 @@ urlpatterns = [
     path("p/<slug:slug>/changes/", changes.changes_since, name="changes"),
     path("p/<slug:slug>/calibration/", calibration.calibration_page, name="calibration"),
     path("p/<slug:slug>/calibration/adopt/", calibration.calibration_adopt, name="calibration-adopt"),
+    path("p/<slug:slug>/calibration/compare/", calibration.calibration_compare, name="calibration-compare"),
     path("p/<slug:slug>/how-scores-are-computed/", how.how_scores, name="how"),
     path("p/<slug:slug>/status/", status.figures_status, name="status"),
     path("p/<slug:slug>/export.<str:fmt>", export.export, name="export"),

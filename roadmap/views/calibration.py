@@ -14,6 +14,7 @@ from portfolio.views.common import page_context
 from portfolio.views.versioned import save_versioned
 
 from ..charts.pit import pit_chart
+from ..services.calibrated import calibrated_compare
 
 TEMPLATE = "roadmap/calibration.html"
 KIND_LABELS = {"effort": "Effort (person-weeks, by EMs)", "impact": "Impact (value per year, by PMs)"}
@@ -73,3 +74,15 @@ def calibration_adopt(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("roadmap:calibration", slug=access.portfolio.slug)
     context = _context(request, access, form=result.form, conflict=result.conflict)
     return render(request, TEMPLATE, context, status=result.status)
+
+
+@login_required
+@require_safe
+def calibration_compare(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every role: the ranking and roadmap from the ranges as entered beside those from calibrated ranges."""
+    access = portfolio_access(request.user, slug)
+    comparison = calibrated_compare(portfolio_id=access.portfolio.pk)
+    context = page_context(
+        request, access, nav="calibration", comparison=comparison, min_for_stretch=calibration.MIN_FOR_STRETCH
+    )
+    return render(request, "roadmap/calibration_compare.html", context)

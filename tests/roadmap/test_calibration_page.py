@@ -7,7 +7,9 @@ from django.urls import reverse
 
 from portfolio.models import Portfolio
 from roadmap.charts.pit import pit_chart
+from roadmap.services.calibrated import calibrated_compare
 from roadmap.services.recompute import portfolio_recompute
+from tests.factories import AssessmentFactory, ProjectFactory
 
 
 def page(client, portfolio):
@@ -113,3 +115,23 @@ def test_pit_chart_bars_scale_to_the_highest_bin():
     assert chart.bars[9].height == chart.bottom - 4  # the full plot height (TOP margin 4 px)
     assert chart.flat_y == pytest.approx(chart.bottom - 0.5 / 5 * (chart.bottom - 4), abs=0.05)
     assert "5 actuals" in chart.caption
+
+
+@pytest.mark.django_db
+def test_what_if_compares_entered_and_calibrated_ranges_side_by_side(leader_client, calibration_history):
+    portfolio, em = calibration_history["portfolio"], calibration_history["em"]
+    # Two projects to build with the same entered figures; the optimist's effort is 1.5x once calibrated.
+    optimist = ProjectFactory(portfolio=portfolio, name="By the optimist", effort_estimated_by=em)
+    AssessmentFactory(project=optimist, effort_low=10, effort_likely=20, effort_high=30)
+    other = ProjectFactory(portfolio=portfolio, name="By someone else")
+    AssessmentFactory(project=other, effort_low=10, effort_likely=20, effort_high=30)
+    comparison = calibrated_compare(portfolio_id=portfolio.pk)
+    rows = {row.name: row for row in comparison.rows}
+    # the optimist's future project, and the six shipped ones (impact by "pm-label", who has 5 resolved estimates)
+    assert comparison.corrected == 1 + 6
+    assert rows["By the optimist"].calibrated.expected_roi < rows["By the optimist"].entered.expected_roi
+    assert rows["By someone else"].calibrated.expected_roi == rows["By someone else"].entered.expected_roi
+    assert rows["By the optimist"].calibrated.rank > rows["By someone else"].calibrated.rank
+    assert rows["By the optimist"].finish_p50_days is not None
+    html = leader_client.get(reverse("roadmap:calibration-compare", args=[portfolio.slug])).content.decode()
+    assert "By the optimist" in html and "Calibrated" in html
