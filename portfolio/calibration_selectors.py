@@ -30,10 +30,11 @@ def judged_ranges(project: Project) -> JudgedRanges:
     )
 
 
-def resolved_projects(*, portfolio: Portfolio) -> list[Project]:
-    """The portfolio's projects that have an outcome, with it, their current assessment and their estimators."""
+def resolved_projects(*, portfolio: Portfolio, **filters) -> list[Project]:
+    """The portfolio's projects that have an outcome, with it, their current assessment and their estimators
+    (``filters``: more conditions on the projects, e.g. ``problem_type``)."""
     return list(
-        Project.objects.filter(portfolio=portfolio, outcome__isnull=False)
+        Project.objects.filter(portfolio=portfolio, outcome__isnull=False, **filters)
         .select_related("outcome", "impact_estimated_by", "effort_estimated_by")
         .prefetch_related(_current_assessment_prefetch())
         .order_by("name", "pk")
@@ -101,3 +102,42 @@ def calibration_report(*, portfolio: Portfolio) -> CalibrationReport:
 def range_corrections(*, portfolio: Portfolio) -> dict[tuple[str, str], calibration.Correction]:
     """(kind, estimator) -> bias and stretch for every estimator with >= 5 resolved estimates of that kind."""
     return calibration.corrections(judged_estimates(resolved_projects(portfolio=portfolio)))
+
+
+@dataclass(frozen=True)
+class ReferenceProject:
+    """A past project of a reference class: its judged effort range and actual effort (person-weeks)."""
+
+    project: Project
+    tag: str
+    effort: calibration.Range
+    actual_effort: float
+
+    @property
+    def ratio(self) -> float | None:
+        """Actual effort / the range's PERT mean (1.5 = took 50% more)."""
+        return self.actual_effort / self.effort.mean if self.effort.mean else None
+
+
+@dataclass(frozen=True)
+class ReferenceClass:
+    """Past projects like one being assessed, and the assessing EM's own effort calibration (None without any)."""
+
+    projects: list[ReferenceProject]
+    own: EstimatorRow | None
+
+
+def reference_class(*, portfolio: Portfolio, project: Project, tag: str | None, estimator: str) -> ReferenceClass:
+    """Resolved projects of ``project``'s problem type (and ``tag`` when given) with an actual effort, and the
+    effort calibration of ``estimator`` (the EM entering the range) over all their resolved estimates."""
+    projects = resolved_projects(portfolio=portfolio)
+    found = []
+    for past in projects:
+        assessment, effort = current_assessment(past), judged_ranges(past).effort
+        if past.pk == project.pk or past.problem_type != project.problem_type or effort is None:
+            continue
+        if past.outcome.actual_effort is None or (tag and (assessment is None or assessment.tag != tag)):
+            continue
+        found.append(ReferenceProject(past, assessment.tag if assessment else "", effort, past.outcome.actual_effort))
+    mine = [e for e in judged_estimates(projects) if e.kind == "effort" and e.estimator == estimator]
+    return ReferenceClass(found, calibration.estimator_row("effort", estimator, mine) if mine else None)

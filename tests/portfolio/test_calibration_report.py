@@ -73,3 +73,25 @@ def test_calibrated_ranges_transform_an_estimators_future_ranges(calibration_his
     portfolio.calibrated_ranges = True
     portfolio.save()
     assert efforts() == corrected
+
+
+@pytest.mark.django_db
+def test_assessment_form_shows_the_reference_class_and_the_ems_own_bias(client, calibration_history):
+    from django.urls import reverse
+
+    from tests.factories import MembershipFactory
+
+    portfolio, em = calibration_history["portfolio"], calibration_history["em"]
+    MembershipFactory(user=em, portfolio=portfolio, role="em")
+    ProjectFactory(portfolio=portfolio, name="Vision thing", problem_type="vision", status="shipped")
+    new = ProjectFactory(portfolio=portfolio, name="Next classifier")
+    client.force_login(em)
+    html = client.get(reverse("portfolio:assess", args=[portfolio.slug, new.pk])).content.decode()
+    section = html[html.index('id="reference-class"') :]
+    assert section.count('<tr><th scope="row">') == 6  # the six resolved projects of type "other"
+    assert "Vision thing" not in section
+    assert "bias <strong>1.50</strong> over 5 resolved estimates" in section
+    # Once assessed "easy", only easy past projects are its reference class.
+    AssessmentFactory(project=new, tag="easy")
+    html = client.get(reverse("portfolio:assess", args=[portfolio.slug, new.pk])).content.decode()
+    assert html[html.index('id="reference-class"') :].count('<tr><th scope="row">') == 5
