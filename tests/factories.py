@@ -13,7 +13,15 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from portfolio.models import FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink
+from portfolio.models import (
+    FeasibilityAssessment,
+    Membership,
+    Portfolio,
+    Project,
+    ProjectOutcome,
+    ProjectProgress,
+    ReuseLink,
+)
 from roadmap.models import ProjectScore, RankingSnapshot
 
 PASSWORD = "pass-for-tests-123"
@@ -77,6 +85,30 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     impact_low_seen = factory.LazyAttribute(lambda a: a.project.impact_low)
     impact_likely_seen = factory.LazyAttribute(lambda a: a.project.impact_likely)
     impact_high_seen = factory.LazyAttribute(lambda a: a.project.impact_high)
+
+
+class ProgressFactory(factory.django.DjangoModelFactory):
+    """An EM's progress report on a building project (person-weeks)."""
+
+    class Meta:
+        model = ProjectProgress
+
+    project = factory.SubFactory(ProjectFactory, status="building")
+    effort_spent = 6.0
+    remaining_low = 2.0
+    remaining_likely = 4.0
+    remaining_high = 8.0
+
+
+class OutcomeFactory(factory.django.DjangoModelFactory):
+    """A shipped project's outcome: 10 person-weeks, succeeded."""
+
+    class Meta:
+        model = ProjectOutcome
+
+    project = factory.SubFactory(ProjectFactory, status="shipped")
+    actual_effort = 10.0
+    succeeded = "yes"
 
 
 class ReuseLinkFactory(factory.django.DjangoModelFactory):
@@ -156,6 +188,8 @@ def bulk_scores(snapshot: RankingSnapshot, rows: Iterable[dict]) -> list[Project
     """One ProjectScoreFactory score per row of overrides (each naming its ``project``), written in one INSERT:
     the big-backlog tests need hundreds."""
     return ProjectScore.objects.bulk_create(ProjectScoreFactory.build(snapshot=snapshot, **row) for row in rows)
+
+
 def import_through_page(client, slug: str, data: bytes, *, name: str = "import.csv", **kwargs):
     """Upload a CSV on the import page and confirm its preview, as a PM does; the confirmation's response (with
     ``kwargs``, e.g. ``follow=True``), or the upload's when it was refused (its errors, nothing to confirm)."""
