@@ -2,32 +2,18 @@
 
 Resolved (DESIGN.md, "Learning from delivery"): an effort estimate when the project has an actual effort and an
 effort range; an impact estimate when it has a realised impact; a tag when ``succeeded`` is known. The range judged
-is the one the decision was made on (``judged_ranges``). The math is ``portfolio.calibration``.
+is the one the decision was made on (``delivery_selectors.judged_estimates_in``: the range in force when the project
+entered building, replayed from its history, else the range current when the outcome was recorded). The math is
+``portfolio.calibration``.
 """
 
 from dataclasses import dataclass
 
-from . import calibration, estimates
+from . import calibration, delivery_selectors, estimates, judging
 from .calibration import EstimatorRow, JudgedEstimate, TagOutcome, TagRow
+from .estimator_fields import EFFORT, IMPACT, IMPORTED_ESTIMATOR
 from .models import Portfolio, Project, Succeeded
 from .selectors import _current_assessment_prefetch, current_assessment
-
-
-@dataclass(frozen=True)
-class JudgedRanges:
-    """The impact range (value units per year) and effort range (person-weeks) a project was judged on."""
-
-    impact: calibration.Range
-    effort: calibration.Range | None
-
-
-def judged_ranges(project: Project) -> JudgedRanges:
-    """The ranges a decision was made on for ``project`` (its current assessment prefetched)."""
-    effort = estimates.effort_in_force(project, current_assessment(project))
-    return JudgedRanges(
-        impact=calibration.Range(project.impact_low, project.impact_likely, project.impact_high),
-        effort=effort.range if effort is not None else None,
-    )
 
 
 def resolved_projects(*, portfolio: Portfolio, **filters) -> list[Project]:
@@ -41,28 +27,33 @@ def resolved_projects(*, portfolio: Portfolio, **filters) -> list[Project]:
     )
 
 
-def _judged(project: Project) -> list[JudgedEstimate]:
-    outcome, ranges, found = project.outcome, judged_ranges(project), []
-    if outcome.actual_effort is not None and ranges.effort is not None:
-        r = ranges.effort
-        found.append(
-            JudgedEstimate(
-                "effort", project.estimator("effort"), r.low, r.likely, r.high, outcome.actual_effort, project.name
-            )
-        )
-    if outcome.realized_impact is not None:
-        r = ranges.impact
-        found.append(
-            JudgedEstimate(
-                "impact", project.estimator("impact"), r.low, r.likely, r.high, outcome.realized_impact, project.name
-            )
-        )
+Judged = dict[int, dict[str, judging.JudgedEstimate | None]]  # project id -> kind -> the estimate judged
+
+
+def _estimate(project: Project, judged: judging.JudgedEstimate | None, actual: float | None) -> JudgedEstimate | None:
+    if judged is None or actual is None:
+        return None
+    r = judged.range
+    who = judged.estimator or IMPORTED_ESTIMATOR
+    return JudgedEstimate(judged.kind, who, r.low, r.likely, r.high, actual, project.name)
+
+
+def judged_estimates(projects: list[Project], judged: Judged) -> list[JudgedEstimate]:
+    """Every resolved estimate of ``projects`` (from ``resolved_projects``): the range judged (``judged``, from
+    ``delivery_selectors.judged_estimates_in``) with the actual effort or realised impact."""
+    found = []
+    for project in projects:
+        by_kind = judged.get(project.pk, {})
+        for kind, actual in ((EFFORT, project.outcome.actual_effort), (IMPACT, project.outcome.realized_impact)):
+            estimate = _estimate(project, by_kind.get(kind), actual)
+            if estimate is not None:
+                found.append(estimate)
     return found
 
 
-def judged_estimates(projects: list[Project]) -> list[JudgedEstimate]:
-    """Every resolved estimate of ``projects`` (from ``resolved_projects``)."""
-    return [estimate for project in projects for estimate in _judged(project)]
+def _resolved(portfolio: Portfolio) -> tuple[list[Project], list[JudgedEstimate]]:
+    projects = resolved_projects(portfolio=portfolio)
+    return projects, judged_estimates(projects, delivery_selectors.judged_estimates_in(portfolio))
 
 
 def tag_outcomes(projects: list[Project]) -> list[TagOutcome]:
@@ -90,8 +81,7 @@ class CalibrationReport:
 
 def calibration_report(*, portfolio: Portfolio) -> CalibrationReport:
     """Calibrate the portfolio's estimators and tag probabilities from its resolved projects (three queries)."""
-    projects = resolved_projects(portfolio=portfolio)
-    judged = judged_estimates(projects)
+    projects, judged = _resolved(portfolio)
     return CalibrationReport(
         estimators=calibration.estimator_rows(judged),
         tags=calibration.tag_rows(tag_outcomes(projects), estimates.tag_probabilities(portfolio)),
@@ -101,7 +91,7 @@ def calibration_report(*, portfolio: Portfolio) -> CalibrationReport:
 
 def range_corrections(*, portfolio: Portfolio) -> dict[tuple[str, str], calibration.Correction]:
     """(kind, estimator) -> bias and stretch for every estimator with >= 5 resolved estimates of that kind."""
-    return calibration.corrections(judged_estimates(resolved_projects(portfolio=portfolio)))
+    return calibration.corrections(_resolved(portfolio)[1])
 
 
 @dataclass(frozen=True)
@@ -131,13 +121,18 @@ def reference_class(*, portfolio: Portfolio, project: Project, tag: str | None, 
     """Resolved projects of ``project``'s problem type (and ``tag`` when given) with an actual effort, and the
     effort calibration of ``estimator`` (the EM entering the range) over all their resolved estimates."""
     projects = resolved_projects(portfolio=portfolio)
+    judged = delivery_selectors.judged_estimates_in(portfolio)
     found = []
     for past in projects:
-        assessment, effort = current_assessment(past), judged_ranges(past).effort
-        if past.pk == project.pk or past.problem_type != project.problem_type or effort is None:
+        assessment, estimate = (
+            current_assessment(past),
+            _estimate(past, judged[past.pk][EFFORT], past.outcome.actual_effort),
+        )
+        if estimate is None or past.pk == project.pk or past.problem_type != project.problem_type:
             continue
-        if past.outcome.actual_effort is None or (tag and (assessment is None or assessment.tag != tag)):
+        if tag and (assessment is None or assessment.tag != tag):
             continue
-        found.append(ReferenceProject(past, assessment.tag if assessment else "", effort, past.outcome.actual_effort))
-    mine = [e for e in judged_estimates(projects) if e.kind == "effort" and e.estimator == estimator]
-    return ReferenceClass(found, calibration.estimator_row("effort", estimator, mine) if mine else None)
+        effort = calibration.Range(estimate.low, estimate.likely, estimate.high)
+        found.append(ReferenceProject(past, assessment.tag if assessment else "", effort, estimate.actual))
+    mine = [e for e in judged_estimates(projects, judged) if e.kind == EFFORT and e.estimator == estimator]
+    return ReferenceClass(found, calibration.estimator_row(EFFORT, estimator, mine) if mine else None)

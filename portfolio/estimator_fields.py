@@ -43,3 +43,16 @@ class EstimatorAttribution(models.Model):
     def estimator(self, kind: str) -> str:
         """The name the ``kind`` (``impact`` or ``effort``) estimate is credited to (see ``estimator_name``)."""
         return estimator_name(getattr(self, f"{kind}_estimated_by"), getattr(self, f"{kind}_estimated_by_label"))
+
+
+def credit(project: EstimatorAttribution, kind: str, *, user=None, label: str = "") -> tuple[str, str] | None:
+    """Credit ``project``'s ``kind`` range to ``user`` (when one is logged in) or else to ``label`` (not saved here).
+
+    Returns (name before, name after) when the credit changed, for the history; None when it is the same.
+    """
+    before = project.estimator(kind)
+    person = user if user is not None and getattr(user, "is_authenticated", False) else None
+    setattr(project, f"{kind}_estimated_by", person)
+    setattr(project, f"{kind}_estimated_by_label", "" if person is not None else label)
+    after = project.estimator(kind)
+    return None if after == before else (before, after)

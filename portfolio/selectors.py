@@ -8,7 +8,17 @@ from django.db.models import Case, Exists, Expression, F, OuterRef, Prefetch, Q,
 from django.db.models.functions import Lower, NullIf
 
 from . import calibration, estimates, input_documents, scoring
-from .models import FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink, Status, Tag
+from .models import (
+    FeasibilityAssessment,
+    Membership,
+    Portfolio,
+    Project,
+    ProjectOutcome,
+    ProjectProgress,
+    ReuseLink,
+    Status,
+    Tag,
+)
 
 
 def portfolios_for_user(user) -> list[tuple[Portfolio, str]]:
@@ -41,7 +51,7 @@ def _filtered_projects(
 
     Tags are tested with Exists, not a join: a project with an earlier assessment but a current one is not "none".
     """
-    qs = Project.objects.filter(portfolio=portfolio)
+    qs = Project.objects.filter(portfolio=portfolio).select_related("progress")  # the effort in force reads it
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(summary__icontains=search) | Q(owner__icontains=search))
     if statuses:
@@ -125,6 +135,7 @@ def project_detail(*, portfolio: Portfolio, project_id: int) -> Project:
     """One project with everything its page shows (raises Project.DoesNotExist)."""
     return (
         Project.objects.filter(portfolio=portfolio)
+        .select_related("progress__recorded_by", "outcome__recorded_by")
         .prefetch_related(
             Prefetch("assessments", queryset=FeasibilityAssessment.objects.select_related("assessed_by")),
             Prefetch("links_in", queryset=ReuseLink.objects.select_related("producer")),
@@ -177,11 +188,13 @@ def link_list(*, portfolio: Portfolio) -> QuerySet[ReuseLink]:
 
 @dataclass(frozen=True)
 class PlanFacts:
-    """What the roadmap needs of a project beyond the ranking inputs: people, target date, PM's pin."""
+    """What the roadmap needs of a project beyond the ranking inputs: people, target date, PM's pin, and the day
+    a building project's remaining effort counts from (``estimates.effort_in_force``)."""
 
     staffing: int
     target_date: datetime.date | None
     pin: int | None
+    effort_from: datetime.date | None = None
 
 
 def scoring_inputs(*, portfolio_id: int) -> tuple[Portfolio, list[scoring.ProjectInput], list[scoring.LinkInput]]:
@@ -206,11 +219,13 @@ def planning_inputs(
 
         corrections = range_corrections(portfolio=portfolio)
     projects, facts = [], {}
-    for project in Project.objects.filter(portfolio_id=portfolio_id).prefetch_related(_current_assessment_prefetch()):
-        projects.append(_project_input(portfolio, project, corrections))
-        facts[project.pk] = PlanFacts(
-            staffing=project.staffing, target_date=project.target_date, pin=project.roadmap_pin
-        )
+    rows = Project.objects.filter(portfolio_id=portfolio_id).select_related("progress")
+    for project in rows.prefetch_related(_current_assessment_prefetch()):
+        assessment = current_assessment(project)
+        effort = estimates.effort_in_force(project, assessment)
+        projects.append(_project_input(portfolio, project, assessment, effort, corrections))
+        since = effort.since if effort is not None else None
+        facts[project.pk] = PlanFacts(project.staffing, project.target_date, project.roadmap_pin, since)
     links = [
         scoring.LinkInput(producer=p, consumer=c, kind=k, fraction=f)
         for p, c, k, f in ReuseLink.objects.filter(producer__portfolio_id=portfolio_id).values_list(
@@ -222,8 +237,18 @@ def planning_inputs(
 
 def plan_inputs_read(*, portfolio_id: int) -> tuple[Portfolio, input_documents.PlanInputs]:
     """The portfolio and its complete planning inputs (the input document's content): ``planning_inputs`` plus
-    each current assessment's probability override, one query more; the caller checks the input version."""
+    each current assessment's probability override, the effort spent and the outcomes, three queries more; the
+    caller checks the input version."""
     portfolio, projects, links, facts = planning_inputs(portfolio_id=portfolio_id)
+    spent = dict(
+        ProjectProgress.objects.filter(project__portfolio_id=portfolio_id).values_list("project_id", "effort_spent")
+    )
+    outcomes = {
+        o.project_id: input_documents.OutcomeFacts(
+            o.actual_effort, o.actual_start, o.actual_finish, o.succeeded, o.realized_impact
+        )
+        for o in ProjectOutcome.objects.filter(project__portfolio_id=portfolio_id)
+    }
     overrides = dict(
         FeasibilityAssessment.objects.filter(project__portfolio_id=portfolio_id, is_current=True).values_list(
             "project_id", "success_probability_override"
@@ -241,6 +266,9 @@ def plan_inputs_read(*, portfolio_id: int) -> tuple[Portfolio, input_documents.P
             staffing=facts[p.key].staffing,
             target_date=facts[p.key].target_date,
             pin=facts[p.key].pin,
+            effort_from=facts[p.key].effort_from,
+            effort_spent=spent.get(p.key) if facts[p.key].effort_from else None,
+            outcome=outcomes.get(p.key),
         )
         for p in projects
     )
@@ -266,12 +294,14 @@ def plan_settings(portfolio: Portfolio) -> input_documents.PlanSettings:
 
 
 def _project_input(
-    portfolio: Portfolio, project: Project, corrections: Mapping[tuple[str, str], calibration.Correction]
+    portfolio: Portfolio,
+    project: Project,
+    assessment: FeasibilityAssessment | None,
+    effort: estimates.EffortInForce | None,
+    corrections: Mapping[tuple[str, str], calibration.Correction],
 ) -> scoring.ProjectInput:
     """A project as the math sees it: its effort range in force and its effective success probability; each range
     corrected by its estimator's ``corrections`` when they have one (calibrated ranges)."""
-    assessment = current_assessment(project)
-    effort = estimates.effort_in_force(project, assessment)
     impact = scoring.Range(project.impact_low, project.impact_likely, project.impact_high)
     return scoring.ProjectInput(
         key=project.pk,
@@ -348,6 +378,7 @@ def projects_with_links(*, portfolio: Portfolio) -> list[Project]:
     as the export lists them. Three queries whatever the number of projects."""
     return list(
         Project.objects.filter(portfolio=portfolio)
+        .select_related("progress", "outcome", "impact_estimated_by", "effort_estimated_by")
         .prefetch_related(
             _current_assessment_prefetch(),
             Prefetch("links_in", queryset=ReuseLink.objects.select_related("producer").order_by("producer__name")),

@@ -13,7 +13,15 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from portfolio.models import FeasibilityAssessment, Membership, Portfolio, Project, ProjectOutcome, ReuseLink
+from portfolio.models import (
+    FeasibilityAssessment,
+    Membership,
+    Portfolio,
+    Project,
+    ProjectOutcome,
+    ProjectProgress,
+    ReuseLink,
+)
 from roadmap.models import ProjectScore, RankingSnapshot
 
 PASSWORD = "pass-for-tests-123"
@@ -79,8 +87,21 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     impact_high_seen = factory.LazyAttribute(lambda a: a.project.impact_high)
 
 
+class ProgressFactory(factory.django.DjangoModelFactory):
+    """An EM's progress report on a building project (person-weeks)."""
+
+    class Meta:
+        model = ProjectProgress
+
+    project = factory.SubFactory(ProjectFactory, status="building")
+    effort_spent = 6.0
+    remaining_low = 2.0
+    remaining_likely = 4.0
+    remaining_high = 8.0
+
+
 class OutcomeFactory(factory.django.DjangoModelFactory):
-    """A shipped project's outcome: actual effort (person-weeks), success, realised impact (value units per year)."""
+    """A shipped project's outcome: 10 person-weeks, succeeded."""
 
     class Meta:
         model = ProjectOutcome
@@ -88,7 +109,6 @@ class OutcomeFactory(factory.django.DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory, status="shipped")
     actual_effort = 10.0
     succeeded = "yes"
-    realized_impact = None
 
 
 class ReuseLinkFactory(factory.django.DjangoModelFactory):
