@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from portfolio import calibration, selectors
 from portfolio.calibration import JudgedEstimate
-from tests.factories import FIFTY_PERCENT_OVER, AssessmentFactory, ProjectFactory
+from tests.factories import FIFTY_PERCENT_OVER, AssessmentFactory, ProjectFactory, UserFactory
 
 OVER = FIFTY_PERCENT_OVER
 
@@ -95,3 +95,28 @@ def test_assessment_form_shows_the_reference_class_and_the_ems_own_bias(client, 
     AssessmentFactory(project=new, tag="easy")
     html = client.get(reverse("portfolio:assess", args=[portfolio.slug, new.pk])).content.decode()
     assert html[html.index('id="reference-class"') :].count('<tr><th scope="row">') == 5
+
+
+@pytest.mark.django_db
+def test_calibration_judges_the_range_in_force_when_the_project_entered_building(portfolio):
+    from portfolio import delivery, services
+
+    pm, em, late_em = UserFactory(username="pia"), UserFactory(username="emil"), UserFactory(username="edda")
+    project = services.project_create(
+        portfolio=portfolio, user=pm, name="Churn model", impact_low=10, impact_likely=20, impact_high=40
+    )
+    services.assessment_record(project=project, user=em, tag="hard", effort_low=5, effort_likely=10, effort_high=20)
+    project.refresh_from_db()
+    services.project_update(project=project, data={"status": "building"}, user=pm)
+    services.assessment_record(
+        project=project, user=late_em, tag="hard", effort_low=50, effort_likely=60, effort_high=70
+    )
+    project.refresh_from_db()
+    services.project_update(project=project, data={"status": "shipped"}, user=pm)
+    delivery.outcome_record(project=project, data={"actual_effort": 30.0, "succeeded": "no", "realized_impact": 0})
+    rows = {(r["kind"], r["estimator"]): r for r in run_json(portfolio)["estimators"]}
+    assert set(rows) == {("effort", "emil"), ("effort", "all"), ("impact", "pia"), ("impact", "all")}
+    # 30 person-weeks against 5-10-20 (mean 10.833): above the high, PIT 1; bias 30 / 10.833
+    assert rows[("effort", "emil")]["pit_histogram"] == [0] * 9 + [1]
+    assert rows[("effort", "emil")]["bias"] == pytest.approx(30 / ((5 + 40 + 20) / 6))
+    assert rows[("impact", "pia")]["bias"] == 0.0
