@@ -187,4 +187,5 @@ def test_demo_past_projects_tell_a_true_calibration_story():
     assert rows[("effort", "all")].bias > 1  # efforts overrun
     assert rows[("impact", "pm")].bias < 0.8  # impact falls short
     assert optimist.stretch is not None and rows[("effort", "all")].n == len(demo.PAST_PROJECTS)
-    assert {t.tag for t in report.tags} == {"easy", "hard"}
+    tags = {t.tag: t for t in report.tags}
+    assert set(tags) == {"easy", "hard"} and tags["easy"].flagged  # easy problems succeed less often than assumed
