@@ -33,23 +33,47 @@ def ranges_changed(project: Project, before: dict) -> list[str]:
     return kinds
 
 
-def credit_ranges(project: Project, kinds: Iterable[str], *, user=None, labels: dict | None = None) -> list[Change]:
-    """Credit the ``kinds`` ranges of ``project`` to ``user`` (or the ``labels`` given by kind), on the instance;
-    returns the history rows to write once it is saved (unsaved ``Change`` objects)."""
+def credit_ranges(project: Project, kinds: Iterable[str], *, user=None, estimators: dict | None = None) -> list[Change]:
+    """Credit the ``kinds`` ranges of ``project`` to ``user``, on the instance; with ``estimators`` (an import's:
+    kind -> (user or None, label)) to whom they name instead, ``imported`` for a kind they leave out. Returns the
+    history rows to write once the project is saved (unsaved ``Change`` objects, by ``user``)."""
     rows = []
     who = user if user is not None and getattr(user, "is_authenticated", False) else None
     for kind in kinds:
-        moved = credit(project, kind, user=user, label=(labels or {}).get(kind, ""))
+        person, label = (user, "") if estimators is None else estimators.get(kind, (None, ""))
+        moved = credit(project, kind, user=person, label=label)
         if moved is not None:
             rows.append(Change(project=project, user=who, field=f"{kind}_estimated_by", old=moved[0], new=moved[1]))
     return rows
 
 
-def credit_saved(project: Project, kinds: Iterable[str], *, user=None, labels: dict | None = None) -> None:
+def credit_saved(project: Project, kinds: Iterable[str], *, user=None, estimators: dict | None = None) -> None:
     """``credit_ranges`` on a saved project: write the fields (no new version: who estimated is not an input the
     ranking reads) and the history rows."""
     kinds = list(kinds)
-    rows = credit_ranges(project, kinds, user=user, labels=labels)
+    rows = credit_ranges(project, kinds, user=user, estimators=estimators)
     if kinds:
         Project.objects.filter(pk=project.pk).update(**{f: getattr(project, f) for f in ATTRIBUTION_FIELDS})
         Change.objects.bulk_create(rows)
+
+
+def credit_fields(project: Project) -> dict:
+    """The project's credit fields as JSON keeps them (user ids and labels), for ``credit_set_back``."""
+    return {
+        f: getattr(project, f"{f}_id") if not f.endswith("_label") else getattr(project, f) for f in ATTRIBUTION_FIELDS
+    }
+
+
+def credit_set_back(project: Project, before: dict, *, user=None) -> None:
+    """Put the credit fields back to ``before`` (``credit_fields`` of an earlier state), with history rows."""
+    names = {kind: project.estimator(kind) for kind in (IMPACT, EFFORT)}
+    Project.objects.filter(pk=project.pk).update(
+        **{f"{f}_id" if not f.endswith("_label") else f: v for f, v in before.items()}
+    )
+    project.refresh_from_db(fields=list(ATTRIBUTION_FIELDS))
+    who = user if user is not None and getattr(user, "is_authenticated", False) else None
+    Change.objects.bulk_create(
+        Change(project=project, user=who, field=f"{kind}_estimated_by", old=names[kind], new=project.estimator(kind))
+        for kind in (IMPACT, EFFORT)
+        if project.estimator(kind) != names[kind]
+    )

@@ -98,3 +98,25 @@ def outcome_record(
     portfolio_inputs_changed(portfolio_id=current.portfolio_id)
     project_changed.send(sender=Project, project=current, action="updated", fields=changed, user=user)
     return outcome
+
+
+@transaction.atomic
+def outcome_set_back(*, project: Project, before: dict[str, Any] | None, user=None) -> None:
+    """Put a project's outcome back as it was (``before``: its fields, None when it had none, which deletes it),
+    with history rows: how an undone import takes back the outcome it recorded."""
+    current = Project.objects.select_for_update().get(pk=project.pk)
+    stored = ProjectOutcome.objects.select_for_update().filter(project=current).first()
+    if stored is None and before is None:
+        return
+    if before is not None:
+        _versioned_write(ProjectOutcome, current, OUTCOME_FIELDS, before, user=user, expected_version=None)
+    else:
+        _record_changes(
+            project=current,
+            user=user,
+            before={f: getattr(stored, f) for f in OUTCOME_FIELDS},
+            after={},
+            prefix="outcome.",
+        )
+        stored.delete()
+    portfolio_inputs_changed(portfolio_id=current.portfolio_id)

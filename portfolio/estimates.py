@@ -67,6 +67,13 @@ def effort_in_force(project: Project, assessment: FeasibilityAssessment | None) 
     if progress is not None:
         remaining = scoring.Range(progress.remaining_low, progress.remaining_likely, progress.remaining_high)
         return EffortInForce(remaining, PROGRESS, timezone.localdate(progress.recorded_at))
+    return effort_estimate(project, assessment)
+
+
+def effort_estimate(project: Project, assessment: FeasibilityAssessment | None) -> EffortInForce | None:
+    """The project's estimated (whole) effort range: its current ``assessment``'s, else the PM's provisional range,
+    else None. What ``effort_in_force`` uses unless a progress report gives the remaining range; what an estimator
+    is judged on and what the CSV's effort columns hold."""
     if assessment is not None:
         effort = scoring.Range(assessment.effort_low, assessment.effort_likely, assessment.effort_high)
         return EffortInForce(effort, ASSESSMENT)

@@ -154,14 +154,15 @@ def _save_named(project: Project) -> None:
 
 
 @transaction.atomic
-def project_create(*, portfolio: Portfolio, user=None, **fields: Any) -> Project:
-    """Add a project to the backlog."""
+def project_create(*, portfolio: Portfolio, user=None, estimators: dict | None = None, **fields: Any) -> Project:
+    """Add a project to the backlog; its ranges are credited to ``user`` (or ``estimators``: see ``crediting``)."""
     # Creations queue on the portfolio, as imports do (they hold it): two PMs adding one name at once see the field
     # error, and a create racing an import takes the locks in the same order (no deadlock).
     Portfolio.objects.select_for_update().filter(pk=portfolio.pk).first()
     project = Project(portfolio=portfolio, **fields)
     project.full_clean()
-    credited = crediting.credit_ranges(project, crediting.ranges_changed(project, {}), user=user)
+    kinds = crediting.ranges_changed(project, {})
+    credited = crediting.credit_ranges(project, kinds, user=user, estimators=estimators)
     _save_named(project)
     Change.objects.bulk_create(credited)
     Change.objects.create(
@@ -174,7 +175,12 @@ def project_create(*, portfolio: Portfolio, user=None, **fields: Any) -> Project
 
 @transaction.atomic
 def project_update(
-    *, project: Project, data: dict[str, Any], user=None, expected_version: int | None = None
+    *,
+    project: Project,
+    data: dict[str, Any],
+    user=None,
+    expected_version: int | None = None,
+    estimators: dict | None = None,
 ) -> Project:
     """Change a project's fields; the history keeps every estimate change.
 
@@ -194,7 +200,8 @@ def project_update(
         setattr(current, field, value)
     current.full_clean()
     current.version += 1
-    credited = crediting.credit_ranges(current, crediting.ranges_changed(current, before), user=user)
+    kinds = crediting.ranges_changed(current, before)
+    credited = crediting.credit_ranges(current, kinds, user=user, estimators=estimators)
     _save_named(current)
     Change.objects.bulk_create(credited)
     changed = _record_changes(
@@ -235,8 +242,11 @@ def project_delete(
 
 
 @transaction.atomic
-def assessment_record(*, project: Project, user=None, **fields: Any) -> FeasibilityAssessment:
-    """Record an EM's feasibility assessment; it becomes current and the earlier one is kept."""
+def assessment_record(
+    *, project: Project, user=None, estimators: dict | None = None, **fields: Any
+) -> FeasibilityAssessment:
+    """Record an EM's feasibility assessment; it becomes current and the earlier one is kept. Its effort range is
+    credited to ``user`` (or ``estimators``: see ``crediting``)."""
     locked = Project.objects.select_for_update().get(pk=project.pk)  # serialise concurrent assessments
     previous = FeasibilityAssessment.objects.filter(project=project, is_current=True).first()
     assessment = FeasibilityAssessment(
@@ -260,7 +270,7 @@ def assessment_record(*, project: Project, user=None, **fields: Any) -> Feasibil
         after={f: getattr(assessment, f) for f in TRACKED_ASSESSMENT_FIELDS},
         prefix="feasibility.",
     )
-    crediting.credit_saved(locked, [EFFORT], user=user)
+    crediting.credit_saved(locked, [EFFORT], user=user, estimators=estimators)
     portfolio_inputs_changed(portfolio_id=project.portfolio_id)
     assessment_recorded.send(sender=FeasibilityAssessment, assessment=assessment, user=user)
     return assessment
