@@ -220,6 +220,8 @@ def planning_inputs(
         corrections = range_corrections(portfolio=portfolio)
     projects, facts = [], {}
     rows = Project.objects.filter(portfolio_id=portfolio_id).select_related("progress")
+    if corrections:  # who estimated each range, read in the same query
+        rows = rows.select_related("impact_estimated_by", "effort_estimated_by")
     for project in rows.prefetch_related(_current_assessment_prefetch()):
         assessment = current_assessment(project)
         effort = estimates.effort_in_force(project, assessment)
@@ -303,14 +305,17 @@ def _project_input(
     """A project as the math sees it: its effort range in force and its effective success probability; each range
     corrected by its estimator's ``corrections`` when they have one (calibrated ranges)."""
     impact = scoring.Range(project.impact_low, project.impact_likely, project.impact_high)
+    effort_range = effort.range if effort is not None else None
+    if corrections:
+        impact = calibration.corrected(impact, corrections.get(("impact", project.estimator("impact"))))
+        if effort_range is not None:
+            effort_range = calibration.corrected(effort_range, corrections.get(("effort", project.estimator("effort"))))
     return scoring.ProjectInput(
         key=project.pk,
         name=project.name,
         status=project.status,
-        impact=calibration.corrected(impact, corrections.get(("impact", project.estimator("impact")))),
-        effort=calibration.corrected(effort.range, corrections.get(("effort", project.estimator("effort"))))
-        if effort is not None
-        else None,
+        impact=impact,
+        effort=effort_range,
         tag=assessment.tag if assessment is not None else None,
         success_probability=estimates.success_probability(portfolio, assessment),
     )

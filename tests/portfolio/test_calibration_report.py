@@ -120,3 +120,26 @@ def test_calibration_judges_the_range_in_force_when_the_project_entered_building
     assert rows[("effort", "emil")]["pit_histogram"] == [0] * 9 + [1]
     assert rows[("effort", "emil")]["bias"] == pytest.approx(30 / ((5 + 40 + 20) / 6))
     assert rows[("impact", "pia")]["bias"] == 0.0
+
+
+@pytest.mark.django_db
+def test_calibration_reads_a_fixed_number_of_queries_whatever_the_history(calibration_history):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portfolio import calibration_selectors
+    from tests.factories import shipped_project
+
+    portfolio = calibration_history["portfolio"]
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as report:
+            calibration_selectors.calibration_report(portfolio=portfolio)
+        with CaptureQueriesContext(connection) as inputs:
+            selectors.planning_inputs(portfolio_id=portfolio.pk, calibrated=True)
+        return len(report), len(inputs)
+
+    before = queries()
+    for _ in range(6):
+        shipped_project(portfolio, (1, 2, 3), 4, estimator=UserFactory())
+    assert queries() == before
