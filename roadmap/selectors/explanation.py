@@ -28,7 +28,7 @@ class WorkedExample:
     assessment: FeasibilityAssessment | None
     impact: tuple[float, float, float]
     effort: tuple[float, float, float]
-    effort_source: str  # "assessment" | "provisional"
+    effort_source: str  # "progress" (a building project's remaining range) | "assessment" | "provisional"
     p: float
     impact_alpha: float
     impact_beta: float
