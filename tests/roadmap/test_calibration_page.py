@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from portfolio import calibration_selectors
 from portfolio.models import Portfolio
 from roadmap.charts.pit import pit_chart
 from roadmap.services.calibrated import calibrated_compare
@@ -135,3 +136,20 @@ def test_what_if_compares_entered_and_calibrated_ranges_side_by_side(leader_clie
     assert rows["By the optimist"].finish_p50_days is not None
     html = leader_client.get(reverse("roadmap:calibration-compare", args=[portfolio.slug])).content.decode()
     assert "By the optimist" in html and "Calibrated" in html
+
+
+@pytest.mark.django_db
+def test_how_scores_are_computed_works_the_example_with_the_calibrated_ranges(leader_client, calibration_history):
+    from portfolio import calibration
+    from roadmap.selectors.explanation import worked_example
+
+    portfolio, em = calibration_history["portfolio"], calibration_history["em"]
+    pick = ProjectFactory(portfolio=portfolio, name="By the optimist", effort_estimated_by=em)
+    AssessmentFactory(project=pick, effort_low=10, effort_likely=20, effort_high=30)
+    Portfolio.objects.filter(pk=portfolio.pk).update(calibrated_ranges=True, input_version=portfolio.input_version + 1)
+    snapshot = portfolio_recompute(portfolio_id=portfolio.pk)
+    example = worked_example(snapshot=snapshot)
+    correction = calibration_selectors.range_corrections(portfolio=portfolio)[("effort", "optimist")]
+    assert example.effort == pytest.approx(calibration.transform(10, 20, 30, correction))
+    html = leader_client.get(reverse("roadmap:how", args=[portfolio.slug])).content.decode()
+    assert "Calibrated ranges are on." in html
