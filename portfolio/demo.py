@@ -165,7 +165,7 @@ def _load_past_project(portfolio: Portfolio, users: dict, past: PastProject, tod
     effort = dict(zip(("effort_low", "effort_likely", "effort_high"), past.effort, strict=True))
     services.assessment_record(project=project, user=estimator, tag=past.tag, rationale="Past project.", **effort)
     if estimator is None:  # an EM who has left: credited by name, as a CSV import would
-        crediting.credit_saved(project, [EFFORT], labels={EFFORT: past.effort_by})
+        crediting.credit_saved(project, [EFFORT], estimators={EFFORT: (None, past.effort_by)})
     for status in ("building", past.status):
         project.refresh_from_db()
         services.project_update(project=project, user=pm, data={"status": status})
