@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .sampling import Range, Samples, draw_columns, finite
 from .mc_error import roi_error_and_loss, tied_with_above
+from .sampling import Range, Samples, draw_columns, finite
 
 # The one definition of which statuses are delivered (they count as producers, not ranked), still to be built
 # (ranked when they have an effort range) and parked; every query, form and page takes them from here.
