@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('roadmap', '0005_input_documents_baselines_changes'),
+        ("roadmap", "0005_input_documents_baselines_changes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='projectscore',
-            name='p_loss',
+            model_name="projectscore",
+            name="p_loss",
             field=models.FloatField(null=True),
         ),
         migrations.AddField(
-            model_name='projectscore',
-            name='roi_se',
+            model_name="projectscore",
+            name="roi_se",
             field=models.FloatField(null=True),
         ),
         migrations.AddField(
-            model_name='projectscore',
-            name='tied_with_above',
+            model_name="projectscore",
+            name="tied_with_above",
             field=models.BooleanField(default=False),
         ),
     ]

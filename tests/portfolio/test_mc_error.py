@@ -70,9 +70,7 @@ def test_excluded_projects_have_no_error_figures():
         (1.0, None, 1.0, 0.1, False),  # a figure missing (an old snapshot): never tied
     ],
 )
-def test_two_expected_rois_are_tied_when_within_two_standard_errors_of_their_difference(
-    roi_a, se_a, roi_b, se_b, tied
-):
+def test_two_expected_rois_are_tied_when_within_two_standard_errors_of_their_difference(roi_a, se_a, roi_b, se_b, tied):
     assert statistically_tied(roi_a, se_a, roi_b, se_b) is tied
     assert statistically_tied(roi_b, se_b, roi_a, se_a) is tied
 
