@@ -96,16 +96,23 @@ def roi_within_error(value: float | None, se: float | None) -> str:
     return ("+" if value >= 0 else "−") + f"{rounded:,.0f}%"
 
 
-def roi_error(se: float | None) -> str:
-    """A standard error of ROI (a ratio) as "±" and a percentage to two significant digits: 3.12 -> "±310%",
-    0.0312 -> "±3.1%", 0 -> "±0%"; None or not finite gives "–"."""
-    if se is None or not math.isfinite(se):
+def spread(value: float | None) -> str:
+    """A spread of ROI (a standard error or deviation, a ratio) as a percentage to two significant digits: 3.12 ->
+    "310%", 0.0312 -> "3.1%", 0 -> "0%"; None or not finite gives "–"."""
+    if value is None or not math.isfinite(value):
         return MISSING
-    if se == 0:
-        return "±0%"
-    rounded = float(f"{abs(se) * 100:.2g}")  # two significant digits, in percent
+    if value == 0:
+        return "0%"
+    rounded = float(f"{abs(value) * 100:.2g}")  # two significant digits, in percent
     decimals = max(0, 1 - math.floor(math.log10(rounded)))
-    return f"±{rounded:,.{decimals}f}%"
+    return f"{rounded:,.{decimals}f}%"
+
+
+def roi_error(se: float | None) -> str:
+    """A standard error of ROI (a ratio) as "±" and ``spread``: 3.12 -> "±310%", 0.0312 -> "±3.1%", 0 -> "±0%";
+    None or not finite gives "–"."""
+    text = spread(se)
+    return text if text == MISSING else "±" + text
 
 
 def compact_roi(value: float) -> str:

@@ -51,6 +51,12 @@ def roi_error(se):
 
 
 @register.filter
+def spread(value):
+    """A standard error or deviation of ROI as a percentage: 3.12 -> 310% (``formatting.spread``)."""
+    return formatting.spread(_figure(value))
+
+
+@register.filter
 def roi_points(value):
     """A change of ROI in percentage points: 0.8 -> +80 pts (``formatting.roi_points``)."""
     return formatting.roi_points(_figure(value))

@@ -194,3 +194,8 @@ def test_an_expected_roi_is_rounded_to_the_power_of_ten_of_its_standard_error(va
 )
 def test_a_standard_error_is_written_plus_minus_to_two_significant_digits(se, text):
     assert formatting.roi_error(se) == text
+
+
+@pytest.mark.parametrize(("value", "text"), [(1.25, "120%"), (0.0312, "3.1%"), (0.0, "0%"), (None, "–")])
+def test_a_spread_of_roi_is_a_percentage_to_two_significant_digits(value, text):
+    assert formatting.spread(value) == text
