@@ -104,8 +104,8 @@ class RankingSnapshotFactory(factory.django.DjangoModelFactory):
 
 class ProjectScoreFactory(factory.django.DjangoModelFactory):
     """A ranked project's figures, consistent with each other: value 100 per year, effort 8 person-weeks at a cost
-    of 4 per person-week, ROI +100% (P10 -100%, P90 +300%; standard error 5%, P(loss) 30%). ``excluded=True`` gives a project left out of the
-    ranking instead: no rank and no figures, with its reason."""
+    of 4 per person-week, ROI +100% (P10 -100%, P90 +300%; standard error 5%, P(loss) 30%). ``excluded=True`` gives
+    a project left out of the ranking instead: no rank and no figures, with its reason."""
 
     class Meta:
         model = ProjectScore
