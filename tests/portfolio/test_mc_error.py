@@ -2,6 +2,7 @@
 standard errors, P(loss) and statistical ties, against hand-worked numbers."""
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -101,3 +102,16 @@ def test_the_ranking_marks_a_project_tied_with_the_one_above_by_its_own_figures(
         [s.expected_roi for s in scores], [s.roi_se for s in scores]
     )
     assert [s.tied_with_above for s in scores] == [False, True, False]
+
+
+def test_a_projects_error_and_loss_stay_bit_for_bit_when_other_projects_are_added_or_edited():
+    projects = [
+        project(k, impact=Range(10 * k, 40 * k, 90 * k), effort=Range(k, 2 * k, 5 * k), tag="hard")
+        for k in range(1, 14)
+    ]
+    more = projects + [project(k, impact=Range(1, 5, 9), tag="hard") for k in range(14, 21)]
+    edited = [replace(p, impact=Range(1, 2, 3000)) if p.key == 5 else p for p in projects]
+    runs = [{s.key: (s.roi_se, s.p_loss) for s in rank(ps, top_k=3).scores} for ps in (projects, more, edited)]
+    for key in (k for k in range(1, 14) if k != 5):
+        assert runs[0][key] == runs[1][key] == runs[2][key]
+    assert runs[2][5] != runs[0][5]
