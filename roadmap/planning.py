@@ -270,6 +270,7 @@ class PinnedFacts:
     staffing: int
     target_date: datetime.date | None
     pin: int | None
+    effort_from: datetime.date | None = None
 
 
 def apply_scenario(
@@ -288,7 +289,7 @@ def apply_scenario(
         changed.append(project)
     pins = scenario.pins or {}
     new_facts: dict[int, PlanFacts] = {
-        key: PinnedFacts(fact.staffing, fact.target_date, pins[key] if key in pins else fact.pin)
+        key: PinnedFacts(fact.staffing, fact.target_date, pins[key] if key in pins else fact.pin, fact.effort_from)
         for key, fact in facts.items()
     }
     return changed, new_facts
