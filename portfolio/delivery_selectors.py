@@ -1,7 +1,7 @@
 """Reads of what delivery taught: a project's progress and outcome, and the judged estimates (``judging``).
 
 ``delivery_records_in`` reads a whole portfolio in a fixed number of queries (projects with their estimators and
-current assessments, and every history row): ``delivery_records_in``, for the calibration built on it.
+current assessments, and every history row), for the calibration built on it.
 """
 
 from dataclasses import dataclass
