@@ -184,7 +184,7 @@ def _with_dates(item: simulation.RoadmapItem, fact: PlanFacts, start: datetime.d
     """The item with its target date as weeks from the roadmap start, and (a building project's remaining effort)
     the week it may start from: the day the remaining range was recorded, not before the roadmap start."""
     week = None if fact.target_date is None else simulation.date_to_weeks(start, fact.target_date)
-    since = getattr(fact, "effort_from", None)
+    since = fact.effort_from
     earliest = 0.0 if since is None else max(0.0, simulation.date_to_weeks(start, since))
     return replace(item, target_week=week, earliest_week=earliest)
 
