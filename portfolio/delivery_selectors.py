@@ -1,8 +1,10 @@
 """Reads of what delivery taught: a project's progress and outcome, and the judged estimates (``judging``).
 
-``judged_estimates_in`` reads a whole portfolio in a fixed number of queries (projects with their estimators and
-current assessments, and every history row), for the calibration pages and commands built on it.
+``delivery_records_in`` reads a whole portfolio in a fixed number of queries (projects with their estimators and
+current assessments, and every history row), for the calibration built on it.
 """
+
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
 
@@ -62,15 +64,31 @@ def judged_estimates_for(project: Project) -> dict[str, judging.JudgedEstimate |
     return _judged(fresh, _history(project_id=project.pk).get(project.pk, []))
 
 
-def judged_estimates_in(portfolio: Portfolio) -> dict[int, dict[str, judging.JudgedEstimate | None]]:
-    """The judged estimates of every project of ``portfolio`` that has an outcome, by project id (four queries)."""
-    projects = list(_projects().filter(portfolio=portfolio, outcome__isnull=False).order_by("name"))
+@dataclass(frozen=True)
+class DeliveryRecord:
+    """A project with an outcome, as calibration reads it: the outcome, the judged impact and effort estimates
+    (None when there is none of that kind) and the project's feasibility tag now (None: not assessed)."""
+
+    project: Project
+    outcome: ProjectOutcome
+    impact: judging.JudgedEstimate | None
+    effort: judging.JudgedEstimate | None
+    tag: str | None
+
+
+def delivery_records_in(portfolio: Portfolio) -> list[DeliveryRecord]:
+    """Every project of ``portfolio`` with an outcome, by name, with its judged estimates (three queries)."""
+    projects = list(_projects().filter(portfolio=portfolio, outcome__isnull=False).order_by("name", "pk"))
     history = _history(project__in=[p.pk for p in projects])
-    return {p.pk: _judged(p, history.get(p.pk, [])) for p in projects}
+    records = []
+    for project in projects:
+        judged = _judged(project, history.get(project.pk, []))
+        tag = project.current_assessments[0].tag if project.current_assessments else None
+        records.append(DeliveryRecord(project, project.outcome, judged[IMPACT], judged[EFFORT], tag))
+    return records
 
 
-def outcomes_in(portfolio: Portfolio) -> list[ProjectOutcome]:
-    """Every outcome recorded in ``portfolio``, with its project (one query), by project name."""
-    return list(
-        ProjectOutcome.objects.filter(project__portfolio=portfolio).select_related("project").order_by("project__name")
-    )
+def judged_estimates_in(portfolio: Portfolio) -> dict[int, dict[str, judging.JudgedEstimate | None]]:
+    """The judged estimates of every project of ``portfolio`` that has an outcome, by project id and kind."""
+    return {r.project.pk: {IMPACT: r.impact, EFFORT: r.effort} for r in delivery_records_in(portfolio)}
+

@@ -184,7 +184,7 @@ def _with_dates(item: simulation.RoadmapItem, fact: PlanFacts, start: datetime.d
     """The item with its target date as weeks from the roadmap start, and (a building project's remaining effort)
     the week it may start from: the day the remaining range was recorded, not before the roadmap start."""
     week = None if fact.target_date is None else simulation.date_to_weeks(start, fact.target_date)
-    since = getattr(fact, "effort_from", None)
+    since = fact.effort_from
     earliest = 0.0 if since is None else max(0.0, simulation.date_to_weeks(start, since))
     return replace(item, target_week=week, earliest_week=earliest)
 
@@ -270,6 +270,7 @@ class PinnedFacts:
     staffing: int
     target_date: datetime.date | None
     pin: int | None
+    effort_from: datetime.date | None = None
 
 
 def apply_scenario(
@@ -288,7 +289,7 @@ def apply_scenario(
         changed.append(project)
     pins = scenario.pins or {}
     new_facts: dict[int, PlanFacts] = {
-        key: PinnedFacts(fact.staffing, fact.target_date, pins[key] if key in pins else fact.pin)
+        key: PinnedFacts(fact.staffing, fact.target_date, pins[key] if key in pins else fact.pin, fact.effort_from)
         for key, fact in facts.items()
     }
     return changed, new_facts

@@ -103,3 +103,14 @@ def test_history_replay_reads_the_value_before_the_first_change_when_the_moment_
     judged = judging.judged_estimates(rows, now=now, status_now="building")
     assert judged["impact"] == judging.JudgedEstimate("impact", Range(5, 9, 11), "ann", judging.ENTERED_BUILDING)
     assert judged["effort"] is None
+
+
+def test_delivery_records_carry_the_outcome_the_judged_estimates_and_the_tag(portfolio, people):
+    pm, em, _ = people
+    project = services.project_create(portfolio=portfolio, user=pm, name="Churn model", status="shipped", **IMPACT)
+    _assess(project, em, 5, 10, 20)
+    services.project_create(portfolio=portfolio, user=pm, name="No outcome", status="shipped", **IMPACT)
+    delivery.outcome_record(project=project, data=OUTCOME)
+    (record,) = delivery_selectors.delivery_records_in(portfolio)
+    assert (record.project, record.outcome.actual_effort, record.tag) == (project, 30.0, "hard")
+    assert (record.effort.range, record.impact.estimator) == (Range(5, 10, 20), "pia")

@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
-from portfolio import delivery, estimates, selectors
+from portfolio import delivery, estimates, scoring, selectors
 from portfolio.input_documents import from_document, to_document
 from portfolio.sampling import Range
+from roadmap import planning
 from roadmap.services.recompute import portfolio_recompute
 from roadmap.simulation import RoadmapItem, simulate_schedule
 from tests.factories import AssessmentFactory, ProgressFactory, ProjectFactory
@@ -60,3 +61,11 @@ def test_recording_progress_moves_the_roadmap_bar(portfolio, em_user):
     after = portfolio_recompute(portfolio_id=portfolio.pk).schedule.get(project=project)
     assert after.start_p50 == timezone.localdate()  # from the day the remaining range was recorded
     assert after.finish_p50 == timezone.localdate() + datetime.timedelta(weeks=2)
+
+
+def test_a_what_if_keeps_the_day_a_remaining_range_counts_from():
+    since = datetime.date(2026, 11, 2)
+    facts = {1: selectors.PlanFacts(2, None, None, since)}
+    project = scoring.ProjectInput(1, "A", "building", Range(1, 2, 3), Range(1, 2, 3), "easy", 0.9)
+    _, scenario_facts = planning.apply_scenario([project], facts, planning.Scenario(capacity=3, pins={1: 1}))
+    assert (scenario_facts[1].effort_from, scenario_facts[1].pin) == (since, 1)
