@@ -2,68 +2,51 @@
 
 Resolved (DESIGN.md, "Learning from delivery"): an effort estimate when the project has an actual effort and an
 effort range; an impact estimate when it has a realised impact; a tag when ``succeeded`` is known. The range judged
-is the one the decision was made on (``delivery_selectors.judged_estimates_in``: the range in force when the project
+is the one the decision was made on (``delivery_selectors.delivery_records_in``: the range in force when the project
 entered building, replayed from its history, else the range current when the outcome was recorded). The math is
 ``portfolio.calibration``.
 """
 
 from dataclasses import dataclass
 
-from . import calibration, delivery_selectors, estimates, judging
+from . import calibration, estimates, judging
 from .calibration import EstimatorRow, JudgedEstimate, TagOutcome, TagRow
-from .estimator_fields import EFFORT, IMPACT, IMPORTED_ESTIMATOR
+from .delivery_selectors import DeliveryRecord, delivery_records_in
+from .estimator_fields import EFFORT, IMPORTED_ESTIMATOR
 from .models import Portfolio, Project, Succeeded
-from .selectors import _current_assessment_prefetch, current_assessment
 
 
-def resolved_projects(*, portfolio: Portfolio, **filters) -> list[Project]:
-    """The portfolio's projects that have an outcome, with it, their current assessment and their estimators
-    (``filters``: more conditions on the projects, e.g. ``problem_type``)."""
-    return list(
-        Project.objects.filter(portfolio=portfolio, outcome__isnull=False, **filters)
-        .select_related("outcome", "impact_estimated_by", "effort_estimated_by")
-        .prefetch_related(_current_assessment_prefetch())
-        .order_by("name", "pk")
-    )
-
-
-Judged = dict[int, dict[str, judging.JudgedEstimate | None]]  # project id -> kind -> the estimate judged
-
-
-def _estimate(project: Project, judged: judging.JudgedEstimate | None, actual: float | None) -> JudgedEstimate | None:
+def _estimate(record: DeliveryRecord, judged: judging.JudgedEstimate | None, actual: float | None):
+    """The resolved estimate of one kind, or None when there is no range judged or no actual."""
     if judged is None or actual is None:
         return None
     r = judged.range
     who = judged.estimator or IMPORTED_ESTIMATOR
-    return JudgedEstimate(judged.kind, who, r.low, r.likely, r.high, actual, project.name)
+    return JudgedEstimate(judged.kind, who, r.low, r.likely, r.high, actual, record.project.name)
 
 
-def judged_estimates(projects: list[Project], judged: Judged) -> list[JudgedEstimate]:
-    """Every resolved estimate of ``projects`` (from ``resolved_projects``): the range judged (``judged``, from
-    ``delivery_selectors.judged_estimates_in``) with the actual effort or realised impact."""
+def judged_estimates(records: list[DeliveryRecord]) -> list[JudgedEstimate]:
+    """Every resolved estimate of ``records`` (``delivery_selectors.delivery_records_in``): the range judged with
+    the actual effort (person-weeks) or the realised impact (value units per year)."""
     found = []
-    for project in projects:
-        by_kind = judged.get(project.pk, {})
-        for kind, actual in ((EFFORT, project.outcome.actual_effort), (IMPACT, project.outcome.realized_impact)):
-            estimate = _estimate(project, by_kind.get(kind), actual)
+    for record in records:
+        for judged, actual in (
+            (record.effort, record.outcome.actual_effort),
+            (record.impact, record.outcome.realized_impact),
+        ):
+            estimate = _estimate(record, judged, actual)
             if estimate is not None:
                 found.append(estimate)
     return found
 
 
-def _resolved(portfolio: Portfolio) -> tuple[list[Project], list[JudgedEstimate]]:
-    projects = resolved_projects(portfolio=portfolio)
-    return projects, judged_estimates(projects, delivery_selectors.judged_estimates_in(portfolio))
-
-
-def tag_outcomes(projects: list[Project]) -> list[TagOutcome]:
+def tag_outcomes(records: list[DeliveryRecord]) -> list[TagOutcome]:
     """Whether each project of a feasibility tag succeeded, for those where it is known."""
-    found = []
-    for project in projects:
-        assessment = current_assessment(project)
-        if assessment is not None and project.outcome.succeeded != Succeeded.UNKNOWN:
-            found.append(TagOutcome(assessment.tag, project.outcome.succeeded == Succeeded.YES))
-    return found
+    return [
+        TagOutcome(r.tag, r.outcome.succeeded == Succeeded.YES)
+        for r in records
+        if r.tag is not None and r.outcome.succeeded != Succeeded.UNKNOWN
+    ]
 
 
 @dataclass(frozen=True)
@@ -81,17 +64,18 @@ class CalibrationReport:
 
 def calibration_report(*, portfolio: Portfolio) -> CalibrationReport:
     """Calibrate the portfolio's estimators and tag probabilities from its resolved projects (three queries)."""
-    projects, judged = _resolved(portfolio)
+    records = delivery_records_in(portfolio)
+    judged = judged_estimates(records)
     return CalibrationReport(
         estimators=calibration.estimator_rows(judged),
-        tags=calibration.tag_rows(tag_outcomes(projects), estimates.tag_probabilities(portfolio)),
+        tags=calibration.tag_rows(tag_outcomes(records), estimates.tag_probabilities(portfolio)),
         estimates=judged,
     )
 
 
 def range_corrections(*, portfolio: Portfolio) -> dict[tuple[str, str], calibration.Correction]:
     """(kind, estimator) -> bias and stretch for every estimator with >= 5 resolved estimates of that kind."""
-    return calibration.corrections(_resolved(portfolio)[1])
+    return calibration.corrections(judged_estimates(delivery_records_in(portfolio)))
 
 
 @dataclass(frozen=True)
@@ -120,19 +104,16 @@ class ReferenceClass:
 def reference_class(*, portfolio: Portfolio, project: Project, tag: str | None, estimator: str) -> ReferenceClass:
     """Resolved projects of ``project``'s problem type (and ``tag`` when given) with an actual effort, and the
     effort calibration of ``estimator`` (the EM entering the range) over all their resolved estimates."""
-    projects = resolved_projects(portfolio=portfolio)
-    judged = delivery_selectors.judged_estimates_in(portfolio)
+    records = delivery_records_in(portfolio)
     found = []
-    for past in projects:
-        assessment, estimate = (
-            current_assessment(past),
-            _estimate(past, judged[past.pk][EFFORT], past.outcome.actual_effort),
-        )
+    for record in records:
+        past = record.project
+        estimate = _estimate(record, record.effort, record.outcome.actual_effort)
         if estimate is None or past.pk == project.pk or past.problem_type != project.problem_type:
             continue
-        if tag and (assessment is None or assessment.tag != tag):
+        if tag and record.tag != tag:
             continue
         effort = calibration.Range(estimate.low, estimate.likely, estimate.high)
-        found.append(ReferenceProject(past, assessment.tag if assessment else "", effort, estimate.actual))
-    mine = [e for e in judged_estimates(projects, judged) if e.kind == EFFORT and e.estimator == estimator]
+        found.append(ReferenceProject(past, record.tag or "", effort, estimate.actual))
+    mine = [e for e in judged_estimates(records) if e.kind == EFFORT and e.estimator == estimator]
     return ReferenceClass(found, calibration.estimator_row(EFFORT, estimator, mine) if mine else None)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('roadmap', '0005_input_documents_baselines_changes'),
+        ('roadmap', '0006_project_score_monte_carlo_error'),
     ]
 
     operations = [
