@@ -6,6 +6,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
+from .conditional import IF_MATCH_PATTERN
 from .problems import BY_STATUS, CONTENT_TYPE, PROBLEMS
 
 
@@ -42,32 +43,55 @@ class ProblemSerializer(serializers.Serializer):
     etag = serializers.CharField(required=False)
 
 
+# Every operation may answer these; a change (any unsafe method) also 409, 413 and 422; a change of a versioned
+# resource (a view's ``conditional_methods``) also 412 (``If-Match`` names another version) and 428 (no ``If-Match``).
 READ_PROBLEMS = ("400", "401", "403", "404", "405", "406", "415", "429")
-WRITE_PROBLEMS = READ_PROBLEMS + ("409", "412", "413", "428")
+WRITE_PROBLEMS = READ_PROBLEMS + ("409", "413", "422")
+CONDITIONAL_PROBLEMS = ("412", "428")
+PROBLEM_HEADERS = {
+    "429": {
+        "Retry-After": {
+            "schema": {"type": "integer", "minimum": 0},
+            "description": "Seconds to wait before the next request (the per-token rate limit, API_RATE_LIMIT).",
+        }
+    },
+    "412": {
+        "ETag": {"schema": {"type": "string"}, "description": "The resource's current ETag (also in `etag`)."},
+    },
+}
 IF_MATCH = OpenApiParameter(
     "If-Match",
-    {"type": "string", "pattern": r'^"[^"]+"(\s*,\s*"[^"]+")*$'},
+    {"type": "string", "pattern": IF_MATCH_PATTERN},
     OpenApiParameter.HEADER,
     required=True,
-    description="The ETag of the version your change is based on (from a GET, or the `etag` field).",
+    description="The ETag of the version your change is based on (from a GET, or the `etag` field); a list of ETags "
+    "matches if any of them is current, and `*` matches any version. Without it: 428; naming only other versions: 412.",
 )
 
 
 class ApiSchema(AutoSchema):
-    """The API's schema: every operation documents its problem responses (``application/problem+json``), and
-    the changes of a versioned resource (a view's ``conditional_methods``) their required ``If-Match``."""
+    """The API's schema: every operation documents its problem responses (``application/problem+json``, with
+    ``Retry-After`` on a 429), and the changes of a versioned resource (a view's ``conditional_methods``) their
+    required ``If-Match`` and its 412 and 428."""
+
+    def _is_conditional(self) -> bool:
+        return self.method in getattr(self.view, "conditional_methods", ())
 
     def get_override_parameters(self) -> list:
         parameters = super().get_override_parameters()
-        if self.method in getattr(self.view, "conditional_methods", ()):
+        if self._is_conditional():
             parameters = [*parameters, IF_MATCH]
         return parameters
 
     def _get_response_bodies(self, direction: str = "response") -> dict:
         responses = super()._get_response_bodies(direction)
         codes = READ_PROBLEMS if self.method in ("GET", "HEAD", "OPTIONS") else WRITE_PROBLEMS
+        if self._is_conditional():
+            codes += CONDITIONAL_PROBLEMS
         for code in codes:
             response = self._get_response_for_code(ProblemSerializer, code, media_types=[CONTENT_TYPE])
-            response["description"] = PROBLEMS[BY_STATUS[int(code)]][1]
+            response["description"] = responses.get(code, {}).get("description") or PROBLEMS[BY_STATUS[int(code)]][1]
+            if code in PROBLEM_HEADERS:
+                response["headers"] = PROBLEM_HEADERS[code]
             responses[code] = response
         return responses
