@@ -1,10 +1,15 @@
 """How the schema describes the API: its authentication (drf-spectacular extensions, registered by ``ApiConfig.ready``),
 its problem responses and the If-Match its changes need (``ApiSchema``, the default schema class)."""
 
+import datetime
+
+from django.core.validators import MaxValueValidator
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+
+from portfolio import names
 
 from .conditional import IF_MATCH_PATTERN
 from .problems import BY_STATUS, CONTENT_TYPE, PROBLEMS
@@ -69,10 +74,40 @@ IF_MATCH = OpenApiParameter(
 )
 
 
+def _at_most(digits: str) -> str:
+    """A regex of the fixed-width decimal numbers up to ``digits`` ("2999": 0000 to 2999)."""
+    if not digits:
+        return ""
+    first, rest = int(digits[0]), digits[1:]
+    below = [f"[0-{first - 1}]" + "[0-9]" * len(rest)] if first else []
+    return "(?:" + "|".join([*below, f"{first}{_at_most(rest)}"]) + ")"
+
+
+def latest_date_pattern(validator) -> str | None:
+    """A pattern for a ``MaxValueValidator`` on a date that is the last day of its year (dates up to it): OpenAPI
+    has no maximum for a date."""
+    limit = getattr(validator, "limit_value", None)
+    if not (isinstance(validator, MaxValueValidator) and isinstance(limit, datetime.date)):
+        return None
+    if (limit.month, limit.day) != (12, 31):
+        return None
+    return f"^{_at_most(f'{limit.year:04d}')}-"
+
+
 class ApiSchema(AutoSchema):
     """The API's schema: every operation documents its problem responses (``application/problem+json``, with
     ``Retry-After`` on a 429), and the changes of a versioned resource (a view's ``conditional_methods``) their
     required ``If-Match`` and its 412 and 428."""
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False) -> dict:
+        """A field's schema, with a ``pattern`` for the validators OpenAPI has no keyword for (a name's characters,
+        the latest date), so that what the schema allows is accepted."""
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        for validator in getattr(field, "validators", ()) if direction == "request" else ():
+            pattern = names.pattern_of(validator) or latest_date_pattern(validator)
+            if pattern and isinstance(schema, dict) and schema.get("type") == "string":
+                schema["pattern"] = pattern
+        return schema
 
     def _is_conditional(self) -> bool:
         return self.method in getattr(self.view, "conditional_methods", ())
