@@ -169,6 +169,11 @@ def test_a_file_that_is_not_utf8_text_is_422_and_saves_nothing(world, pm_api):
     assert response.status_code == 400 and "file" in response.json()["errors"]
 
 
+def test_an_empty_csv_body_is_an_empty_file_422(world, pm_api):
+    response = pm_api.post(api_url(world["slug"], "imports/") + "?dry_run=true", b"", content_type="text/csv")
+    assert response.status_code == 422 and response.json()["errors"]
+
+
 NAMES = [
     "Spam filter",
     " Spam filter ",

@@ -42,9 +42,10 @@ def cell_errors(error: csv_import.ImportErrors) -> Unprocessable:
 
 
 def _uploaded(request) -> tuple[str, bytes]:
-    """(file name, bytes) of a form upload or a ``text/csv`` body; 413 over ``IMPORT_MAX_BYTES``."""
-    if isinstance(request.data, bytes):
-        name, data = "upload.csv", request.data
+    """(file name, bytes) of a form upload or a ``text/csv`` body (an empty one too: an empty file, refused by the
+    import with a 422 as the page refuses it); 413 over ``IMPORT_MAX_BYTES``."""
+    if isinstance(request.data, bytes) or request.content_type.split(";")[0].strip().lower() == CSVParser.media_type:
+        name, data = "upload.csv", request.data if isinstance(request.data, bytes) else b""
     else:
         form = ImportUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
