@@ -53,6 +53,7 @@ class ProblemSerializer(serializers.Serializer):
 READ_PROBLEMS = ("400", "401", "403", "404", "405", "406", "415", "429")
 WRITE_PROBLEMS = READ_PROBLEMS + ("409", "413", "422")
 CONDITIONAL_PROBLEMS = ("412", "428")
+ETAG_HEADER = {"schema": {"type": "string"}, "description": "The resource's ETag: send it in If-Match to change it."}
 PROBLEM_HEADERS = {
     "429": {
         "Retry-After": {
@@ -120,6 +121,10 @@ class ApiSchema(AutoSchema):
 
     def _get_response_bodies(self, direction: str = "response") -> dict:
         responses = super()._get_response_bodies(direction)
+        if getattr(self.view, "conditional_methods", ()):
+            for code in ("200", "201"):
+                if code in responses:
+                    responses[code]["headers"] = {"ETag": ETAG_HEADER}
         codes = READ_PROBLEMS if self.method in ("GET", "HEAD", "OPTIONS") else WRITE_PROBLEMS
         if self._is_conditional():
             codes += CONDITIONAL_PROBLEMS

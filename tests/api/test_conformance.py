@@ -268,3 +268,26 @@ def test_the_schema_states_the_name_and_date_rules(schema):
         next(v for v in Portfolio._meta.get_field("roadmap_start").validators if hasattr(v, "limit_value"))
     )
     assert "producer" not in schema["components"]["schemas"]["PatchedLinkUpdateRequest"]["properties"]
+
+
+def test_the_schema_links_say_where_slugs_ids_and_etags_come_from(schema):
+    paths = schema["paths"]
+    portfolios = paths["/api/v1/portfolios/"]["get"]["responses"]["200"]["links"]
+    settings_change = portfolios["portfolios_settings_partial_update"]
+    assert settings_change["parameters"] == {"path.slug": "$response.body#/results/0/slug"}
+    created = paths["/api/v1/portfolios/{slug}/projects/"]["post"]["responses"]["201"]["links"]
+    assert created["portfolios_projects_partial_update"]["parameters"]["path.id"] == "$response.body#/id"
+    read = paths["/api/v1/portfolios/{slug}/projects/{id}/"]["get"]["responses"]["200"]
+    assert read["links"]["portfolios_projects_partial_update_with_etag"]["parameters"]["header.If-Match"] == (
+        "$response.body#/etag"
+    )
+    assert "portfolios_projects_assessments_create_with_etag" in read["links"] and "ETag" in read["headers"]
+    every_target = {
+        link["operationId"]
+        for ops in paths.values()
+        for op in ops.values()
+        for response in op["responses"].values()
+        for link in response.get("links", {}).values()
+    }
+    operation_ids = {op["operationId"] for ops in paths.values() for op in ops.values()}
+    assert every_target <= operation_ids and len(every_target) >= 20
