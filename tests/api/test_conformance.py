@@ -50,6 +50,13 @@ def test_a_method_the_resource_does_not_take_is_a_problem_document(world, pm_api
     assert response.status_code == 405 and response["Content-Type"] == PROBLEM
 
 
+def test_an_unacceptable_accept_or_content_type_is_a_problem_document(world, pm_api):
+    response = pm_api.get(api_url(world["slug"], "projects/"), HTTP_ACCEPT="text/html")
+    assert response.status_code == 406 and response["Content-Type"] == PROBLEM
+    response = pm_api.post(api_url(world["slug"], "projects/"), "<x/>", content_type="application/xml")
+    assert response.status_code == 415 and response["Content-Type"] == PROBLEM
+
+
 def _project_url(world) -> str:
     return api_url(world["slug"], f"projects/{world['project'].pk}/")
 
