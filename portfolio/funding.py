@@ -1,0 +1,339 @@
+"""The funding decision (DESIGN.md, "The funding decision"): what fits the team's budget, how sure that is, what
+the funded set brings, and what to learn before committing.
+
+Pure math (stdlib and NumPy only; no Django, nothing of ours but the scoring and value-of-information modules).
+Units: budget and efforts in person-weeks, value and net value in value units over the horizon, ROI a ratio.
+
+- Budget B = capacity (people) x planning window (weeks).
+- Funded set, from expected figures: ranked ``building`` projects first (committed, their expected effort
+  counted even past B); then the ranked, not-impossible projects in rank order, funded when their expected
+  effort fits what is left and each producer they *require* is funded or delivered.
+- P(funded if known): the same greedy in every trial on that trial's roi_t (order) and effort_t (against B),
+  vectorized over trials: one loop over places in the order, each step a NumPy operation over all trials.
+- Funded value, frontier (21 budgets), cut-line ROI; EVPPI, EVPI and tornado in ``information_value``.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import information_value as info
+from .sampling import Samples
+from .scoring import (
+    DELIVERED_STATUSES,
+    IMPOSSIBLE_TAG,
+    LinkInput,
+    ProjectInput,
+    RankingResult,
+    ScoringSettings,
+    value_samples,
+)
+
+DEFAULT_WINDOW_WEEKS = 13
+FRONTIER_STEPS = 20  # the frontier's budgets are j / 20 of the total expected effort, j = 0..20
+CORE_AT_LEAST = 0.9  # P(funded if known) >= 0.9: core
+OUT_AT_MOST = 0.1  # <= 0.1: out; between: borderline
+
+FUNDED_COMMITTED = "committed: already building"
+FUNDED_FITS = "fits the budget"
+SKIPPED_NO_FIT = "does not fit the budget"
+SKIPPED_WAITS = "waits for an unfunded producer"
+SKIPPED_IMPOSSIBLE = "impossible: never funded"
+
+# Outcome codes of the greedy for one row (one budget or one trial) and one candidate.
+_FUNDED, _NO_FIT, _WAITS = 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Band:
+    """Mean and P10/P50/P90 over trials of a sum of value_t - cost_t (value units)."""
+
+    mean: float
+    p10: float
+    p50: float
+    p90: float
+
+
+@dataclass(frozen=True)
+class FrontierPoint:
+    """The funded set at one budget (person-weeks): mean, P10 and P90 of its summed value_t - cost_t."""
+
+    budget: float
+    mean: float
+    p10: float
+    p90: float
+
+
+@dataclass(frozen=True)
+class ProjectFunding:
+    """One project's funding figures. ``reason`` says why it is funded or not; figures are None for a project
+    that is not ranked (``p_funded_if_known`` is 0 for an impossible one, 1 for a committed one); ``evppi``
+    maps input -> value units; ``tornado`` is sorted by swing, largest first."""
+
+    key: int
+    funded: bool
+    reason: str
+    p_funded_if_known: float | None = None
+    evpi: float | None = None
+    evppi: dict[str, float] | None = None
+    tornado: tuple[info.TornadoBar, ...] = ()
+
+    @property
+    def robustness(self) -> str:
+        """core (P >= 0.9), out (P <= 0.1), borderline between; "" when the project is not ranked."""
+        return robustness(self.p_funded_if_known)
+
+
+@dataclass(frozen=True)
+class FundingResult:
+    """The funding decision of one draw: budget (person-weeks), cut-line ROI, funded value, frontier, and per
+    project (in the ranking's order) whether it is funded and why. ``one_more`` and ``one_fewer`` are the
+    funded value with one person more or fewer over the same window."""
+
+    window_weeks: int
+    capacity: int
+    budget_person_weeks: float
+    cut_line_roi: float
+    funded_value: Band
+    one_more: Band
+    one_fewer: Band
+    frontier: tuple[FrontierPoint, ...]
+    projects: tuple[ProjectFunding, ...]
+
+    def by_key(self) -> dict[int, ProjectFunding]:
+        return {p.key: p for p in self.projects}
+
+
+def robustness(p_funded_if_known: float | None) -> str:
+    """The core-index badge of a probability of being funded if the outcomes were known."""
+    if p_funded_if_known is None:
+        return ""
+    if p_funded_if_known >= CORE_AT_LEAST:
+        return "core"
+    if p_funded_if_known <= OUT_AT_MOST:
+        return "out"
+    return "borderline"
+
+
+def budget(capacity: int, window_weeks: int) -> float:
+    """B = capacity (people) x planning window (weeks), in person-weeks."""
+    if capacity < 0 or window_weeks < 0:
+        raise ValueError("capacity and planning window must not be negative")
+    return float(capacity * window_weeks)
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The greedy's inputs. ``committed`` and ``candidates`` are positions in the ranked columns (rank order);
+    ``producers`` is (len(candidates), P): per candidate the candidate indices of the producers it requires,
+    padded with ``len(candidates)`` (always satisfied) and ``len(candidates) + 1`` (never: a producer that is
+    neither funded nor delivered can be, e.g. parked, impossible or without an effort range)."""
+
+    committed: np.ndarray
+    candidates: np.ndarray
+    producers: np.ndarray
+
+
+def candidates_of(ranked: Sequence[ProjectInput], links: Sequence[LinkInput], delivered: frozenset[int]) -> Candidates:
+    """Split the ranked projects (in rank order) into committed (building) and candidates (not impossible, not
+    building), and resolve each candidate's required producers (see ``Candidates``)."""
+    committed = [i for i, p in enumerate(ranked) if p.status == "building"]
+    candidates = [i for i, p in enumerate(ranked) if p.status != "building" and p.tag != IMPOSSIBLE_TAG]
+    committed_keys = {ranked[i].key for i in committed}
+    m = len(candidates)
+    required: list[list[int]] = [[] for _ in candidates]
+    candidate_keys = {ranked[i].key: j for j, i in enumerate(candidates)}
+    for link in links:
+        j = candidate_keys.get(link.consumer)
+        if link.kind != "requires" or j is None or link.producer == link.consumer:
+            continue
+        if link.producer in delivered or link.producer in committed_keys:
+            continue
+        required[j].append(candidate_keys.get(link.producer, m + 1))
+    width = max((len(r) for r in required), default=0)
+    producers = np.full((m, width), m, dtype=np.intp)
+    for j, r in enumerate(required):
+        producers[j, : len(r)] = r
+    return Candidates(np.array(committed, dtype=np.intp), np.array(candidates, dtype=np.intp), producers)
+
+
+def greedy(
+    order: np.ndarray, effort: np.ndarray, remaining: np.ndarray, producers: np.ndarray, *, outcomes: bool = False
+) -> np.ndarray:
+    """The funding greedy over R rows at once (budgets or trials): array (R, m) of funded flags, or of outcome
+    codes (funded, does not fit, waits) with ``outcomes``.
+
+    ``order`` (R, m): candidate indices in the order each row considers them; ``effort`` (R, m): each
+    candidate's effort in that row, in candidate order (person-weeks); ``remaining`` (R,): budget left after
+    the committed projects (may be negative). A candidate is funded when its effort fits what is left and every
+    producer it requires is funded already; fit is checked first, so a candidate failing both does not fit.
+    """
+    rows_n, m = order.shape
+    rows = np.arange(rows_n)
+    left = np.array(remaining, dtype=float)
+    funded = np.zeros((rows_n, m + 2), dtype=bool)
+    funded[:, m] = True  # the padding column of producers that impose nothing
+    codes = np.zeros((rows_n, m), dtype=np.int8) if outcomes else None
+    ordered_effort = np.take_along_axis(effort, order, axis=1).T.copy()  # (m, R): step k reads one row
+    steps = order.T.copy()
+    check = producers.shape[1] > 0
+    for k in range(m):
+        column, spent = steps[k], ordered_effort[k]
+        fits = spent <= left
+        take = fits & funded[rows[:, None], producers[column]].all(axis=1) if check else fits
+        np.subtract(left, spent, out=left, where=take)
+        funded[rows, column] = take
+        if codes is not None:
+            codes[rows, column] = np.where(take, _FUNDED, np.where(fits, _WAITS, _NO_FIT))
+    return codes if codes is not None else funded[:, :m]
+
+
+def _band(net: np.ndarray) -> Band:
+    """Mean and P10/P50/P90 of a per-trial sum (value units)."""
+    p10, p50, p90 = np.percentile(net, [10, 50, 90])
+    return Band(float(net.mean()), float(p10), float(p50), float(p90))
+
+
+def _deterministic(
+    expected_effort: np.ndarray, cands: Candidates, budgets: Sequence[float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The funded set from expected efforts at each budget: (codes (len(budgets), m), funded mask over all
+    ranked columns (len(budgets), ranked)). Committed efforts are subtracted one by one in rank order."""
+    left = np.array(budgets, dtype=float)
+    for i in cands.committed:
+        left -= expected_effort[i]
+    m = len(cands.candidates)
+    order = np.broadcast_to(np.arange(m), (len(budgets), m))
+    effort = np.broadcast_to(expected_effort[cands.candidates], (len(budgets), m))
+    codes = greedy(np.ascontiguousarray(order), np.ascontiguousarray(effort), left, cands.producers, outcomes=True)
+    mask = np.zeros((len(budgets), len(expected_effort)), dtype=bool)
+    mask[:, cands.committed] = True
+    mask[:, cands.candidates] = codes == _FUNDED
+    return codes, mask
+
+
+def p_funded_if_known(roi: np.ndarray, effort: np.ndarray, cands: Candidates, total_budget: float) -> np.ndarray:
+    """Share of trials in which each ranked column is funded when every trial's outcomes are known: committed
+    ones always, the candidates by the greedy on that trial's roi_t (descending; ties keep rank order) and
+    effort_t. ``roi`` and ``effort`` are (trials, ranked columns)."""
+    trials = roi.shape[0]
+    share = np.zeros(roi.shape[1])
+    share[cands.committed] = 1.0
+    if len(cands.candidates) == 0:
+        return share
+    left = total_budget - effort[:, cands.committed].sum(axis=1)
+    cand_roi = roi[:, cands.candidates]
+    order = np.argsort(-cand_roi, axis=1, kind="stable")
+    funded = greedy(order, effort[:, cands.candidates], left, cands.producers)
+    share[cands.candidates] = np.count_nonzero(funded, axis=0) / trials
+    return share
+
+
+def compute_funding(
+    samples: Samples,
+    ranking: RankingResult,
+    projects: Sequence[ProjectInput],
+    links: Sequence[LinkInput],
+    settings: ScoringSettings,
+    *,
+    capacity: int,
+    window_weeks: int,
+) -> FundingResult:
+    """Every funding figure of a ranking, from the ranking's own samples (see the module docstring)."""
+    by_key = {p.key: p for p in projects}
+    column = {key: i for i, key in enumerate(samples.keys)}
+    ranked_scores = [s for s in ranking.scores if s.rank is not None]
+    ranked = [by_key[s.key] for s in ranked_scores]
+    columns = np.array([column[p.key] for p in ranked], dtype=np.intp)
+    delivered = frozenset(p.key for p in projects if p.status in DELIVERED_STATUSES)
+    cands = candidates_of(ranked, links, delivered)
+    expected_effort = np.array([s.expected_effort for s in ranked_scores], dtype=float)
+    expected_roi = np.array([s.expected_roi for s in ranked_scores], dtype=float)
+    total = budget(capacity, window_weeks)
+    total_effort = float(expected_effort[np.concatenate([cands.committed, cands.candidates])].sum())
+    steps = [j / FRONTIER_STEPS * total_effort for j in range(FRONTIER_STEPS + 1)]
+    budgets = [total, budget(capacity + 1, window_weeks), budget(max(capacity - 1, 0), window_weeks), *steps]
+    codes, masks = _deterministic(expected_effort, cands, budgets)
+
+    value = value_samples(samples, projects, links, settings, columns)
+    effort = np.take(samples.effort, columns, axis=1)
+    net = value - effort * settings.cost_per_person_week  # value_t - cost_t
+    sums = net @ masks.T.astype(float)  # (trials, budgets): the funded sets' summed net value per trial
+    no_fit = [expected_roi[cands.candidates[j]] for j in np.flatnonzero(codes[0] == _NO_FIT)]
+    cut_line = max([0.0, *no_fit])
+    roi = np.divide(net, effort, out=value)  # value is not needed any more: roi_t in its place
+    roi /= settings.cost_per_person_week
+    p_known = p_funded_if_known(roi, effort, cands, total)
+    impact = np.take(samples.impact, columns, axis=1)
+    success = np.take(samples.success, columns, axis=1)
+    tornado = info.tornado(impact, effort, success, roi)
+    del roi
+    learn = np.array([i for i, p in enumerate(ranked) if p.tag != IMPOSSIBLE_TAG], dtype=np.intp)
+    evpi, evppi = _information(net, effort, impact, success, learn, cut_line * settings.cost_per_person_week)
+    outcome = dict(zip(cands.candidates.tolist(), codes[0].tolist(), strict=True))
+    rows = []
+    for i, project in enumerate(ranked):
+        funded, reason = _decision(project, i, cands, outcome)
+        rows.append(
+            ProjectFunding(
+                key=project.key,
+                funded=funded,
+                reason=reason,
+                p_funded_if_known=float(p_known[i]),
+                evpi=evpi.get(i),
+                evppi=evppi.get(i),
+                tornado=tornado[i],
+            )
+        )
+    rows += [
+        ProjectFunding(key=s.key, funded=False, reason=s.excluded_reason) for s in ranking.scores if s.rank is None
+    ]
+    return FundingResult(
+        window_weeks=window_weeks,
+        capacity=capacity,
+        budget_person_weeks=total,
+        cut_line_roi=float(cut_line),
+        funded_value=_band(sums[:, 0]),
+        one_more=_band(sums[:, 1]),
+        one_fewer=_band(sums[:, 2]),
+        frontier=tuple(
+            FrontierPoint(b, *(float(x) for x in _frontier_figures(sums[:, 3 + j]))) for j, b in enumerate(steps)
+        ),
+        projects=tuple(rows),
+    )
+
+
+def _information(
+    net: np.ndarray,
+    effort: np.ndarray,
+    impact: np.ndarray,
+    success: np.ndarray,
+    learn: np.ndarray,
+    cut_cost: float,
+) -> tuple[dict[int, float], dict[int, dict[str, float]]]:
+    """EVPI and EVPPI of the ranked columns in ``learn`` (not impossible), on net_t = value_t - (1 + r*) cost_t;
+    ``cut_cost`` = r* x cost per person-week, so net_t = (value_t - cost_t) - cut_cost x effort_t."""
+    if len(learn) == 0:
+        return {}, {}
+    net_star = net[:, learn] - cut_cost * effort[:, learn]
+    whole = info.evpi(net_star)
+    parts = info.evppi_all(net_star, impact[:, learn], effort[:, learn], success[:, learn])
+    evpi = {int(i): float(whole[j]) for j, i in enumerate(learn)}
+    evppi = {int(i): {name: float(parts[name][j]) for name in info.INPUTS} for j, i in enumerate(learn)}
+    return evpi, evppi
+
+
+def _frontier_figures(net: np.ndarray) -> tuple[float, float, float]:
+    p10, p90 = np.percentile(net, [10, 90])
+    return float(net.mean()), float(p10), float(p90)
+
+
+def _decision(project: ProjectInput, i: int, cands: Candidates, outcome: dict[int, int]) -> tuple[bool, str]:
+    """Whether ranked column ``i`` is funded at the budget, and why (or why not)."""
+    if project.status == "building":
+        return True, FUNDED_COMMITTED
+    if project.tag == IMPOSSIBLE_TAG:
+        return False, SKIPPED_IMPOSSIBLE
+    code = outcome[i]
+    return code == _FUNDED, {_FUNDED: FUNDED_FITS, _NO_FIT: SKIPPED_NO_FIT, _WAITS: SKIPPED_WAITS}[code]
