@@ -253,6 +253,7 @@ def plan_settings(portfolio: Portfolio) -> input_documents.PlanSettings:
         capacity=portfolio.capacity,
         roadmap_start=portfolio.roadmap_start,
         seed=portfolio.seed,
+        planning_window_weeks=portfolio.planning_window_weeks,
     )
 
 
