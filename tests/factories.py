@@ -156,6 +156,8 @@ def bulk_scores(snapshot: RankingSnapshot, rows: Iterable[dict]) -> list[Project
     """One ProjectScoreFactory score per row of overrides (each naming its ``project``), written in one INSERT:
     the big-backlog tests need hundreds."""
     return ProjectScore.objects.bulk_create(ProjectScoreFactory.build(snapshot=snapshot, **row) for row in rows)
+
+
 def import_through_page(client, slug: str, data: bytes, *, name: str = "import.csv", **kwargs):
     """Upload a CSV on the import page and confirm its preview, as a PM does; the confirmation's response (with
     ``kwargs``, e.g. ``follow=True``), or the upload's when it was refused (its errors, nothing to confirm)."""
