@@ -164,8 +164,8 @@ def greedy(
     """The funding greedy over R rows at once (budgets or trials): array (R, m) of funded flags, or of outcome
     codes (funded, does not fit, waits) with ``outcomes``.
 
-    ``order`` (R, m): candidate indices in the order each row considers them; ``effort`` (R, m): each
-    candidate's effort in that row, in candidate order (person-weeks); ``remaining`` (R,): budget left after
+    ``order`` (R, m): candidate indices in the order each row considers them; ``effort`` (m, R): each
+    candidate's effort in each row, in candidate order (person-weeks); ``remaining`` (R,): budget left after
     the committed projects (may be negative). A candidate is funded when its effort fits what is left and every
     producer it requires is funded already; fit is checked first, so a candidate failing both does not fit.
     """
@@ -175,11 +175,11 @@ def greedy(
     funded = np.zeros((rows_n, m + 2), dtype=bool)
     funded[:, m] = True  # the padding column of producers that impose nothing
     codes = np.zeros((rows_n, m), dtype=np.int8) if outcomes else None
-    ordered_effort = np.take_along_axis(effort, order, axis=1).T.copy()  # (m, R): step k reads one row
-    steps = order.T.copy()
+    steps = order.T.copy()  # (m, R): step k reads one contiguous row
     check = producers.shape[1] > 0
     for k in range(m):
-        column, spent = steps[k], ordered_effort[k]
+        column = steps[k]
+        spent = effort[column, rows]
         fits = spent <= left
         take = fits & funded[rows[:, None], producers[column]].all(axis=1) if check else fits
         np.subtract(left, spent, out=left, where=take)
@@ -205,8 +205,8 @@ def _deterministic(
         left -= expected_effort[i]
     m = len(cands.candidates)
     order = np.broadcast_to(np.arange(m), (len(budgets), m))
-    effort = np.broadcast_to(expected_effort[cands.candidates], (len(budgets), m))
-    codes = greedy(np.ascontiguousarray(order), np.ascontiguousarray(effort), left, cands.producers, outcomes=True)
+    effort = np.broadcast_to(expected_effort[cands.candidates][:, None], (m, len(budgets)))
+    codes = greedy(order, effort, left, cands.producers, outcomes=True)
     mask = np.zeros((len(budgets), len(expected_effort)), dtype=bool)
     mask[:, cands.committed] = True
     mask[:, cands.candidates] = codes == _FUNDED
@@ -214,18 +214,17 @@ def _deterministic(
 
 
 def p_funded_if_known(roi: np.ndarray, effort: np.ndarray, cands: Candidates, total_budget: float) -> np.ndarray:
-    """Share of trials in which each ranked column is funded when every trial's outcomes are known: committed
+    """Share of trials in which each ranked project is funded when every trial's outcomes are known: committed
     ones always, the candidates by the greedy on that trial's roi_t (descending; ties keep rank order) and
-    effort_t. ``roi`` and ``effort`` are (trials, ranked columns)."""
-    trials = roi.shape[0]
-    share = np.zeros(roi.shape[1])
+    effort_t. ``roi`` and ``effort`` are rows per ranked project: (projects, trials)."""
+    trials = roi.shape[1]
+    share = np.zeros(roi.shape[0])
     share[cands.committed] = 1.0
     if len(cands.candidates) == 0:
         return share
-    left = total_budget - effort[:, cands.committed].sum(axis=1)
-    cand_roi = roi[:, cands.candidates]
-    order = np.argsort(-cand_roi, axis=1, kind="stable")
-    funded = greedy(order, effort[:, cands.candidates], left, cands.producers)
+    left = total_budget - effort[cands.committed].sum(axis=0)
+    order = np.argsort(np.ascontiguousarray(-roi[cands.candidates].T), axis=1, kind="stable")
+    funded = greedy(order, effort[cands.candidates], left, cands.producers)
     share[cands.candidates] = np.count_nonzero(funded, axis=0) / trials
     return share
 
@@ -256,21 +255,20 @@ def compute_funding(
     budgets = [total, budget(capacity + 1, window_weeks), budget(max(capacity - 1, 0), window_weeks), *steps]
     codes, masks = _deterministic(expected_effort, cands, budgets)
 
-    value = value_samples(samples, projects, links, settings, columns)
-    effort = np.take(samples.effort, columns, axis=1)
-    net = value - effort * settings.cost_per_person_week  # value_t - cost_t
-    sums = net @ masks.T.astype(float)  # (trials, budgets): the funded sets' summed net value per trial
+    # Rows per ranked project, (projects, trials), so every per-project pass reads contiguous memory.
+    cost = settings.cost_per_person_week
+    value = np.ascontiguousarray(value_samples(samples, projects, links, settings, columns).T)
+    effort = samples.effort.T[columns]
+    net = value - effort * cost  # value_t - cost_t
+    sums = masks.astype(float) @ net  # (budgets, trials): each funded set's summed net value per trial
     no_fit = [expected_roi[cands.candidates[j]] for j in np.flatnonzero(codes[0] == _NO_FIT)]
     cut_line = max([0.0, *no_fit])
     roi = np.divide(net, effort, out=value)  # value is not needed any more: roi_t in its place
-    roi /= settings.cost_per_person_week
+    roi /= cost
     p_known = p_funded_if_known(roi, effort, cands, total)
-    impact = np.take(samples.impact, columns, axis=1)
-    success = np.take(samples.success, columns, axis=1)
-    tornado = info.tornado(impact, effort, success, roi)
-    del roi
-    learn = np.array([i for i, p in enumerate(ranked) if p.tag != IMPOSSIBLE_TAG], dtype=np.intp)
-    evpi, evppi = _information(net, effort, impact, success, learn, cut_line * settings.cost_per_person_week)
+    net -= (cut_line * cost) * effort  # net_t = value_t - (1 + r*) cost_t, what learning is measured on
+    figures = info.analyse(net, roi, samples.impact.T[columns], effort, samples.success.T[columns])
+    learn = {i for i, p in enumerate(ranked) if p.tag != IMPOSSIBLE_TAG}
     outcome = dict(zip(cands.candidates.tolist(), codes[0].tolist(), strict=True))
     rows = []
     for i, project in enumerate(ranked):
@@ -281,9 +279,9 @@ def compute_funding(
                 funded=funded,
                 reason=reason,
                 p_funded_if_known=float(p_known[i]),
-                evpi=evpi.get(i),
-                evppi=evppi.get(i),
-                tornado=tornado[i],
+                evpi=figures.evpi[i] if i in learn else None,
+                evppi=figures.evppi[i] if i in learn else None,
+                tornado=figures.tornado[i],
             )
         )
     rows += [
@@ -294,34 +292,12 @@ def compute_funding(
         capacity=capacity,
         budget_person_weeks=total,
         cut_line_roi=float(cut_line),
-        funded_value=_band(sums[:, 0]),
-        one_more=_band(sums[:, 1]),
-        one_fewer=_band(sums[:, 2]),
-        frontier=tuple(
-            FrontierPoint(b, *(float(x) for x in _frontier_figures(sums[:, 3 + j]))) for j, b in enumerate(steps)
-        ),
+        funded_value=_band(sums[0]),
+        one_more=_band(sums[1]),
+        one_fewer=_band(sums[2]),
+        frontier=tuple(FrontierPoint(b, *_frontier_figures(sums[3 + j])) for j, b in enumerate(steps)),
         projects=tuple(rows),
     )
-
-
-def _information(
-    net: np.ndarray,
-    effort: np.ndarray,
-    impact: np.ndarray,
-    success: np.ndarray,
-    learn: np.ndarray,
-    cut_cost: float,
-) -> tuple[dict[int, float], dict[int, dict[str, float]]]:
-    """EVPI and EVPPI of the ranked columns in ``learn`` (not impossible), on net_t = value_t - (1 + r*) cost_t;
-    ``cut_cost`` = r* x cost per person-week, so net_t = (value_t - cost_t) - cut_cost x effort_t."""
-    if len(learn) == 0:
-        return {}, {}
-    net_star = net[:, learn] - cut_cost * effort[:, learn]
-    whole = info.evpi(net_star)
-    parts = info.evppi_all(net_star, impact[:, learn], effort[:, learn], success[:, learn])
-    evpi = {int(i): float(whole[j]) for j, i in enumerate(learn)}
-    evppi = {int(i): {name: float(parts[name][j]) for name in info.INPUTS} for j, i in enumerate(learn)}
-    return evpi, evppi
 
 
 def _frontier_figures(net: np.ndarray) -> tuple[float, float, float]:

@@ -140,7 +140,7 @@ def test_vectorized_per_trial_greedy_agrees_with_a_loop_over_trials():
     cands = funding.Candidates(np.array([], dtype=np.intp), np.arange(m), np.full((m, 2), m, dtype=np.intp))
     for j, ps in producers.items():
         cands.producers[j, : len(ps)] = ps
-    got = funding.p_funded_if_known(roi, effort, cands, 25.0)
+    got = funding.p_funded_if_known(roi.T, effort.T, cands, 25.0)
     np.testing.assert_allclose(got, _reference_p_funded(roi, effort, 25.0, producers))
 
 
@@ -164,43 +164,64 @@ def test_one_more_and_one_fewer_person_read_off_the_same_greedy():
 
 def test_evppi_is_zero_when_net_value_never_crosses_zero():
     rng = np.random.default_rng(1)
-    x = rng.uniform(size=(1000, 2))
-    net = np.column_stack([5 + x[:, 0], -5 - x[:, 1]])
+    x = rng.uniform(size=(2, 1000))  # rows are projects, columns trials
+    net = np.vstack([5 + x[0], -5 - x[1]])
     assert info.evppi_binned(net, x).tolist() == [0.0, 0.0]
+    assert info.evppi_success(net, x > 0.5).tolist() == [0.0, 0.0]
     assert info.evpi(net).tolist() == [0.0, 0.0]
 
 
 @pytest.mark.parametrize(("gain", "loss"), [(3.0, 1.0), (2.0, 2.0), (10.0, 4.0)])
 def test_evpi_of_plus_g_or_minus_l_with_even_odds_is_l_over_two(gain, loss):
-    success = np.array([[True], [False]] * 500)
+    success = np.array([[True, False] * 500])
     net = np.where(success, gain, -loss)
     assert info.evpi(net)[0] == pytest.approx(loss / 2)
     assert info.evppi_success(net, success)[0] == pytest.approx(loss / 2)  # success explains it all
 
 
 def test_evppi_of_an_input_that_decides_the_sign_equals_evpi():
-    x = np.linspace(-1, 1, 2000)[:, None]  # net = x: bins by x separate the sign exactly
+    x = np.linspace(-1, 1, 2000)[None, :]  # net = x: bins by x separate the sign exactly
     net = x.copy()
     assert info.evppi_binned(net, x)[0] == pytest.approx(info.evpi(net)[0])
     assert info.evpi(net)[0] == pytest.approx(0.25, rel=1e-3)  # E[max(x, 0)] for x uniform on [-1, 1]
 
 
+def test_evppi_bins_are_twenty_equal_count_groups_by_rank():
+    # net = +1 in the top 5% of x, -0.01 elsewhere: only the top bin is positive.
+    x = np.arange(2000, dtype=float)[None, :]
+    net = np.where(x >= 1900, 1.0, -0.01)
+    mean = (100 * 1.0 - 1900 * 0.01) / 2000
+    assert info.evppi_binned(net, x)[0] == pytest.approx(100 / 2000 - mean)
+
+
 def test_evppi_of_a_constant_input_is_zero():
-    net = np.array([[1.0], [-3.0], [2.0], [-1.0]])
-    assert info.evppi_binned(net, np.ones((4, 1)))[0] == 0.0
+    net = np.array([[1.0, -3.0, 2.0, -1.0]])
+    assert info.evppi_binned(net, np.ones((1, 4)))[0] == 0.0
 
 
 def test_tornado_conditions_on_each_inputs_tails():
-    impact = np.arange(10, dtype=float)[:, None]
-    effort = np.ones((10, 1))
-    success = np.array([[True], [False]] * 5)
+    impact = np.arange(10, dtype=float)[None, :]
+    effort = np.ones((1, 10))
+    success = np.array([[True, False] * 5])
     roi = impact.copy()
-    bars = {bar.input: bar for bar in info.tornado(impact, effort, success, roi)[0]}
-    assert bars["impact"].low == pytest.approx(0.0)  # only trial 0 is <= P10 (0.9)
-    assert bars["impact"].high == pytest.approx(9.0)
-    assert bars["effort"].swing == 0
-    assert bars["success"].low == pytest.approx(5.0) and bars["success"].high == pytest.approx(4.0)
-    assert info.tornado(impact, effort, success, roi)[0][0].input == "impact"  # sorted by swing
+    net = roi - 4.0
+    (bars,) = info.analyse(net, roi, impact, effort, success).tornado
+    by_input = {bar.input: bar for bar in bars}
+    assert by_input["impact"].low == pytest.approx(0.0)  # only trial 0 is <= P10 (0.9)
+    assert by_input["impact"].high == pytest.approx(9.0)  # only trial 9 is >= P90 (8.1)
+    assert by_input["effort"].swing == 0 and by_input["effort"].low == pytest.approx(4.5)
+    assert by_input["success"].low == pytest.approx(5.0) and by_input["success"].high == pytest.approx(4.0)
+    assert bars[0].input == "impact"  # sorted by swing
+
+
+def test_tornado_tails_agree_with_numpys_percentiles():
+    rng = np.random.default_rng(3)
+    x, roi = rng.normal(size=(3, 997)), rng.normal(size=(3, 997))
+    _, low, high = info.continuous_input(roi, roi, x)
+    p10, p90 = np.percentile(x, [10, 90], axis=1)
+    for j in range(3):
+        assert low[j] == pytest.approx(roi[j][x[j] <= p10[j]].mean())
+        assert high[j] == pytest.approx(roi[j][x[j] >= p90[j]].mean())
 
 
 def test_funding_from_a_real_draw_is_reproducible_and_consistent():
