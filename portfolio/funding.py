@@ -31,6 +31,7 @@ from .scoring import (
 )
 
 DEFAULT_WINDOW_WEEKS = 13
+LEARN_NEXT = 10  # "What to learn next" lists the ten largest (project, input) EVPPIs
 FRONTIER_STEPS = 20  # the frontier's budgets are j / 20 of the total expected effort, j = 0..20
 CORE_AT_LEAST = 0.9  # P(funded if known) >= 0.9: core
 OUT_AT_MOST = 0.1  # <= 0.1: out; between: borderline
@@ -86,6 +87,15 @@ class ProjectFunding:
 
 
 @dataclass(frozen=True)
+class LearnPair:
+    """One (project, input) pair of "What to learn next": its EVPPI in value units."""
+
+    key: int
+    input: str
+    evppi: float
+
+
+@dataclass(frozen=True)
 class FundingResult:
     """The funding decision of one draw: budget (person-weeks), cut-line ROI, funded value, frontier, and per
     project (in the ranking's order) whether it is funded and why. ``one_more`` and ``one_fewer`` are the
@@ -100,6 +110,7 @@ class FundingResult:
     one_fewer: Band
     frontier: tuple[FrontierPoint, ...]
     projects: tuple[ProjectFunding, ...]
+    learn_next: tuple[LearnPair, ...] = ()
 
     def by_key(self) -> dict[int, ProjectFunding]:
         return {p.key: p for p in self.projects}
@@ -297,7 +308,20 @@ def compute_funding(
         one_fewer=_band(sums[2]),
         frontier=tuple(FrontierPoint(b, *_frontier_figures(sums[3 + j])) for j, b in enumerate(steps)),
         projects=tuple(rows),
+        learn_next=learn_next(rows),
     )
+
+
+def learn_next(projects: Sequence[ProjectFunding], most: int = LEARN_NEXT) -> tuple[LearnPair, ...]:
+    """The ``most`` largest (project, input) EVPPIs above 0, largest first (ties: project order, then input)."""
+    pairs = [
+        LearnPair(p.key, name, value)
+        for p in projects
+        if p.evppi is not None
+        for name, value in p.evppi.items()
+        if value > 0
+    ]
+    return tuple(sorted(pairs, key=lambda pair: -pair.evppi)[:most])
 
 
 def _frontier_figures(net: np.ndarray) -> tuple[float, float, float]:

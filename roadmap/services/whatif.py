@@ -54,6 +54,21 @@ class ScenarioComparison:
         return [s for s in self.shifts if s.note or s.finish_p50_days or s.finish_p90_days]
 
     @property
+    def funding_moves(self) -> list[tuple[str, str]]:
+        """Projects the scenario funds that the plan does not, or the reverse: (name, "funded now" | "no longer
+        funded"), in the scenario's rank order; empty when either side has no funding decision."""
+        saved, scenario = self.saved.funding, self.scenario.funding
+        if saved is None or scenario is None:
+            return []
+        before = {p.key: p.funded for p in saved.projects}
+        names = {p.key: p.name for p in self.scenario.projects} | {p.key: p.name for p in self.saved.projects}
+        moves = []
+        for project in scenario.projects:
+            if project.key in names and project.funded != before.get(project.key, False):
+                moves.append((names[project.key], "funded now" if project.funded else "no longer funded"))
+        return moves
+
+    @property
     def reduced(self) -> bool:
         """True when the what-if drew fewer trials than the saved plan, to answer within its budget."""
         return self.trials < self.portfolio_trials

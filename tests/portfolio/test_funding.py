@@ -240,3 +240,13 @@ def test_funding_from_a_real_draw_is_reproducible_and_consistent():
         assert 0 <= max(p.evppi.values()) <= p.evpi + 1e-9
     means = [point.mean for point in first.frontier]
     assert means[0] == 0 and means[-1] == pytest.approx(sum(s.expected_value - s.expected_cost for s in ranking.scores))
+
+
+def test_learn_next_lists_the_largest_pairs_first_and_leaves_out_zeros():
+    rows = [
+        funding.ProjectFunding(1, True, "", evppi={"impact": 5.0, "effort": 0.0, "success": 1.0}),
+        funding.ProjectFunding(2, False, "", evppi={"impact": 2.0, "effort": 7.0, "success": 0.5}),
+        funding.ProjectFunding(3, False, "parked"),
+    ]
+    pairs = funding.learn_next(rows, most=3)
+    assert [(p.key, p.input, p.evppi) for p in pairs] == [(2, "effort", 7.0), (1, "impact", 5.0), (2, "impact", 2.0)]
