@@ -111,6 +111,7 @@ class FundingResult:
     frontier: tuple[FrontierPoint, ...]
     projects: tuple[ProjectFunding, ...]
     learn_next: tuple[LearnPair, ...] = ()
+    cut_rank: int | None = None  # rank of the first ranked project not funded: the cut line is drawn above it
 
     def by_key(self) -> dict[int, ProjectFunding]:
         return {p.key: p for p in self.projects}
@@ -309,6 +310,7 @@ def compute_funding(
         frontier=tuple(FrontierPoint(b, *_frontier_figures(sums[3 + j])) for j, b in enumerate(steps)),
         projects=tuple(rows),
         learn_next=learn_next(rows),
+        cut_rank=next((s.rank for s, row in zip(ranked_scores, rows, strict=False) if not row.funded), None),
     )
 
 

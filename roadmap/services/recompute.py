@@ -147,6 +147,7 @@ def _funding_fields(decision: funding.FundingResult | None) -> dict:
             "frontier": [asdict(point) for point in decision.frontier],
             "one_more": asdict(decision.one_more),
             "one_fewer": asdict(decision.one_fewer),
+            "cut_rank": decision.cut_rank,
             "learn_next": [{"project_id": p.key, "input": p.input, "evppi": p.evppi} for p in decision.learn_next],
         },
     }

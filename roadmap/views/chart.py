@@ -39,12 +39,12 @@ def chart_context(request: HttpRequest, portfolio) -> dict:
     }
 
 
-def mark_cut_line(rows) -> None:
-    """Set ``cut_above`` on the first listed ranked row that is not funded: the ranking table's cut line."""
+def mark_cut_line(snapshot, rows) -> None:
+    """Set ``cut_above`` on the listed ranked row the cut line is drawn above (the first ranked one not funded)."""
+    cut_rank = snapshot.funding.get("cut_rank")
     for row in rows:
-        if row.funded is False:
+        if cut_rank is not None and row.rank == cut_rank:
             row.cut_above = True
-            return
 
 
 def funding_context(snapshot, ranked_rows) -> dict:
@@ -52,7 +52,7 @@ def funding_context(snapshot, ranked_rows) -> dict:
     funding = funding_summary(snapshot=snapshot)
     if funding is None:
         return {"funding": None, "frontier_chart": None}
-    mark_cut_line(ranked_rows)
+    mark_cut_line(snapshot, ranked_rows)
     chart = frontier_chart(funding.frontier, budget=funding.budget_person_weeks, person_weeks=funding.window_weeks)
     return {"funding": funding, "frontier_chart": chart if funding.frontier else None}
 

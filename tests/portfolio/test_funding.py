@@ -45,6 +45,7 @@ def test_greedy_funds_in_rank_order_while_the_budget_lasts():
     by_key = result.by_key()
     assert [by_key[k].funded for k in (1, 2, 3, 4)] == [True, True, False, True]
     assert by_key[3].reason == funding.SKIPPED_NO_FIT
+    assert result.cut_rank == 3  # the cut line is drawn above C, the first ranked project not funded
     assert result.budget_person_weeks == 10
     assert result.cut_line_roi == pytest.approx(2.0)
     # funded value: (20 - 4) + (20 - 5) + (2 - 1) = 32 in every trial

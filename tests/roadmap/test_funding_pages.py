@@ -144,3 +144,16 @@ def test_whatif_with_two_more_people_shows_the_cut_line_and_funded_value_moving(
     assert "13.0 person-weeks" in section and "39.0 person-weeks" in section
     assert "funded now" in section
     assert "Cut-line ROI" in section and "Funded value" in section
+
+
+@pytest.mark.django_db
+def test_backlog_sorted_by_rank_draws_the_cut_line_above_the_first_unfunded_project(decided, pm_client):
+    url = reverse("portfolio:backlog", args=["trust-safety"])
+    html = pm_client.get(url, {"sort": "rank", "dir": "asc"}).content.decode()
+    cut = decided.scores.filter(rank=decided.funding["cut_rank"]).get()
+    assert html.count('class="cut-line"') == 1
+    after = html[html.index('class="cut-line"') :]
+    assert after.index(f'id="project-row-{cut.project_id}"') < after.index("</tbody>")
+    assert f'id="project-row-{cut.project_id}"' not in html[: html.index('class="cut-line"')]
+    by_roi = pm_client.get(url, {"sort": "roi", "dir": "desc"}).content.decode()
+    assert 'class="cut-line"' not in by_roi
