@@ -134,3 +134,11 @@ def information_values(*, snapshot: RankingSnapshot | None, project_ids: list[in
         return {}
     rows = ProjectScore.objects.filter(snapshot=snapshot, project_id__in=project_ids, evpi__isnull=False)
     return dict(rows.values_list("project_id", "evpi"))
+
+
+def cut_line_row(*, snapshot: RankingSnapshot | None) -> ProjectScore | None:
+    """The ranked row the cut line is drawn above (the first ranked project not funded), or None."""
+    cut_rank = snapshot.funding.get("cut_rank") if snapshot is not None else None
+    if cut_rank is None:
+        return None
+    return ProjectScore.objects.filter(snapshot=snapshot, rank=cut_rank).first()

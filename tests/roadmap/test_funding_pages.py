@@ -157,3 +157,14 @@ def test_backlog_sorted_by_rank_draws_the_cut_line_above_the_first_unfunded_proj
     assert f'id="project-row-{cut.project_id}"' not in html[: html.index('class="cut-line"')]
     by_roi = pm_client.get(url, {"sort": "roi", "dir": "desc"}).content.decode()
     assert 'class="cut-line"' not in by_roi
+
+
+@pytest.mark.django_db
+def test_how_page_explains_each_funding_figure_with_this_portfolios_numbers(decided, leader_client):
+    html = leader_client.get(reverse("roadmap:how", args=["trust-safety"])).content.decode()
+    section = html[html.index('id="how-funding"') :]
+    assert "1 person × 13 weeks" in section and "13.0 person-weeks" in section
+    for words in ("Cut-line ROI", "P(funded if known)", "Funded value", "Efficient frontier", "EVPPI", "Tornado"):
+        assert words in section
+    cut = decided.scores.filter(rank=decided.funding["cut_rank"]).get()
+    assert cut.name in section and cut.funding_reason in section
