@@ -259,12 +259,14 @@ def compute_plan(
 @dataclass(frozen=True)
 class Scenario:
     """A what-if on top of the current inputs, not saved: team capacity (people), projects dropped (treated
-    as parked), projects added (parked ones treated as ideas) and pins ({project key: place or None})."""
+    as parked), projects added (parked ones treated as ideas), pins ({project key: place or None}) and the
+    funding decision's planning window (weeks; None: the portfolio's)."""
 
     capacity: int
     drop: frozenset[int] = frozenset()
     add: frozenset[int] = frozenset()
     pins: Mapping[int, int | None] | None = None
+    window_weeks: int | None = None
 
 
 @dataclass(frozen=True)

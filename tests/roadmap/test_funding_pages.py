@@ -168,3 +168,25 @@ def test_how_page_explains_each_funding_figure_with_this_portfolios_numbers(deci
         assert words in section
     cut = decided.scores.filter(rank=decided.funding["cut_rank"]).get()
     assert cut.name in section and cut.funding_reason in section
+
+
+@pytest.mark.django_db
+def test_whatif_with_a_longer_window_and_saving_it_as_the_plan(decided, pm_client, portfolio):
+    from roadmap import planning
+    from roadmap.services import whatif
+
+    comparison = whatif.scenario_compare(
+        portfolio_id=portfolio.pk, scenario=planning.Scenario(capacity=1, window_weeks=26)
+    )
+    assert comparison.saved.funding.budget_person_weeks == 13
+    assert comparison.scenario.funding.budget_person_weeks == 26
+    portfolio.refresh_from_db()
+    whatif.scenario_save(
+        portfolio=portfolio,
+        scenario=planning.Scenario(capacity=1, window_weeks=26),
+        settings_version=portfolio.version,
+        base_capacity=1,
+        project_versions={},
+    )
+    portfolio.refresh_from_db()
+    assert portfolio.planning_window_weeks == 26
