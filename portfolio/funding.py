@@ -42,6 +42,10 @@ SKIPPED_NO_FIT = "does not fit the budget"
 SKIPPED_WAITS = "waits for an unfunded producer"
 SKIPPED_IMPOSSIBLE = "impossible: never funded"
 
+# A project "fits" when its effort is at most what is left plus this share of the budget: summing and subtracting
+# floats in another order must not leave the last project of the whole backlog out at 100 % of its total effort.
+FIT_SLACK = 1e-9
+
 # Outcome codes of the greedy for one row (one budget or one trial) and one candidate.
 _FUNDED, _NO_FIT, _WAITS = 1, 2, 3
 
@@ -171,19 +175,27 @@ def candidates_of(ranked: Sequence[ProjectInput], links: Sequence[LinkInput], de
 
 
 def greedy(
-    order: np.ndarray, effort: np.ndarray, remaining: np.ndarray, producers: np.ndarray, *, outcomes: bool = False
+    order: np.ndarray,
+    effort: np.ndarray,
+    remaining: np.ndarray,
+    producers: np.ndarray,
+    *,
+    slack: np.ndarray | float = 0.0,
+    outcomes: bool = False,
 ) -> np.ndarray:
     """The funding greedy over R rows at once (budgets or trials): array (R, m) of funded flags, or of outcome
     codes (funded, does not fit, waits) with ``outcomes``.
 
     ``order`` (R, m): candidate indices in the order each row considers them; ``effort`` (m, R): each
     candidate's effort in each row, in candidate order (person-weeks); ``remaining`` (R,): budget left after
-    the committed projects (may be negative). A candidate is funded when its effort fits what is left and every
-    producer it requires is funded already; fit is checked first, so a candidate failing both does not fit.
+    the committed projects (may be negative). A candidate is funded when its effort fits what is left (up to
+    ``slack`` person-weeks, per row or for all) and every producer it requires is funded already; fit is checked
+    first, so a candidate failing both does not fit.
     """
     rows_n, m = order.shape
     rows = np.arange(rows_n)
     left = np.array(remaining, dtype=float)
+    slack = np.broadcast_to(np.asarray(slack, dtype=float), left.shape)
     funded = np.zeros((rows_n, m + 2), dtype=bool)
     funded[:, m] = True  # the padding column of producers that impose nothing
     codes = np.zeros((rows_n, m), dtype=np.int8) if outcomes else None
@@ -192,7 +204,7 @@ def greedy(
     for k in range(m):
         column = steps[k]
         spent = effort[column, rows]
-        fits = spent <= left
+        fits = spent <= left + slack
         take = fits & funded[rows[:, None], producers[column]].all(axis=1) if check else fits
         np.subtract(left, spent, out=left, where=take)
         funded[rows, column] = take
@@ -218,7 +230,8 @@ def _deterministic(
     m = len(cands.candidates)
     order = np.broadcast_to(np.arange(m), (len(budgets), m))
     effort = np.broadcast_to(expected_effort[cands.candidates][:, None], (m, len(budgets)))
-    codes = greedy(order, effort, left, cands.producers, outcomes=True)
+    slack = FIT_SLACK * np.abs(np.array(budgets, dtype=float))
+    codes = greedy(order, effort, left, cands.producers, slack=slack, outcomes=True)
     mask = np.zeros((len(budgets), len(expected_effort)), dtype=bool)
     mask[:, cands.committed] = True
     mask[:, cands.candidates] = codes == _FUNDED
@@ -236,7 +249,7 @@ def p_funded_if_known(roi: np.ndarray, effort: np.ndarray, cands: Candidates, to
         return share
     left = total_budget - effort[cands.committed].sum(axis=0)
     order = np.argsort(np.ascontiguousarray(-roi[cands.candidates].T), axis=1, kind="stable")
-    funded = greedy(order, effort[cands.candidates], left, cands.producers)
+    funded = greedy(order, effort[cands.candidates], left, cands.producers, slack=FIT_SLACK * total_budget)
     share[cands.candidates] = np.count_nonzero(funded, axis=0) / trials
     return share
 
@@ -262,7 +275,8 @@ def compute_funding(
     expected_effort = np.array([s.expected_effort for s in ranked_scores], dtype=float)
     expected_roi = np.array([s.expected_roi for s in ranked_scores], dtype=float)
     total = budget(capacity, window_weeks)
-    total_effort = float(expected_effort[np.concatenate([cands.committed, cands.candidates])].sum())
+    # The frontier spans the total expected effort of the ranked, not impossible projects, summed in rank order.
+    total_effort = sum(float(s.expected_effort) for s in ranked_scores if s.tag != IMPOSSIBLE_TAG)
     steps = [j / FRONTIER_STEPS * total_effort for j in range(FRONTIER_STEPS + 1)]
     budgets = [total, budget(capacity + 1, window_weeks), budget(max(capacity - 1, 0), window_weeks), *steps]
     codes, masks = _deterministic(expected_effort, cands, budgets)

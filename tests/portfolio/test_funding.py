@@ -251,3 +251,12 @@ def test_learn_next_lists_the_largest_pairs_first_and_leaves_out_zeros():
     ]
     pairs = funding.learn_next(rows, most=3)
     assert [(p.key, p.input, p.evppi) for p in pairs] == [(2, "effort", 7.0), (1, "impact", 5.0), (2, "impact", 2.0)]
+
+
+def test_frontier_spans_the_expected_effort_of_the_ranked_projects_that_are_not_impossible():
+    projects = [_project(1, "A"), _project(2, "Moonshot", tag="impossible"), _project(3, "Build", status="building")]
+    _, result = _fund(projects, {1: _constant(20, 4), 2: _constant(0, 50), 3: _constant(30, 6)})
+    assert result.frontier[-1].budget == pytest.approx(4 + 6)
+    assert result.frontier[0].mean == pytest.approx(30 - 6)  # budget 0: only the committed project
+    by_key = result.by_key()
+    assert by_key[2].evppi is None and by_key[3].evppi is not None  # building projects are worth learning about
