@@ -190,3 +190,15 @@ def test_whatif_with_a_longer_window_and_saving_it_as_the_plan(decided, pm_clien
     )
     portfolio.refresh_from_db()
     assert portfolio.planning_window_weeks == 26
+
+
+@pytest.mark.django_db
+def test_a_whatif_window_out_of_range_is_refused_next_to_the_field(decided, portfolio):
+    from roadmap.forms import ScenarioForm
+
+    portfolio.refresh_from_db()
+    for window, message in (("0", "greater than or equal to 1"), ("600", "less than or equal to 520")):
+        data = {"capacity": "1", "window_weeks": window, "settings_version": portfolio.version, "base_capacity": "1"}
+        form = ScenarioForm.for_portfolio(portfolio, data)
+        assert not form.is_valid()
+        assert message in " ".join(form.errors["window_weeks"])
