@@ -341,6 +341,7 @@ def learn_next(projects: Sequence[ProjectFunding], most: int = LEARN_NEXT) -> tu
 
 
 def _frontier_figures(net: np.ndarray) -> tuple[float, float, float]:
+    """Mean, P10 and P90 of a frontier point's per-trial summed net value (value units)."""
     p10, p90 = np.percentile(net, [10, 90])
     return float(net.mean()), float(p10), float(p90)
 

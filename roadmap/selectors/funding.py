@@ -52,14 +52,14 @@ class FundingSummary:
     funded_count: int
 
     @property
-    def one_more_gain(self) -> float:
-        """What one more person over the window adds to the expected funded value (value units)."""
+    def one_more_change(self) -> float:
+        """How the expected funded value moves with one more person over the window (value units)."""
         return self.one_more["mean"] - self.funded_value["mean"]
 
     @property
-    def one_fewer_loss(self) -> float:
-        """What one person fewer takes away from it (value units, positive when it loses)."""
-        return self.funded_value["mean"] - self.one_fewer["mean"]
+    def one_fewer_change(self) -> float:
+        """How it moves with one person fewer (value units; negative when it loses)."""
+        return self.one_fewer["mean"] - self.funded_value["mean"]
 
 
 def data_gap(project: Project) -> str:
@@ -88,6 +88,7 @@ def data_gap(project: Project) -> str:
 
 
 def _count(value: int | None) -> str:
+    """A count of examples with thousands separators, or "unknown"."""
     return "unknown" if value is None else f"{value:,}"
 
 
