@@ -47,7 +47,7 @@ class RankingSnapshot(models.Model):
     funded_value_p50 = models.FloatField(null=True)
     funded_value_p90 = models.FloatField(null=True)
     # {"frontier": [{budget, mean, p10, p90}, ...], "one_more": {mean, p10, p50, p90}, "one_fewer": {...}}
-    funding = models.JSONField(default=dict)
+    funding = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-input_version"]
@@ -90,12 +90,12 @@ class ProjectScore(models.Model):
     # The funding decision: funded (null on snapshots from before it), why, P(funded if known) (share of trials),
     # EVPI and EVPPI {"impact", "effort", "success"} in value units (null when not ranked or impossible), and the
     # tornado [{input, low, high}, ...] of E[roi] at each input's low and high end, sorted by swing.
-    funded = models.BooleanField(null=True)
+    funded = models.BooleanField(null=True, blank=True)
     funding_reason = models.CharField(max_length=200, blank=True)
-    p_funded_if_known = models.FloatField(null=True)
-    evpi = models.FloatField(null=True)
-    evppi = models.JSONField(null=True)
-    tornado = models.JSONField(default=list)
+    p_funded_if_known = models.FloatField(null=True, blank=True)
+    evpi = models.FloatField(null=True, blank=True)
+    evppi = models.JSONField(null=True, blank=True)
+    tornado = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["rank", "name"]
