@@ -195,6 +195,9 @@ def _score_rows(
             effort_p90=score.effort_p90,
             p_top_k=score.p_top_k,
             risk_adjusted_value_per_year=score.risk_adjusted_value_per_year,
+            roi_se=score.roi_se,
+            p_loss=score.p_loss,
+            tied_with_above=score.tied_with_above,
             **_project_funding_fields(by_key.get(score.key)),
         )
         for score in result.scores
