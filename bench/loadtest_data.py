@@ -138,22 +138,14 @@ def check(out: Path) -> int:
     for name, s in summary.get("endpoints", {}).items():
         print(f"  {name:32s} n={s['n']:5d}  p50 {s['p50_ms']} ms  p95 {s['p95_ms']} ms  p99 {s['p99_ms']} ms")
     if summary.get("locust_cpu_s") is not None and summary.get("duration_s"):
-        print(
-            f"locust itself used {summary['locust_cpu_s']} CPU s "
-            f"({summary['locust_cpu_s'] / summary['duration_s']:.2f} cores) of the same machine"
-        )
-    print(
-        f"errors {summary.get('failures')} (5xx: {summary.get('5xx')}), "
-        f"refused conflicting saves {summary.get('conflicts')}"
-    )
-    print(
-        f"writes: {result['impact_edits']} impact edits + {result['assessments']} assessments saved; "
-        f"lost: {len(problems)}"
-    )
-    print(
-        f"ranking reflects the last edit {result['ranking_current_after_s']} s after it was saved "
-        f"({result['snapshots_written']} snapshots, last recompute {result['last_recompute_ms']} ms)"
-    )
+        print(f"locust itself used {summary['locust_cpu_s']} CPU s "
+              f"({summary['locust_cpu_s'] / summary['duration_s']:.2f} cores) of the same machine")
+    print(f"errors {summary.get('failures')} (5xx: {summary.get('5xx')}), "
+          f"refused conflicting saves {summary.get('conflicts')}")
+    print(f"writes: {result['impact_edits']} impact edits + {result['assessments']} assessments saved; "
+          f"lost: {len(problems)}")
+    print(f"ranking reflects the last edit {result['ranking_current_after_s']} s after it was saved "
+          f"({result['snapshots_written']} snapshots, last recompute {result['last_recompute_ms']} ms)")
     for problem in problems[:20]:
         print("LOST:", problem)
     return 1 if problems or summary.get("5xx") else 0

@@ -91,7 +91,9 @@ def test_a_thousand_racing_project_saves_lose_no_update(no_recompute):
 
     def save_once() -> None:
         seen = Project.objects.get(pk=project.pk)
-        services.project_update(project=seen, data={"impact_high": seen.impact_high + 1}, expected_version=seen.version)
+        services.project_update(
+            project=seen, data={"impact_high": seen.impact_high + 1}, expected_version=seen.version
+        )
 
     tally = race(save_once)
 
@@ -360,7 +362,9 @@ def test_assessment_of_a_project_changed_meanwhile_is_refused(portfolio, pm_clie
     em_form = em_client.get(assess_url)
 
     assert pm_client.post(edit_url, form_data(pm_client.get(edit_url), impact_high=400)).status_code == 302
-    refused = em_client.post(assess_url, form_data(em_form, tag="hard", effort_low=2, effort_likely=4, effort_high=8))
+    refused = em_client.post(
+        assess_url, form_data(em_form, tag="hard", effort_low=2, effort_likely=4, effort_high=8)
+    )
 
     assert refused.status_code == 409
     assert "Someone else saved this meanwhile" in refused.content.decode()
@@ -468,3 +472,4 @@ def test_an_import_whose_new_name_another_session_takes_meanwhile_is_refused_on_
 
     assert [str(e) for e in refused.value.errors] == [f"row 3, column name: {PROJECT_NAME_TAKEN}"]
     assert list(Project.objects.filter(portfolio=portfolio).values_list("pk", "name")) == [(other.pk, SAME_NAME)]
+

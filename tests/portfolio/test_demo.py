@@ -42,11 +42,9 @@ def test_load_demo_creates_about_thirty_projects_with_a_realistic_mix():
     assert 25 <= projects.count() <= 35
     statuses = set(projects.values_list("status", flat=True))
     assert statuses == {"idea", "discovery", "building", "shipped", "iterating", "parked"}
-    tags = set(
-        FeasibilityAssessment.objects.filter(project__portfolio=portfolio, is_current=True).values_list(
-            "tag", flat=True
-        )
-    )
+    tags = set(FeasibilityAssessment.objects.filter(project__portfolio=portfolio, is_current=True).values_list(
+        "tag", flat=True
+    ))
     assert tags == {"easy", "hard", "impossible"}
     assert projects.filter(assessments__isnull=True, provisional_effort_low__isnull=False).exists()
     assert projects.filter(assessments__isnull=True, provisional_effort_low__isnull=True).exists()

@@ -82,7 +82,8 @@ def test_an_upload_shows_what_would_change_and_saves_nothing(portfolio, backlog,
     assert response.status_code == 200
     assert "Preview of “q3.csv”: nothing is saved yet" in html
     assert (
-        "1 project created, 1 updated, 0 unchanged; 0 assessments recorded; 1 reuse link created or changed, 1 removed."
+        "1 project created, 1 updated, 0 unchanged; 0 assessments recorded; "
+        "1 reuse link created or changed, 1 removed."
     ) in html
     updated = re.search(r'rowspan="2">Search ranking</th>(.*?)</tbody>', html, re.S).group(1)
     assert "<code>status</code></td><td><del>idea</del></td><td><ins>discovery</ins>" in updated

@@ -562,7 +562,9 @@ def test_rank_from_drawn_samples_equals_compute_ranking():
     links = [LinkInput(50, 3, "requires", 0.4), LinkInput(2, 7, "benefits", 0.3)]
     config = settings(trials=500, top_k=3)
     samples = draw_samples(projects, links, config.trials, 5)
-    assert rank_from_samples(samples, projects, links, config) == compute_ranking(projects, links, config, 5)
+    assert rank_from_samples(samples, projects, links, config) == compute_ranking(
+        projects, links, config, 5
+    )
 
 
 def test_each_project_draws_from_its_own_three_streams_of_the_seed():

@@ -19,10 +19,8 @@ def test_quick_links_follow_the_script_prefix_of_the_request():
     assert id_url("portfolio:project", "ops", 7) == "/p/ops/projects/7/"
     set_script_prefix("/planner/")
     try:
-        assert (
-            id_url("portfolio:project", "ops", 7)
-            == "/planner/p/ops/projects/7/"
-            == reverse("portfolio:project", args=["ops", 7])
+        assert id_url("portfolio:project", "ops", 7) == "/planner/p/ops/projects/7/" == reverse(
+            "portfolio:project", args=["ops", 7]
         )
     finally:
         clear_script_prefix()

@@ -98,7 +98,9 @@ def test_ranking_and_roadmap_come_from_one_draw(portfolio, backlog):
     settings = selectors.scoring_settings(portfolio)
     samples = scoring.draw_samples(projects, links, settings.trials, 7)
     ranking = scoring.rank_from_samples(samples, projects, links, settings)
-    _, plan = planning.compute_plan(projects, links, settings, facts, capacity=6, start=START, seed=7)
+    _, plan = planning.compute_plan(
+        projects, links, settings, facts, capacity=6, start=START, seed=7
+    )
     assert ranking == scoring.compute_ranking(projects, links, settings, 7)
     column = samples.keys.index(backlog["a"].pk)
     a = next(p for p in plan.projects if p.key == backlog["a"].pk)
