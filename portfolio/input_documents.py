@@ -8,9 +8,9 @@ inputs" holds by construction (DESIGN.md, "Review baselines and explained change
 The document (format 1), every number in its own units:
 
 - ``settings``: value unit label, cost per person-week (value units), horizon (years), trials, top-K, the
-  success probability of each feasibility tag, team capacity (people), roadmap start (ISO date), seed, and
-  whether the ranges are calibrated (corrected by their estimators' track record; the ranges listed are then the
-  corrected ones the math used);
+  success probability of each feasibility tag, team capacity (people), planning window (weeks), roadmap start
+  (ISO date), seed, and whether the ranges are calibrated (corrected by their estimators' track record; the ranges
+  listed are then the corrected ones the math used);
 - ``projects`` (by id): name, status, impact [low, likely, high] (value units per year), effort in force
   [low, likely, high] (person-weeks, null without one), feasibility tag (null: not assessed), the EM's success
   probability override (null: none), staffing (people), target date (ISO, null), roadmap pin (null); for a project
@@ -31,6 +31,7 @@ from . import scoring
 from .sampling import Range
 
 FORMAT = 1
+DEFAULT_WINDOW_WEEKS = 13  # documents stored before the planning window existed were computed with none
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class PlanSettings:
     capacity: int
     roadmap_start: datetime.date
     seed: int
+    planning_window_weeks: int = DEFAULT_WINDOW_WEEKS
     calibrated_ranges: bool = False  # the ranges below were corrected by their estimators' track record
 
     def by_tag(self) -> dict[str, float]:
@@ -192,6 +194,7 @@ def _settings_document(settings: PlanSettings) -> dict[str, Any]:
         "p_hard": settings.p_hard,
         "p_impossible": settings.p_impossible,
         "capacity": settings.capacity,
+        "planning_window_weeks": settings.planning_window_weeks,
         "roadmap_start": settings.roadmap_start.isoformat(),
         "seed": settings.seed,
         "calibrated_ranges": settings.calibrated_ranges,
@@ -247,6 +250,7 @@ def settings_from_document(values: dict[str, Any]) -> PlanSettings:
         capacity=int(values["capacity"]),
         roadmap_start=datetime.date.fromisoformat(values["roadmap_start"]),
         seed=int(values["seed"]),
+        planning_window_weeks=int(values.get("planning_window_weeks", DEFAULT_WINDOW_WEEKS)),
         calibrated_ranges=bool(values.get("calibrated_ranges", False)),  # absent from documents before it existed
     )
 

@@ -7,6 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('portfolio', '0008_progress_outcomes_estimators'),
+        ('portfolio', '0008_portfolio_planning_window'),  # main's, merged here: the lead renumbers
     ]
 
     operations = [
