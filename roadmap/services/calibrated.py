@@ -20,7 +20,8 @@ from .whatif import whatif_trials
 
 @dataclass(frozen=True)
 class SideBySide:
-    """One project under entered and calibrated ranges: rank, expected ROI (ratio), finish P50 and P90 (dates)."""
+    """One project under entered and calibrated ranges: rank, expected ROI (ratio), finish P50 and P90 (dates),
+    whether it is funded."""
 
     key: int
     name: str
@@ -28,6 +29,8 @@ class SideBySide:
     calibrated: scoring.ScoredProject
     entered_plan: planning.PlannedProject | None
     calibrated_plan: planning.PlannedProject | None
+    entered_funded: bool | None = None  # in the funded set (None: no funding decision for it)
+    calibrated_funded: bool | None = None
 
     @property
     def rank_move(self) -> int | None:
@@ -45,6 +48,11 @@ class SideBySide:
 def _days(old: planning.PlannedProject | None, new: planning.PlannedProject | None, field: str) -> int | None:
     a, b = getattr(old, field, None), getattr(new, field, None)
     return (b - a).days if isinstance(a, datetime.date) and isinstance(b, datetime.date) else None
+
+
+def _funded(plan: planning.RoadmapPlan) -> dict[int, bool]:
+    """Project key -> in the plan's funded set (empty without a funding decision)."""
+    return {key: f.funded for key, f in plan.funding.by_key().items()} if plan.funding is not None else {}
 
 
 @dataclass(frozen=True)
@@ -66,8 +74,18 @@ def calibrated_compare(*, portfolio_id: int) -> CalibratedComparison:
     ranking_b, plan_b = plan_for(portfolio, calibrated, links, facts, seed=portfolio.seed, trials=trials)
     scores_a = {s.key: s for s in ranking_a.scores}
     planned_a, planned_b = ({p.key: p for p in plan.projects} for plan in (plan_a, plan_b))
+    funded_a, funded_b = (_funded(plan) for plan in (plan_a, plan_b))
     rows = [
-        SideBySide(s.key, s.name, scores_a[s.key], s, planned_a.get(s.key), planned_b.get(s.key))
+        SideBySide(
+            s.key,
+            s.name,
+            scores_a[s.key],
+            s,
+            planned_a.get(s.key),
+            planned_b.get(s.key),
+            funded_a.get(s.key),
+            funded_b.get(s.key),
+        )
         for s in ranking_b.scores
     ]
     corrected = sum(a.impact != b.impact or a.effort != b.effort for a, b in zip(entered, calibrated, strict=True))

@@ -134,6 +134,8 @@ def test_what_if_compares_entered_and_calibrated_ranges_side_by_side(leader_clie
     assert rows["By someone else"].calibrated.expected_roi == rows["By someone else"].entered.expected_roi
     assert rows["By the optimist"].calibrated.rank > rows["By someone else"].calibrated.rank
     assert rows["By the optimist"].finish_p50_days is not None
+    # Budget 10 people x 13 weeks: both fit either way (40 person-weeks at most once calibrated)
+    assert (rows["By the optimist"].entered_funded, rows["By the optimist"].calibrated_funded) == (True, True)
     html = leader_client.get(reverse("roadmap:calibration-compare", args=[portfolio.slug])).content.decode()
     assert "By the optimist" in html and "Calibrated" in html
 
