@@ -1,17 +1,17 @@
 """Who estimated a project's impact range and its effort range (``EstimatorAttribution``, a base of ``Project``).
 
-Kept apart from ``models.py`` so the backlog's models module stays one screenful; it imports nothing of ours. The
-services set these fields from the user who saves a range; a CSV import may give a label instead (a label naming an
-existing user links to that user). Calibration groups estimates by ``estimator_name``.
+Kept apart from ``models.py`` so the backlog's models module stays one screenful (it imports only the pure
+``judging``, for the kinds of estimate). The services set these fields from the user who saves a range; a CSV import
+may give a label instead (a label naming an existing user links to that user). Calibration groups estimates by
+``estimator_name``.
 """
 
 from django.conf import settings
 from django.db import models
 
+from .judging import EFFORT, ESTIMATE_KINDS, IMPACT  # noqa: F401 (re-exported: the kinds of estimate)
+
 IMPORTED_ESTIMATOR = "imported"  # the estimator of a range nobody is named for (DESIGN.md, "Learning from delivery")
-IMPACT = "impact"
-EFFORT = "effort"
-ESTIMATE_KINDS = (IMPACT, EFFORT)
 
 
 def estimator_name(user, label: str) -> str:
