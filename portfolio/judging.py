@@ -10,9 +10,11 @@ counts as in force then). Units: impact in value units per year, effort in perso
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .estimator_fields import EFFORT, IMPACT
 from .sampling import Range
 
+IMPACT = "impact"  # the kinds of estimate: a PM's impact range, an EM's (or a provisional) effort range
+EFFORT = "effort"
+ESTIMATE_KINDS = (IMPACT, EFFORT)
 BUILDING = "building"
 ENTERED_BUILDING = "building"  # the range in force when the project entered building
 AT_OUTCOME = "outcome"  # no move to building in the history: the range current when the outcome was recorded

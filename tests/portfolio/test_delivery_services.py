@@ -142,3 +142,13 @@ def test_a_provisional_effort_change_credits_the_pm_only_until_an_em_assessed_it
     )
     project.refresh_from_db()
     assert project.effort_estimated_by is None
+
+
+def test_a_credit_keeps_its_name_when_the_account_is_deleted(portfolio):
+    pm = UserFactory(username="pia")
+    project = services.project_create(
+        portfolio=portfolio, user=pm, name="X", impact_low=1, impact_likely=2, impact_high=3
+    )
+    pm.delete()
+    project.refresh_from_db()
+    assert (project.impact_estimated_by, project.estimator("impact")) == (None, "pia")

@@ -1,6 +1,8 @@
 """A project's progress (EMs record it on a building project) and outcome (PMs and EMs record it once the project
 shipped, is iterated on or was stopped): every member reads them with their ETag; a ``PUT`` with ``If-Match``
-records them through ``portfolio.delivery``. Bad input is a 400 naming the field; a stale version a 412."""
+records them through ``portfolio.delivery``. A value the schema refuses is a 400 naming the field, a rule the
+service enforces (a finish before the start, a date in the future, a range out of order) a 422; a stale version a
+412."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
@@ -33,10 +35,10 @@ class _DeliveryView(PortfolioView):
 
     def put(self, request, slug: str, pk: int):
         project, row = self._row(pk)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)  # bad input is a 400 before the If-Match is looked at
         etag = delivery_etag(self.model, project.pk, row.version)
         require_if_match(request, etag, lambda: self.get_serializer(row).data)
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
         with conflict_as_412(lambda: self._current(pk)):
             serializer.save_for(project, expected_version=row.version)
         etag, data = self._current(pk)

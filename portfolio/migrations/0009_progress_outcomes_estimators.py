@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portfolio', '0007_portfolio_seed'),
+        ('portfolio', '0008_portfolio_planning_window'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
