@@ -6,8 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portfolio', '0008_progress_outcomes_estimators'),
-        ('portfolio', '0008_portfolio_planning_window'),  # main's, merged here: the lead renumbers
+        ('portfolio', '0009_progress_outcomes_estimators'),
     ]
 
     operations = [
