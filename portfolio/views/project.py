@@ -12,9 +12,10 @@ from roadmap.charts.tornado import tornado_chart
 from roadmap.selectors.snapshots import latest_snapshot, scores_for_projects
 
 from .. import history_words, selectors, services
+from ..delivery import OUTCOME_STATUSES
 from ..forms.links import LinkCreateForm
 from ..forms.project import ProjectDeleteForm, ProjectForm
-from ..models import Project
+from ..models import Project, Status
 from ..permissions import Access, portfolio_access
 from .common import page_context
 from .versioned import save_versioned
@@ -57,6 +58,10 @@ def project_page_context(request: HttpRequest, access: Access, project: Project,
         link_count=len(links_in) + len(links_out),
         assessment_count=len(assessments),
         changes=changes,
+        progress=getattr(project, "progress", None),
+        outcome=getattr(project, "outcome", None),
+        building=project.status == Status.BUILDING,
+        outcome_due=project.status in OUTCOME_STATUSES,
         **extra,
     )
 
