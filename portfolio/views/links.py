@@ -12,6 +12,7 @@ from .. import selectors, services
 from ..forms.links import LinkCreateForm, LinkEditForm, LinkRemoveForm
 from ..forms.versioned import add_service_errors
 from ..models import Project, ReuseLink
+from ..parsing import whole_number
 from ..permissions import Access, portfolio_access
 from .common import page_context
 from .project import TEMPLATE as PROJECT_TEMPLATE
@@ -40,7 +41,7 @@ def _return_to(request: HttpRequest, link: ReuseLink) -> int:
     """The project page the user came from: one end of the link (``from``), else its consumer."""
     asked = request.POST.get("from") or request.GET.get("from")
     ends = {link.producer_id, link.consumer_id}
-    return int(asked) if asked and asked.isascii() and asked.isdigit() and int(asked) in ends else link.consumer_id
+    return pk if (pk := whole_number(asked)) in ends else link.consumer_id
 
 
 def _links_response(request: HttpRequest, access: Access, project_id: int, **extra) -> HttpResponse:

@@ -4,6 +4,7 @@ checks them; the answer is the scenario beside the plan (``roadmap.services.what
 from rest_framework import serializers
 
 from portfolio.models import MAX_ROADMAP_PIN, Project
+from portfolio.parsing import whole_number
 from portfolio.scoring import TO_BUILD_STATUSES
 from roadmap.planning import Scenario
 
@@ -42,10 +43,11 @@ class ScenarioSerializer(serializers.Serializer):
             errors["add"] = [f"Not a parked project here: {', '.join(map(str, bad[:10]))}."]
         pins = {}
         for key, place in data.get("pins", {}).items():
-            if not (key.isascii() and key.isdigit() and int(key) in to_build):
+            pk = whole_number(key)
+            if pk not in to_build:
                 errors.setdefault("pins", []).append(f"Not a project still to be built here: {key[:20]}.")
             else:
-                pins[int(key)] = place
+                pins[pk] = place
         if errors:
             raise serializers.ValidationError(errors)
         return {**data, "pins": pins}
