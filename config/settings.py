@@ -167,6 +167,9 @@ IMPORT_FORM_OVERHEAD_BYTES = 64 * 1024  # multipart boundaries and headers, the 
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=2000)
 # An uploaded CSV waits this long, server-side, for its importer to confirm the preview; then it is deleted.
 IMPORT_PREVIEW_MINUTES = env.int("IMPORT_PREVIEW_MINUTES", default=60)
+# A write PostgreSQL rolls back as a deadlock or serialization failure is run again, this many times in all, before
+# the user is told "Someone else was saving at the same moment; try again." (portfolio.collisions).
+SAVE_COLLISION_ATTEMPTS = env.int("SAVE_COLLISION_ATTEMPTS", default=3)
 
 # Security: production behaviour comes from variables (see README "Settings").
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)

@@ -222,3 +222,41 @@ def role_clients(owner_client, pm_client, em_client, leader_client, outsider_cli
         "leadership": leader_client,
         "outsider": outsider_client,
     }
+
+
+SESSION_WAIT_LIMIT_SECONDS = 60  # a bound on waiting for another session's state, never a measure of speed
+
+
+@pytest.fixture
+def wait_until_blocked():
+    """``wait_until_blocked(pid)``: return once PostgreSQL session ``pid`` waits for a lock another session holds.
+
+    How tests with concurrent sessions force an interleaving without sleeps: the next step starts only once the
+    other session is known to be queued on a lock (``pg_stat_activity.wait_event_type = 'Lock'``). It polls; the
+    limit only stops a hung test, it is not an assertion about speed.
+    """
+    import time
+
+    from django.db import connections
+
+    def wait(pid: int) -> None:
+        deadline = time.monotonic() + SESSION_WAIT_LIMIT_SECONDS
+        with connections["default"].cursor() as cursor:
+            while True:
+                cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+                row = cursor.fetchone()
+                if row and row[0] == "Lock":
+                    return
+                assert time.monotonic() < deadline, f"session {pid} never waited for a lock (state {row})"
+                time.sleep(0.01)
+
+    return wait
+
+
+def backend_pid() -> int:
+    """The PostgreSQL process id of this thread's database session."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]

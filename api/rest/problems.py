@@ -16,6 +16,8 @@ from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from portfolio.collisions import SaveCollision, is_collision
+
 CONTENT_TYPE = "application/problem+json"
 
 # name -> (status, title, what it means)
@@ -135,6 +137,8 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):  # a role that may not (portfolio.permissions.RoleDenied)
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, SaveCollision) or is_collision(exc):  # a deadlock retried in vain: not "database down"
+        exc = Conflict(str(SaveCollision()))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # an unexpected error: Django's 500 handler (``server_error`` below) answers

@@ -129,6 +129,8 @@ def link_delete(request: HttpRequest, slug: str, link_id: int) -> HttpResponse:
             return _links_response(request, access, back, link_note=note)
         messages.success(request, note)
         return redirect("portfolio:project", slug=slug, pk=back)
+    if result.collided:  # the remove form shows no fields: say it above the page
+        messages.error(request, str(result.form.non_field_errors()[0]))
     if request.htmx:
         return _links_response(request, access, back, conflict=result.conflict)
     context = project_page_context(request, access, _project(access, back), conflict=result.conflict)
