@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from config.celery import app as celery_app
 
@@ -25,6 +27,11 @@ from .factories import (
 )
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+
+# Hypothesis times each example and fails one slower than 200 ms (its default ``deadline``): on a busy machine that
+# fails for no fault of the code. No deadline, and no "too slow" health check, for every property test here.
+hypothesis_settings.register_profile("planner", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "planner"))
 
 
 def _is_postgres() -> bool:
