@@ -177,11 +177,13 @@ class ScenarioForm(VersionedForm, forms.Form):
         return [self["versions"], self["pins"]]
 
     def clean(self) -> dict[str, Any]:
-        """Refuse compact pins that do not read or name no project still to be built here (their places are
-        checked by the rows' fields they were put into)."""
+        """Read the compact fields, with a message above the form (they are hidden): pins that do not read or name
+        no project still to be built here (their places are checked by the rows' fields they were put into), and
+        versions that do not read."""
         cleaned = super().clean()
         try:
             pins = _pairs(getattr(self, "compact_pins", ""), what="pin", allow_blank=True)
+            cleaned["versions"] = _pairs(cleaned.get("versions", ""), what="version")
         except forms.ValidationError as error:
             self.add_error(None, error)
             return cleaned
@@ -189,9 +191,6 @@ class ScenarioForm(VersionedForm, forms.Form):
         if unknown := [str(pk) for pk in pins if pk not in to_build]:
             self.add_error(None, f"Pins name projects that are not still to be built here: {', '.join(unknown[:10])}.")
         return cleaned
-
-    def clean_versions(self) -> dict[int, int | None]:
-        return _pairs(self.cleaned_data["versions"], what="version")
 
     def scenario(self) -> Scenario:
         """The validated scenario (call after is_valid)."""

@@ -143,6 +143,17 @@ def test_unreadable_compact_pins_are_refused_above_the_form(small_plan, pm_clien
     assert message in response.content.decode()
 
 
+def test_unreadable_versions_are_refused_above_the_form_and_nothing_is_saved(small_plan, pm_client):
+    pinned = small_plan["projects"][5]
+    data = _compact(small_plan, pins=f"{pinned.pk}:1", versions=f"{pinned.pk}:one")
+
+    response = pm_client.post(_url("whatif-save", small_plan), data)
+
+    assert response.status_code == 400
+    assert "is not a version" in response.content.decode()
+    assert Project.objects.get(pk=pinned.pk).roadmap_pin is None
+
+
 def test_a_pin_out_of_range_sent_compactly_is_refused_next_to_its_row(small_plan, pm_client):
     pinned = small_plan["projects"][5]
 
