@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils.text import slugify
 
 from . import crediting, graph
+from .collisions import lock_portfolio
 from .estimator_fields import EFFORT
 from .models import PROJECT_NAME_TAKEN, Change, FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink, Role
 from .signals import assessment_recorded, inputs_changed, project_changed
@@ -118,7 +119,7 @@ def portfolio_create(*, name: str, owner: AbstractBaseUser | None = None, **sett
 @transaction.atomic
 def portfolio_update(*, portfolio: Portfolio, data: dict[str, Any], expected_version: int | None = None) -> Portfolio:
     """Change a portfolio's settings; refuse a save based on an older version of them."""
-    current = Portfolio.objects.select_for_update().get(pk=portfolio.pk)
+    current = Portfolio.objects.select_for_update(no_key=True).get(pk=portfolio.pk)  # the portfolio first, as always
     before = {f: getattr(current, f) for f in PORTFOLIO_SETTING_FIELDS}
     if expected_version is not None and current.version != expected_version:
         raise ConflictError(current, {f: (getattr(portfolio, f), before[f]) for f in before if f in data})
@@ -157,9 +158,9 @@ def _save_named(project: Project) -> None:
 @transaction.atomic
 def project_create(*, portfolio: Portfolio, user=None, estimators: dict | None = None, **fields: Any) -> Project:
     """Add a project to the backlog; its ranges are credited to ``user`` (or ``estimators``: see ``crediting``)."""
-    # Creations queue on the portfolio, as imports do (they hold it): two PMs adding one name at once see the field
-    # error, and a create racing an import takes the locks in the same order (no deadlock).
-    Portfolio.objects.select_for_update().filter(pk=portfolio.pk).first()
+    # Creations queue on the portfolio like every write (portfolio.collisions): two PMs adding one name at once see
+    # the field error.
+    lock_portfolio(portfolio.pk)
     project = Project(portfolio=portfolio, **fields)
     project.full_clean()
     kinds = crediting.ranges_changed(project, {})
@@ -188,6 +189,7 @@ def project_update(
     With ``expected_version`` (the version the user's form was based on) a save on top of someone
     else's newer save is refused with ``ConflictError`` naming what they changed.
     """
+    lock_portfolio(project.portfolio_id)
     current = Project.objects.select_for_update().get(pk=project.pk)
     if expected_version is not None and current.version != expected_version:
         theirs = {
@@ -225,6 +227,7 @@ def project_delete(
     deleted: ``ConflictError``, so nobody deletes what they have not seen. Each project that reused its data
     loses that link: its history records it, as when a link is removed by hand.
     """
+    lock_portfolio(project.portfolio_id)
     current = Project.objects.select_for_update().get(pk=project.pk)
     if expected_version is not None and current.version != expected_version:
         raise ConflictError(current, {})
@@ -248,6 +251,7 @@ def assessment_record(
 ) -> FeasibilityAssessment:
     """Record an EM's feasibility assessment; it becomes current and the earlier one is kept. Its effort range is
     credited to ``user`` (or ``estimators``: see ``crediting``)."""
+    lock_portfolio(project.portfolio_id)
     locked = Project.objects.select_for_update().get(pk=project.pk)  # serialise concurrent assessments
     previous = FeasibilityAssessment.objects.filter(project=project, is_current=True).first()
     assessment = FeasibilityAssessment(
@@ -304,7 +308,7 @@ def find_cycle(*, producer: Project, consumer: Project, ignore_link_id: int | No
 @transaction.atomic
 def link_create(*, producer: Project, consumer: Project, user=None, **fields: Any) -> ReuseLink:
     """Record that ``consumer`` reuses what ``producer`` derives; refuse a link that closes a cycle."""
-    Portfolio.objects.select_for_update().filter(pk=producer.portfolio_id).first()  # serialise link edits
+    lock_portfolio(producer.portfolio_id)  # also serialises link edits (the cycle check)
     link = ReuseLink(producer=producer, consumer=consumer, **fields)
     link.full_clean()
     cycle = find_cycle(producer=producer, consumer=consumer)
@@ -325,7 +329,7 @@ def links_create_validated(*, portfolio: Portfolio, links: list[ReuseLink], user
     (nothing saved) if they close a cycle. Each link gets the same history entry as one added by hand; the
     input version goes up once.
     """
-    Portfolio.objects.select_for_update().filter(pk=portfolio.pk).first()  # serialise link edits
+    lock_portfolio(portfolio.pk)  # also serialises link edits (the cycle check)
     if not links:
         return []
     edges = _link_edges(portfolio.pk)
@@ -345,6 +349,7 @@ def links_create_validated(*, portfolio: Portfolio, links: list[ReuseLink], user
 @transaction.atomic
 def link_update(*, link: ReuseLink, data: dict[str, Any], user=None, expected_version: int | None = None) -> ReuseLink:
     """Change a reuse link's kind, fraction or note."""
+    lock_portfolio(link.producer.portfolio_id)
     current = ReuseLink.objects.select_for_update().select_related("producer", "consumer").get(pk=link.pk)
     if expected_version is not None and current.version != expected_version:
         raise ConflictError(current, {f: (getattr(link, f), getattr(current, f)) for f in data})
@@ -369,6 +374,7 @@ def link_delete(*, link: ReuseLink, user=None, expected_version: int | None = No
     With ``expected_version`` (the version the user's page showed) a link someone changed since is not
     removed: ``ConflictError`` naming what they changed.
     """
+    lock_portfolio(link.producer.portfolio_id)
     if expected_version is not None:
         locked = ReuseLink.objects.select_for_update().select_related("producer", "consumer")
         current = locked.filter(pk=link.pk).first()
@@ -393,6 +399,7 @@ def project_pin_set(
     The pin overrides the rank's place on the roadmap; producers the project requires still come first.
     It is a roadmap input: the history records it and the input version goes up, so the plan is recomputed.
     """
+    lock_portfolio(project.portfolio_id)
     current = Project.objects.select_for_update().get(pk=project.pk)
     if expected_version is not None and current.version != expected_version:
         raise ConflictError(current, {"roadmap_pin": (project.roadmap_pin, current.roadmap_pin)})
@@ -424,6 +431,7 @@ def assessment_record_if_current(
     ``changes`` is empty: the caller knows what the EM was shown) or when someone else recorded an
     assessment meanwhile (``obj`` is that assessment; ``changes`` compares it with the one the EM saw).
     """
+    lock_portfolio(project.portfolio_id)
     current = Project.objects.select_for_update().get(pk=project.pk)
     if current.version != expected_project_version:
         raise ConflictError(current, {})

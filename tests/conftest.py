@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from config.celery import app as celery_app
 
@@ -27,6 +29,11 @@ from .factories import (
 )
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+
+# Hypothesis times each example and fails one slower than 200 ms (its default ``deadline``): on a busy machine that
+# fails for no fault of the code. No deadline, and no "too slow" health check, for every property test here.
+hypothesis_settings.register_profile("planner", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "planner"))
 
 
 def _is_postgres() -> bool:
@@ -235,3 +242,41 @@ def role_clients(owner_client, pm_client, em_client, leader_client, outsider_cli
         "leadership": leader_client,
         "outsider": outsider_client,
     }
+
+
+SESSION_WAIT_LIMIT_SECONDS = 60  # a bound on waiting for another session's state, never a measure of speed
+
+
+@pytest.fixture
+def wait_until_blocked():
+    """``wait_until_blocked(pid)``: return once PostgreSQL session ``pid`` waits for a lock another session holds.
+
+    How tests with concurrent sessions force an interleaving without sleeps: the next step starts only once the
+    other session is known to be queued on a lock (``pg_stat_activity.wait_event_type = 'Lock'``). It polls; the
+    limit only stops a hung test, it is not an assertion about speed.
+    """
+    import time
+
+    from django.db import connections
+
+    def wait(pid: int) -> None:
+        deadline = time.monotonic() + SESSION_WAIT_LIMIT_SECONDS
+        with connections["default"].cursor() as cursor:
+            while True:
+                cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+                row = cursor.fetchone()
+                if row and row[0] == "Lock":
+                    return
+                assert time.monotonic() < deadline, f"session {pid} never waited for a lock (state {row})"
+                time.sleep(0.01)
+
+    return wait
+
+
+def backend_pid() -> int:
+    """The PostgreSQL process id of this thread's database session."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from ..models import FeasibilityAssessment, Portfolio, Project, ReuseLink, Status, Tag, normalize_project_name
+from ..parsing import whole_number
 from .columns import (
     ASSESSMENT_COLUMN,
     ASSESSMENT_FIELDS,
@@ -124,10 +125,10 @@ class _Cells:
         raw = self.text(column)
         if not raw:
             return None
-        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
-            self.error(column, f"“{raw}” is not a whole number of people (1 or more).")
-            return None
-        return int(raw)
+        number = whole_number(raw, least=1)
+        if number is None:
+            self.error(column, f"“{raw[:40]}” is not a whole number of people (1 or more).")
+        return number
 
     def model_errors(self, exc: ValidationError, columns: dict[str, str]) -> None:
         """Report a model's validation messages against the CSV columns (skipping cells already reported)."""

@@ -10,6 +10,7 @@ recomputed once it commits."""
 from django.db import transaction
 
 from .. import crediting, delivery, services
+from ..collisions import lock_portfolio
 from ..models import FeasibilityAssessment, Portfolio, Project, ProjectOutcome, ReuseLink
 from .state import backlog_state, state_differences
 
@@ -25,7 +26,7 @@ class UndoRefused(Exception):
 def undo_changes(*, portfolio: Portfolio, changes: dict, user=None) -> str:
     """Take back what ``import_apply`` recorded in ``changes``, all or nothing; a summary of what was undone."""
     with transaction.atomic():
-        Portfolio.objects.select_for_update().filter(pk=portfolio.pk).first()
+        lock_portfolio(portfolio.pk)
         after = changes["after"]
         now = backlog_state(portfolio.pk, project_ids={int(pk) for pk in after["projects"]})
         if differences := state_differences(after, now, settings=False):

@@ -19,6 +19,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from ..parsing import whole_number
+
 NO_VERSION = -1  # what a missing or unreadable version reads as: it matches no stored version
 
 
@@ -46,8 +48,8 @@ class SeenVersionField(forms.Field):
         super().__init__(required=False, **kwargs)
 
     def to_python(self, value: Any) -> int:
-        text = str(value or "")
-        return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else NO_VERSION
+        number = whole_number(str(value or ""))
+        return NO_VERSION if number is None else number
 
 
 class VersionedForm:

@@ -23,6 +23,7 @@ from .. import estimates, selectors, services
 from ..forms.project import SORT_CHOICES, BacklogFilterForm, ProjectCreateForm, ProjectRowForm
 from ..forms.versioned import add_service_errors
 from ..models import FeasibilityAssessment, Project
+from ..parsing import whole_number
 from ..permissions import Access, portfolio_access
 from .common import page_context
 from .versioned import save_versioned
@@ -140,7 +141,7 @@ def backlog_table(request: HttpRequest, access: Access) -> dict:
         "snapshot": snapshot,
         "table_query": table_query,
         "table_url": f"{base_url}?{table_query}" if table_query else base_url,
-        "editing": {int(pk) for pk in request.GET.getlist("editing") if pk.isascii() and pk.isdigit()},
+        "editing": {pk for pk in map(whole_number, request.GET.getlist("editing")) if pk is not None},
         "needs_assessment": selectors.feasibility_queue_count(portfolio=portfolio) if access.can_assess else 0,
     }
 
@@ -149,7 +150,7 @@ def _page(request: HttpRequest, paginator: Paginator) -> Page:
     """The page of rows ``?page=`` asks for (1-based): the first when it is missing or not a plain number,
     the last when it is past the end."""
     asked = request.GET.get("page", "")
-    number = int(asked) if asked.isascii() and asked.isdigit() and len(asked) < 7 else 1
+    number = whole_number(asked, most=999_999) or 1
     return paginator.get_page(max(number, 1))
 
 

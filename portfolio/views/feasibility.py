@@ -77,7 +77,7 @@ def assess(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             tag = result.saved.get_tag_display().lower()
             messages.success(request, f"Assessment of “{project.name}” recorded: {tag}.")
             return redirect("portfolio:feasibility", slug=slug)
-        form, conflict, status = result.form, result.conflict, 409 if result.conflict else 200
+        form, conflict, status = result.form, result.conflict, 409 if result.status == 409 else 200
     context = page_context(
         request,
         access,

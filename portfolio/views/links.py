@@ -12,6 +12,7 @@ from .. import selectors, services
 from ..forms.links import LinkCreateForm, LinkEditForm, LinkRemoveForm
 from ..forms.versioned import add_service_errors
 from ..models import Project, ReuseLink
+from ..parsing import whole_number
 from ..permissions import Access, portfolio_access
 from .common import page_context
 from .project import TEMPLATE as PROJECT_TEMPLATE
@@ -40,7 +41,7 @@ def _return_to(request: HttpRequest, link: ReuseLink) -> int:
     """The project page the user came from: one end of the link (``from``), else its consumer."""
     asked = request.POST.get("from") or request.GET.get("from")
     ends = {link.producer_id, link.consumer_id}
-    return int(asked) if asked and asked.isascii() and asked.isdigit() and int(asked) in ends else link.consumer_id
+    return pk if (pk := whole_number(asked)) in ends else link.consumer_id
 
 
 def _links_response(request: HttpRequest, access: Access, project_id: int, **extra) -> HttpResponse:
@@ -128,6 +129,8 @@ def link_delete(request: HttpRequest, slug: str, link_id: int) -> HttpResponse:
             return _links_response(request, access, back, link_note=note)
         messages.success(request, note)
         return redirect("portfolio:project", slug=slug, pk=back)
+    if result.collided:  # the remove form shows no fields: say it above the page
+        messages.error(request, str(result.form.non_field_errors()[0]))
     if request.htmx:
         return _links_response(request, access, back, conflict=result.conflict)
     context = project_page_context(request, access, _project(access, back), conflict=result.conflict)

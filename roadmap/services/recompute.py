@@ -293,12 +293,14 @@ def compute_once(*, portfolio_id: int) -> RankingSnapshot | None:
     Returns the snapshot for that version (an existing one if another run got there first), or None
     when the inputs changed while they were being read (the caller tries again).
     """
-    version = Portfolio.objects.values_list("input_version", flat=True).get(pk=portfolio_id)
+    version = _input_version(portfolio_id)
+    if version is None:
+        return None
     existing = RankingSnapshot.objects.filter(portfolio_id=portfolio_id, input_version=version).first()
     if existing:
         return existing
     portfolio, document = read_document(portfolio_id=portfolio_id)
-    if portfolio.input_version != version or Portfolio.objects.get(pk=portfolio_id).input_version != version:
+    if portfolio.input_version != version or _input_version(portfolio_id) != version:
         return None
     inputs = input_documents.from_document(document)  # computed FROM the document stored with the snapshot
     seed = inputs.settings.seed
@@ -310,8 +312,21 @@ def compute_once(*, portfolio_id: int) -> RankingSnapshot | None:
         return _write_snapshot(
             portfolio, result, plan, seed=seed, duration_ms=duration_ms, document=document, calibrated_ranges=calibrated
         )
-    except IntegrityError:  # another worker wrote the same version first: same inputs, same seed, same figures
-        return RankingSnapshot.objects.get(portfolio_id=portfolio_id, input_version=version)
+    except IntegrityError:
+        # Another worker wrote the same version first (same inputs, same seed, same figures): use it. Or the inputs
+        # moved on while the math ran (a project deleted: its rows point at nothing); a changed input is not a
+        # failure, so the caller runs again on the new version. Anything else is a real failure.
+        written = RankingSnapshot.objects.filter(portfolio_id=portfolio_id, input_version=version).first()
+        if written is not None:
+            return written
+        if _input_version(portfolio_id) != version:
+            return None
+        raise
+
+
+def _input_version(portfolio_id: int) -> int | None:
+    """The portfolio's input version now (None once the portfolio is deleted)."""
+    return Portfolio.objects.filter(pk=portfolio_id).values_list("input_version", flat=True).first()
 
 
 def portfolio_recompute(*, portfolio_id: int) -> RankingSnapshot | None:
@@ -324,7 +339,9 @@ def portfolio_recompute(*, portfolio_id: int) -> RankingSnapshot | None:
     snapshot = None
     for _ in range(MAX_ROUNDS):
         snapshot = compute_once(portfolio_id=portfolio_id) or snapshot
-        latest = Portfolio.objects.values_list("input_version", flat=True).get(pk=portfolio_id)
+        latest = _input_version(portfolio_id)
+        if latest is None:
+            return None  # the portfolio was deleted meanwhile: nothing is left to compute
         if snapshot is not None and snapshot.input_version == latest:
             break
     RecomputeState.objects.filter(portfolio_id=portfolio_id).update(

@@ -146,4 +146,6 @@ def pin_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if result.written:
         messages.success(request, f"{project.name} is no longer pinned: it follows its rank on the roadmap.")
         return redirect(_next_url(request, project))
+    if result.collided:  # the clear form shows no fields: say it above the page
+        messages.error(request, str(result.form.non_field_errors()[0]))
     return _pin_page(request, access, PinForm(instance=result.form.instance), result.form, result)
