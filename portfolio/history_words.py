@@ -196,6 +196,7 @@ SETTING_LABELS = {
     "planning_window_weeks": ("planning window", " weeks"),
     "roadmap_start": ("roadmap start", ""),
     "seed": ("seed", ""),
+    "calibrated_ranges": ("calibrated ranges", ""),
 }
 
 
@@ -207,6 +208,8 @@ def settings_changes(old: dict, new: dict) -> list[str]:
             continue  # a key missing on one side: a document stored before that setting existed
         if unit == "%":
             words.append(f"{label} {formatting.percent(old[key])} {ARROW} {formatting.percent(new[key])}")
+        elif key == "calibrated_ranges":
+            words.append(f"{label} {'on' if new.get(key) else 'off'}")
         elif key == "seed":
             words.append(f"{label} {old[key]} {ARROW} {new[key]}")
         else:

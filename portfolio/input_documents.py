@@ -9,7 +9,8 @@ The document (format 1), every number in its own units:
 
 - ``settings``: value unit label, cost per person-week (value units), horizon (years), trials, top-K, the
   success probability of each feasibility tag, team capacity (people), planning window (weeks), roadmap start
-  (ISO date), seed;
+  (ISO date), seed, and whether the ranges are calibrated (corrected by their estimators' track record; the ranges
+  listed are then the corrected ones the math used);
 - ``projects`` (by id): name, status, impact [low, likely, high] (value units per year), effort in force
   [low, likely, high] (person-weeks, null without one), feasibility tag (null: not assessed), the EM's success
   probability override (null: none), staffing (people), target date (ISO, null), roadmap pin (null); for a project
@@ -49,6 +50,7 @@ class PlanSettings:
     roadmap_start: datetime.date
     seed: int
     planning_window_weeks: int = DEFAULT_WINDOW_WEEKS
+    calibrated_ranges: bool = False  # the ranges below were corrected by their estimators' track record
 
     def by_tag(self) -> dict[str, float]:
         """The success probability of each feasibility tag."""
@@ -195,6 +197,7 @@ def _settings_document(settings: PlanSettings) -> dict[str, Any]:
         "planning_window_weeks": settings.planning_window_weeks,
         "roadmap_start": settings.roadmap_start.isoformat(),
         "seed": settings.seed,
+        "calibrated_ranges": settings.calibrated_ranges,
     }
 
 
@@ -248,6 +251,7 @@ def settings_from_document(values: dict[str, Any]) -> PlanSettings:
         roadmap_start=datetime.date.fromisoformat(values["roadmap_start"]),
         seed=int(values["seed"]),
         planning_window_weeks=int(values.get("planning_window_weeks", DEFAULT_WINDOW_WEEKS)),
+        calibrated_ranges=bool(values.get("calibrated_ranges", False)),  # absent from documents before it existed
     )
 
 

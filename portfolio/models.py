@@ -149,6 +149,10 @@ class Portfolio(models.Model):
         help_text="Random seed of the Monte Carlo draws: each project draws from its own streams of it, so a figure "
         "moves only when an input it depends on moves. Changing it redraws everything.",
     )
+    calibrated_ranges = models.BooleanField(
+        default=False,
+        help_text="Correct each estimator's ranges by their track record (bias and stretch) before sampling.",
+    )
     input_version = models.PositiveBigIntegerField(default=1, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False, help_text="Edit version of the settings.")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Exists, Expression, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Lower, NullIf
 
-from . import estimates, input_documents, scoring
+from . import calibration, estimates, input_documents, scoring
 from .models import (
     FeasibilityAssessment,
     Membership,
@@ -205,17 +205,27 @@ def scoring_inputs(*, portfolio_id: int) -> tuple[Portfolio, list[scoring.Projec
 
 
 def planning_inputs(
-    *, portfolio_id: int
+    *, portfolio_id: int, calibrated: bool | None = None
 ) -> tuple[Portfolio, list[scoring.ProjectInput], list[scoring.LinkInput], dict[int, PlanFacts]]:
     """The ranking inputs plus each project's roadmap facts (keyed by project id), in one read of three
-    queries; the caller checks the input version before and after, as for ``scoring_inputs``."""
+    queries; the caller checks the input version before and after, as for ``scoring_inputs``.
+
+    ``calibrated`` (None: the portfolio's ``calibrated_ranges`` setting): correct each range by its estimator's
+    track record (``calibration_selectors.range_corrections``, a few queries more) before the math sees it."""
     portfolio = Portfolio.objects.get(pk=portfolio_id)
+    corrections = {}
+    if portfolio.calibrated_ranges if calibrated is None else calibrated:
+        from .calibration_selectors import range_corrections  # reads outcomes; they are read only when needed
+
+        corrections = range_corrections(portfolio=portfolio)
     projects, facts = [], {}
     rows = Project.objects.filter(portfolio_id=portfolio_id).select_related("progress")
+    if corrections:  # who estimated each range, read in the same query
+        rows = rows.select_related("impact_estimated_by", "effort_estimated_by")
     for project in rows.prefetch_related(_current_assessment_prefetch()):
         assessment = current_assessment(project)
         effort = estimates.effort_in_force(project, assessment)
-        projects.append(_project_input(portfolio, project, assessment, effort))
+        projects.append(_project_input(portfolio, project, assessment, effort, corrections))
         since = effort.since if effort is not None else None
         facts[project.pk] = PlanFacts(project.staffing, project.target_date, project.roadmap_pin, since)
     links = [
@@ -282,6 +292,7 @@ def plan_settings(portfolio: Portfolio) -> input_documents.PlanSettings:
         roadmap_start=portfolio.roadmap_start,
         seed=portfolio.seed,
         planning_window_weeks=portfolio.planning_window_weeks,
+        calibrated_ranges=portfolio.calibrated_ranges,
     )
 
 
@@ -290,14 +301,22 @@ def _project_input(
     project: Project,
     assessment: FeasibilityAssessment | None,
     effort: estimates.EffortInForce | None,
+    corrections: Mapping[tuple[str, str], calibration.Correction],
 ) -> scoring.ProjectInput:
-    """A project as the math sees it: its effort range in force and its effective success probability."""
+    """A project as the math sees it: its effort range in force and its effective success probability; each range
+    corrected by its estimator's ``corrections`` when they have one (calibrated ranges)."""
+    impact = scoring.Range(project.impact_low, project.impact_likely, project.impact_high)
+    effort_range = effort.range if effort is not None else None
+    if corrections:
+        impact = calibration.corrected(impact, corrections.get(("impact", project.estimator("impact"))))
+        if effort_range is not None:
+            effort_range = calibration.corrected(effort_range, corrections.get(("effort", project.estimator("effort"))))
     return scoring.ProjectInput(
         key=project.pk,
         name=project.name,
         status=project.status,
-        impact=scoring.Range(project.impact_low, project.impact_likely, project.impact_high),
-        effort=effort.range if effort is not None else None,
+        impact=impact,
+        effort=effort_range,
         tag=assessment.tag if assessment is not None else None,
         success_probability=estimates.success_probability(portfolio, assessment),
     )

@@ -49,6 +49,7 @@ PORTFOLIO_SETTING_FIELDS = (
     "planning_window_weeks",
     "roadmap_start",
     "seed",
+    "calibrated_ranges",
 )
 
 
