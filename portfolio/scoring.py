@@ -9,10 +9,13 @@ over trials and projects at once.
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
-from .sampling import Range, Samples, draw_columns, finite
+from .sampling import Range as Range  # re-exported: callers build inputs from scoring alone
+from .sampling import Samples as Samples
+from .sampling import draw_columns, finite
 
 # The one definition of which statuses are delivered (they count as producers, not ranked), still to be built
 # (ranked when they have an effort range) and parked; every query, form and page takes them from here.
@@ -290,7 +293,7 @@ def _p_top_k(roi: np.ndarray, top_k: int) -> np.ndarray:
     tied = roi == threshold
     share = (k - np.count_nonzero(above, axis=1)) / np.count_nonzero(tied, axis=1)
     shared = np.sum(np.broadcast_to(share[:, None], roi.shape), axis=0, where=tied)
-    return (np.count_nonzero(above, axis=0) + shared) / trials
+    return np.asarray((np.count_nonzero(above, axis=0) + shared) / trials, dtype=np.float64)
 
 
 def _ranked_figures(
@@ -359,7 +362,8 @@ def rank_from_samples(
     ranked = []
     for rank, j in enumerate(sorted(range(len(columns)), key=order), start=1):
         base = _excluded_score(projects[columns[j]])
-        numbers = {name: float(values[j]) for name, values in figures.items()}
+        # Any: the figures are keyed by ScoredProject field names, which replace() checks when it runs.
+        numbers: dict[str, Any] = {name: float(values[j]) for name, values in figures.items()}
         ranked.append(replace(base, rank=rank, excluded_reason="", **numbers))
     excluded = sorted((p for p in projects if exclusion_reason(p)), key=lambda p: (p.name, p.key))
     scores = tuple(ranked) + tuple(_excluded_score(p) for p in excluded)

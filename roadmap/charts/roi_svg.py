@@ -27,9 +27,11 @@ _BUBBLE = (
 )
 
 
-def _title(bubble: Bubble, *, value_unit: str, top_k) -> str:
+def _title(bubble: Bubble, *, value_unit: str, top_k: int) -> str:
     """The tooltip, unescaped: the project's name and figures in words."""
     s = bubble.point.source  # the ranking row (ProjectScore) the point was made from
+    if s is None:
+        raise ValueError(f"chart point {bubble.point.name!r} has no ranking row to write its tooltip from")
     return (
         f"{s.name} — rank {s.rank}\n"
         f"Expected ROI {roi(s.expected_roi)} (P10 {roi(s.roi_p10)}, P50 {roi(s.roi_p50)}, P90 {roi(s.roi_p90)})\n"
@@ -66,7 +68,7 @@ def _marker(bubble: Bubble) -> SafeString:
     )
 
 
-def _bubble(bubble: Bubble, *, value_unit: str, top_k) -> SafeString:
+def _bubble(bubble: Bubble, *, value_unit: str, top_k: int) -> SafeString:
     """One project's bubble group: tooltip, P10-P90 whiskers and marker, wrapped in a link to the project.
 
     Texts are escaped with ``escape`` (the whole tooltip at once: its fixed words hold no markup
@@ -105,7 +107,7 @@ def _rank_label(bubble: Bubble) -> SafeString:
     )
 
 
-def draw_marks(chart: Chart, *, value_unit: str, top_k) -> SafeString:
+def draw_marks(chart: Chart, *, value_unit: str, top_k: int) -> SafeString:
     """The ``bubbles`` and ``rank-labels`` groups of the chart's SVG, every user text escaped.
 
     ``value_unit`` is the portfolio's unit (k$, M€, ...) and ``top_k`` the snapshot's top-k, both shown
