@@ -47,7 +47,8 @@ def effort_in_force(project: Project, assessment: FeasibilityAssessment | None) 
     if assessment is not None:
         effort = scoring.Range(assessment.effort_low, assessment.effort_likely, assessment.effort_high)
         return EffortInForce(effort, ASSESSMENT)
-    low, likely, high = project.provisional_effort_low, project.provisional_effort_likely, project.provisional_effort_high
+    low, likely = project.provisional_effort_low, project.provisional_effort_likely
+    high = project.provisional_effort_high
     if low is not None and likely is not None and high is not None:  # the model's clean() keeps all three or none
         return EffortInForce(scoring.Range(low, likely, high), PROVISIONAL)
     return None

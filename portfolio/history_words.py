@@ -93,6 +93,7 @@ def link_change(old: str, new: str) -> str:
     if before is None and after is None:
         return f"Reuse link: {old or NONE} {ARROW} {new or NONE}"
     if before is None:
+        assert after is not None  # not both None: handled above
         return f"Reuse link added: {after[0]} ({after[2]})"
     if after is None:
         return f"Reuse link removed: {before[0]} ({before[2]})"

@@ -4,7 +4,8 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db.models import Case, Exists, Expression, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Lower, NullIf
 
 from . import estimates, input_documents, scoring
@@ -51,7 +52,7 @@ def _filtered_projects(
         named = [t for t in tags if t != "none"]
         tag_q = Q(Exists(current.filter(tag__in=named))) if named else Q()
         if "none" in tags:
-            tag_q |= ~Exists(current)
+            tag_q |= Q(~Exists(current))
         qs = qs.filter(tag_q)
     return qs
 
@@ -79,7 +80,7 @@ def _choice_order(field: str, values: list[str]) -> Case:
     return Case(*(When(**{field: value}, then=Value(i)) for i, value in enumerate(values)), default=None)
 
 
-def backlog_sort_keys() -> dict[str, Expression]:
+def backlog_sort_keys() -> dict[str, Combinable]:
     """What each backlog column sorts by, as expressions over a project; NULL means "no value".
 
     Names and owners sort case-insensitively (an empty owner has no value), status and tag in their
@@ -103,7 +104,7 @@ def backlog_page(
     tags: list[str] | None = None,
     sort: str = "name",
     direction: str = "asc",
-    score_keys: Mapping[str, Expression] | None = None,
+    score_keys: Mapping[str, Combinable] | None = None,
 ) -> QuerySet[Project]:
     """The backlog's projects filtered, then ordered by one column in the database, ready to be counted
     (one query) and sliced to a page (two queries: the projects, their current assessments).
@@ -313,7 +314,7 @@ def project_for_assessment(*, portfolio: Portfolio, project_id: int) -> Project:
             Prefetch(
                 "assessments",
                 queryset=FeasibilityAssessment.objects.select_related("assessed_by").order_by("-created_at", "-id"),
-                to_attr="assessment_history",
+                to_attr="assessment_history",  # type: ignore[no-redef]  # the stubs add it again; Project declares it
             )
         )
         .get(pk=project_id)

@@ -6,7 +6,7 @@ recomputed in the background.
 from itertools import chain, count
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -100,7 +100,7 @@ def _free_slug(name: str) -> str:
 
 
 @transaction.atomic
-def portfolio_create(*, name: str, owner: AbstractBaseUser | None = None, **settings: Any) -> Portfolio:
+def portfolio_create(*, name: str, owner: User | None = None, **settings: Any) -> Portfolio:
     """Create a portfolio; ``owner``, if given (who created it), becomes its owner. Without a slug, one is made."""
     slug = settings.pop("slug", None) or _free_slug(name)
     portfolio = Portfolio(name=name, slug=slug, **settings)
@@ -130,7 +130,7 @@ def portfolio_update(*, portfolio: Portfolio, data: dict[str, Any], expected_ver
     return current
 
 
-def membership_set(*, user: AbstractBaseUser, portfolio: Portfolio, role: str) -> Membership:
+def membership_set(*, user: User, portfolio: Portfolio, role: str) -> Membership:
     """Give ``user`` the ``role`` in ``portfolio`` (replacing any earlier role)."""
     membership, _ = Membership.objects.update_or_create(user=user, portfolio=portfolio, defaults={"role": role})
     membership.full_clean()
@@ -410,7 +410,9 @@ def assessment_record_if_current(
         raise ConflictError(current, {})
     latest = FeasibilityAssessment.objects.filter(project=current, is_current=True).first()
     if (latest.pk if latest else None) != expected_assessment_id:
-        seen = FeasibilityAssessment.objects.filter(pk=expected_assessment_id, project=current).first()
+        seen = None
+        if expected_assessment_id is not None:
+            seen = FeasibilityAssessment.objects.filter(pk=expected_assessment_id, project=current).first()
         then = {f: getattr(seen, f) if seen else None for f in TRACKED_ASSESSMENT_FIELDS}
         now = {f: getattr(latest, f) if latest else None for f in TRACKED_ASSESSMENT_FIELDS}
         raise ConflictError(latest, {f: (then[f], now[f]) for f in TRACKED_ASSESSMENT_FIELDS if then[f] != now[f]})

@@ -4,9 +4,10 @@ All three are versioned forms (``portfolio.forms.versioned``): they carry the ve
 so the shared versioned save refuses a change on top of someone else's.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 
 from portfolio.forms.versioned import VersionedForm, VersionedObjectForm
 from portfolio.models import MAX_ROADMAP_PIN, Portfolio, Project
@@ -90,9 +91,10 @@ class ScenarioForm(VersionedForm, forms.Form):
             **{f"v_{p.pk}": p.version for p in projects},
             **kwargs.pop("initial", {}),
         }
-        super().__init__(*args, initial=initial, **kwargs)
-        self.fields["drop"].choices = [(p.pk, p.name) for p in self.to_build]
-        self.fields["add"].choices = [(p.pk, p.name) for p in self.parked]
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["drop"]).choices = [(p.pk, p.name) for p in self.to_build]
+        cast(forms.ChoiceField, self.fields["add"]).choices = [(p.pk, p.name) for p in self.parked]
         for project in self.to_build:
             self.fields[f"pin_{project.pk}"] = forms.IntegerField(
                 label=f"Pin {project.name}", required=False, min_value=1, max_value=MAX_ROADMAP_PIN
@@ -108,7 +110,7 @@ class ScenarioForm(VersionedForm, forms.Form):
 
     def project_rows(self) -> list[tuple[Project, forms.BoundField, bool]]:
         """(project, its pin field, dropped?) for each project still to be built, for the scenario table."""
-        dropped = {str(v) for v in (self.data.getlist("drop") if self.is_bound else [])}
+        dropped = {str(v) for v in (cast(QueryDict, self.data).getlist("drop") if self.is_bound else [])}
         return [(p, self[f"pin_{p.pk}"], str(p.pk) in dropped) for p in self.to_build]
 
     def version_fields(self) -> list[forms.BoundField]:
@@ -142,7 +144,7 @@ class ScenarioForm(VersionedForm, forms.Form):
         """The user's scenario on top of the stored versions (settings, capacity, each project's), so pressing
         Save again applies it; ``current`` is what was in the way (the settings or a project)."""
         stored = type(self).for_portfolio(Portfolio.objects.get(pk=self.portfolio.pk))
-        data = self.data.copy()
+        data = cast(QueryDict, self.data).copy()  # a bound form's POST
         for name in ("settings_version", "base_capacity", *(f"v_{p.pk}" for p in stored.projects)):
             data[name] = str(stored.initial[name])
         rebased = type(self)(data, portfolio=stored.portfolio, projects=stored.projects)

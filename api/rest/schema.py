@@ -1,6 +1,8 @@
 """How the schema describes the API: its authentication (drf-spectacular extensions, registered by ``ApiConfig.ready``),
 its problem responses and the If-Match its changes need (``ApiSchema``, the default schema class)."""
 
+from typing import Literal
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
@@ -37,7 +39,10 @@ class ProblemSerializer(serializers.Serializer):
     title = serializers.CharField()
     status = serializers.IntegerField()
     detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    # The metaclass takes declared fields off the class: this does not shadow Serializer.errors at run time.
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
     current = serializers.DictField(required=False)
     etag = serializers.CharField(required=False)
 
@@ -63,7 +68,7 @@ class ApiSchema(AutoSchema):
             parameters = [*parameters, IF_MATCH]
         return parameters
 
-    def _get_response_bodies(self, direction: str = "response") -> dict:
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict:
         responses = super()._get_response_bodies(direction)
         codes = READ_PROBLEMS if self.method in ("GET", "HEAD", "OPTIONS") else WRITE_PROBLEMS
         for code in codes:

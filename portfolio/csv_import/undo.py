@@ -9,7 +9,7 @@ recomputed once it commits."""
 
 from django.db import transaction
 
-from .. import services
+from .. import model_fields, services
 from ..models import FeasibilityAssessment, Portfolio, Project, ReuseLink
 from .state import backlog_state, state_differences
 
@@ -41,7 +41,7 @@ def undo_changes(*, portfolio: Portfolio, changes: dict, user=None) -> str:
                 _withdraw_assessment(project=Project.objects.get(pk=pk), user=user, **ids)
         for pk, before in changes["updated"].items():
             project = Project.objects.get(pk=pk)
-            data = {f: Project._meta.get_field(f).to_python(v) for f, v in before.items()}
+            data = {f: model_fields.column(Project, f).to_python(v) for f, v in before.items()}
             services.project_update(project=project, data=data, user=user, expected_version=after["projects"][pk][0])
         for project in Project.objects.filter(pk__in=created):
             services.project_delete(project=project, user=user, expected_version=after["projects"][str(project.pk)][0])

@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from ..models import Project, Status, Tag, normalize_project_name
 from .versioned import SeenVersionField, VersionedModelForm, VersionedObjectForm
@@ -64,7 +65,7 @@ class ProjectForm(VersionedModelForm):
 
     class Meta:
         model = Project
-        fields = PROJECT_FIELDS
+        fields: tuple[str, ...] = PROJECT_FIELDS
         widgets = {
             "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 3}),
@@ -102,7 +103,7 @@ class ProjectForm(VersionedModelForm):
             raise ValidationError("This portfolio already has a project with this name.", code="duplicate")
         return name
 
-    def rebased(self, current: Project, **kwargs: Any) -> "ProjectForm":
+    def rebased(self, current: models.Model, **kwargs: Any) -> "ProjectForm":
         return type(self)(instance=current, portfolio=self.portfolio, **kwargs)
 
 

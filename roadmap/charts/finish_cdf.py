@@ -6,8 +6,8 @@ Plain Python over dates (no Django): the template tag ``project_schedule`` passe
 """
 
 import datetime
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from .timeline import target_colour
@@ -41,7 +41,7 @@ class FinishFigures(Protocol):
     @property
     def finish_cdf(self) -> Sequence[Sequence[str | float]]: ...
     @property
-    def finish_p50(self) -> datetime.date: ...
+    def finish_p50(self) -> datetime.date | None: ...
     @property
     def target_date(self) -> datetime.date | None: ...
     @property
@@ -54,6 +54,9 @@ def finish_cdf_chart(row: FinishFigures) -> FinishCdf:
     The axis runs from the first finish (the first bin's start: one bin before its date) to the last bin, and
     takes in the target date (``row.target_date``) when it lies outside; ``row.finish_p50`` gets a line.
     """
+    if row.finish_p50 is None:
+        raise ValueError("a schedule row with a finish-date distribution has a P50 finish")
+    p50 = row.finish_p50
     points = [(datetime.date.fromisoformat(str(d)), float(share)) for d, share in row.finish_cdf]
     bin_width = points[1][0] - points[0][0] if len(points) > 1 else datetime.timedelta(days=1)
     earliest = points[0][0] - bin_width  # the first finish: the CDF's first bin starts there
@@ -82,7 +85,7 @@ def finish_cdf_chart(row: FinishFigures) -> FinishCdf:
         top=TOP,
         bottom=bottom,
         line=" ".join(line),
-        p50_x=x(row.finish_p50),
+        p50_x=x(p50),
         target_x=x(row.target_date) if row.target_date else None,
         target_colour=target_colour(row.p_meet_target),
         first=first,

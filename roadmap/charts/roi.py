@@ -126,7 +126,8 @@ def point_from_score(score: ScoreRow, horizon_years: float) -> ChartPoint | None
     horizon in years so it shares the y axis's "per year" unit: ``horizon_years`` must be the horizon the
     row was computed with (the snapshot's), which the caller passes in.
     """
-    rank, roi, per_year, effort = score.rank, score.expected_roi, score.risk_adjusted_value_per_year, score.expected_effort
+    rank, roi, effort = score.rank, score.expected_roi, score.expected_effort
+    per_year = score.risk_adjusted_value_per_year
     if rank is None or roi is None or per_year is None or effort is None or not effort > 0:
         return None
     horizon = horizon_years if horizon_years and horizon_years > 0 else 1.0

@@ -108,7 +108,9 @@ def drawn_chart(
     the drawing.
     """
     if snapshot is None:
-        return mark_safe(_draw(portfolio, None, [], link_base=link_base, standalone=True)) if standalone else mark_safe("")
+        if not standalone:
+            return mark_safe("")
+        return mark_safe(_draw(portfolio, None, [], link_base=link_base, standalone=True))
     key = cache_key(portfolio, snapshot, link_base=link_base)
     svg = _cache_get(key)
     if svg is None:

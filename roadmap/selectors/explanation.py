@@ -85,6 +85,8 @@ def worked_example(*, snapshot: RankingSnapshot | None) -> WorkedExample | None:
     if score is None:
         return None
     project = score.project
+    if project is None:  # the query asks for a row with a project
+        return None
     assessment = project.assessments.filter(is_current=True).first()
     effort = estimates.effort_in_force(project, assessment)
     if effort is None:

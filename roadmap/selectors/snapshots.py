@@ -61,7 +61,8 @@ def scores_for_projects(*, snapshot: RankingSnapshot | None, project_ids: list[i
     """The snapshot's rows of some projects (a page of the backlog) keyed by project id, in one query."""
     if snapshot is None or not project_ids:
         return {}
-    return {s.project_id: s for s in ProjectScore.objects.filter(snapshot=snapshot, project_id__in=project_ids)}
+    rows = ProjectScore.objects.filter(snapshot=snapshot, project_id__in=project_ids)
+    return {s.project_id: s for s in rows if s.project_id is not None}
 
 
 @dataclass(frozen=True)
