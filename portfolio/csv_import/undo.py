@@ -76,7 +76,7 @@ def _withdraw_assessment(*, project: Project, new: int, previous: int | None, us
         restored.is_current = True
         restored.save(update_fields=["is_current"])
     fields = services.TRACKED_ASSESSMENT_FIELDS
-    services._record_changes(
+    services.record_changes(
         project=project,
         user=user,
         before={f: getattr(withdrawn, f) for f in fields},

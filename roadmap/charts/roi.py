@@ -17,10 +17,10 @@ computes and ``roi_svg.py`` draws the bubbles. Axes (DESIGN.md "The numbers"):
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from portfolio.formatting import compact_number, compact_roi
 
+from .score_row import ScoreRow
 from .ticks import linear_ticks, log_ticks, nice_floor
 
 WIDTH = 1000
@@ -56,45 +56,6 @@ TAG_STYLES = {
 def style_for(tag: str | None) -> TagStyle:
     """The marker style of a feasibility tag; unknown or empty means not assessed."""
     return TAG_STYLES.get(tag or "", TAG_STYLES[""])
-
-
-class ScoreRow(Protocol):
-    """What the chart reads of a ranking row (``ProjectScore``): figures None when not computed."""
-
-    @property
-    def project_id(self) -> int | None: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def rank(self) -> int | None: ...
-    @property
-    def tag(self) -> str: ...
-    @property
-    def success_probability(self) -> float | None: ...
-    @property
-    def expected_roi(self) -> float | None: ...
-    @property
-    def roi_p10(self) -> float | None: ...
-    @property
-    def roi_p50(self) -> float | None: ...
-    @property
-    def roi_p90(self) -> float | None: ...
-    @property
-    def risk_adjusted_value_per_year(self) -> float | None: ...
-    @property
-    def expected_value(self) -> float | None: ...
-    @property
-    def value_p10(self) -> float | None: ...
-    @property
-    def value_p90(self) -> float | None: ...
-    @property
-    def expected_effort(self) -> float | None: ...
-    @property
-    def effort_p10(self) -> float | None: ...
-    @property
-    def effort_p90(self) -> float | None: ...
-    @property
-    def p_top_k(self) -> float | None: ...
 
 
 @dataclass(frozen=True)
