@@ -13,7 +13,7 @@ parts (the PERT shape, the probability rule, the statuses) live in ``portfolio.s
 from dataclasses import dataclass
 from typing import Protocol
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, FilteredRelation, Q
 from django.db.models.functions import Coalesce
 
 from . import scoring
@@ -54,11 +54,20 @@ def effort_in_force(project: Project, assessment: FeasibilityAssessment | None) 
     return None
 
 
+CURRENT_ASSESSMENT = "current_assessment"  # the alias of ``current_assessment_join`` in a query over projects
+
+
+def current_assessment_join() -> FilteredRelation:
+    """A project's current assessment as a join (LEFT OUTER: NULLs without one), to alias as ``CURRENT_ASSESSMENT``:
+    one hash or merge join over the backlog instead of a subquery per project (and per use) in the sort."""
+    return FilteredRelation("assessments", condition=Q(assessments__is_current=True))
+
+
 def effort_likely_in_force() -> Coalesce:
     """``effort_in_force``'s likely effort (person-weeks) as an expression over a project, for ordering in the
-    database: the current assessment's, else the provisional one, NULL when the project has neither."""
-    current = FeasibilityAssessment.objects.filter(project=OuterRef("pk"), is_current=True).order_by()
-    return Coalesce(Subquery(current.values("effort_likely")[:1]), F("provisional_effort_likely"))
+    database: the current assessment's, else the provisional one, NULL when the project has neither. The query
+    needs ``current_assessment_join()`` aliased as ``CURRENT_ASSESSMENT``."""
+    return Coalesce(F(f"{CURRENT_ASSESSMENT}__effort_likely"), F("provisional_effort_likely"))
 
 
 def tag_probabilities(settings: TagProbabilities) -> dict[str, float]:

@@ -3,9 +3,10 @@ and the status of a portfolio's figures (when computed, out of date, recompute f
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, Q
 
 from portfolio.models import Portfolio
+from portfolio.selectors import ExtraSortKeys
 
 from ..models import ProjectScore, RankingSnapshot, RecomputeState
 
@@ -48,13 +49,19 @@ def scores_by_project(*, snapshot: RankingSnapshot | None) -> dict[int, ProjectS
     return {s.project_id: s for s in snapshot_scores(snapshot=snapshot) if s.project_id is not None}
 
 
-def score_sort_keys(*, snapshot: RankingSnapshot | None) -> dict[str, Subquery]:
-    """The backlog's figure columns (rank, expected ROI, P(top-K)) as expressions over a project: its
-    value in ``snapshot``, NULL when it has none there. No snapshot, no figure columns to sort by."""
+SNAPSHOT_SCORE = "snapshot_score"  # the alias of a project's row in the snapshot whose figures the backlog sorts by
+
+
+def score_sort_keys(*, snapshot: RankingSnapshot | None) -> ExtraSortKeys | None:
+    """The backlog's figure columns (rank, expected ROI, P(top-K)) as expressions over a project: its value in
+    ``snapshot``, NULL when it has none there. No snapshot, no figure columns to sort by.
+
+    The rows are joined (the unique (snapshot, project) index) rather than looked up per project: a correlated
+    subquery per project is what a planner with stale statistics made slow."""
     if snapshot is None:
-        return {}
-    score = ProjectScore.objects.filter(snapshot_id=snapshot.pk, project_id=OuterRef("pk")).order_by()
-    return {key: Subquery(score.values(field)[:1]) for key, field in SCORE_SORT_FIELDS.items()}
+        return None
+    keys = {key: F(f"{SNAPSHOT_SCORE}__{field}") for key, field in SCORE_SORT_FIELDS.items()}
+    return ExtraSortKeys(keys=keys, joins={SNAPSHOT_SCORE: ("scores", Q(scores__snapshot_id=snapshot.pk))})
 
 
 def scores_for_projects(*, snapshot: RankingSnapshot | None, project_ids: list[int]) -> dict[int, ProjectScore]:
