@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import factory
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from portfolio.models import FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink
@@ -156,6 +157,8 @@ def bulk_scores(snapshot: RankingSnapshot, rows: Iterable[dict]) -> list[Project
     """One ProjectScoreFactory score per row of overrides (each naming its ``project``), written in one INSERT:
     the big-backlog tests need hundreds."""
     return ProjectScore.objects.bulk_create(ProjectScoreFactory.build(snapshot=snapshot, **row) for row in rows)
+
+
 def import_through_page(client, slug: str, data: bytes, *, name: str = "import.csv", **kwargs):
     """Upload a CSV on the import page and confirm its preview, as a PM does; the confirmation's response (with
     ``kwargs``, e.g. ``follow=True``), or the upload's when it was refused (its errors, nothing to confirm)."""
@@ -164,3 +167,17 @@ def import_through_page(client, slug: str, data: bytes, *, name: str = "import.c
     )
     confirm = re.search(r'action="([^"]+/import/\d+/confirm/)"', upload.content.decode())
     return client.post(confirm.group(1), **kwargs) if confirm else upload
+
+
+def client_for(user, *, raise_errors: bool = True) -> Client:
+    """A test client logged in as ``user``; with ``raise_errors=False`` a 500 comes back as a response."""
+    client = Client(raise_request_exception=raise_errors)
+    client.force_login(user)
+    return client
+
+
+def with_provisional_effort(*projects) -> None:
+    """Give ``projects`` a PM's provisional effort range (1-2-4 person-weeks), so they are ranked."""
+    Project.objects.filter(pk__in=[p.pk for p in projects]).update(
+        provisional_effort_low=1, provisional_effort_likely=2, provisional_effort_high=4
+    )
