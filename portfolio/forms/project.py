@@ -34,19 +34,6 @@ PROJECT_FIELDS = (
     "provisional_effort_likely",
     "provisional_effort_high",
 )
-ROW_FIELDS = (
-    "name",
-    "status",
-    "owner",
-    "impact_low",
-    "impact_likely",
-    "impact_high",
-    "provisional_effort_low",
-    "provisional_effort_likely",
-    "provisional_effort_high",
-    "staffing",
-    "target_date",
-)
 CREATE_FIELDS = (
     "name",
     "status",
@@ -58,6 +45,7 @@ CREATE_FIELDS = (
     "provisional_effort_likely",
     "provisional_effort_high",
 )
+ROW_FIELDS = (*CREATE_FIELDS, "staffing", "target_date")  # the backlog row edits these too
 
 
 class ProjectForm(VersionedModelForm):
