@@ -105,8 +105,8 @@ class RankingSnapshotFactory(factory.django.DjangoModelFactory):
 
 class ProjectScoreFactory(factory.django.DjangoModelFactory):
     """A ranked project's figures, consistent with each other: value 100 per year, effort 8 person-weeks at a cost
-    of 4 per person-week, ROI +100% (P10 -100%, P90 +300%). ``excluded=True`` gives a project left out of the
-    ranking instead: no rank and no figures, with its reason."""
+    of 4 per person-week, ROI +100% (P10 -100%, P90 +300%; standard error 5%, P(loss) 30%). ``excluded=True`` gives
+    a project left out of the ranking instead: no rank and no figures, with its reason."""
 
     class Meta:
         model = ProjectScore
@@ -130,6 +130,8 @@ class ProjectScoreFactory(factory.django.DjangoModelFactory):
             effort_p90=None,
             p_top_k=None,
             risk_adjusted_value_per_year=None,
+            roi_se=None,
+            p_loss=None,
         )
 
     snapshot = factory.SubFactory(RankingSnapshotFactory)
@@ -151,6 +153,8 @@ class ProjectScoreFactory(factory.django.DjangoModelFactory):
     effort_p10 = factory.LazyAttribute(lambda s: s.expected_effort * 0.7)
     effort_p90 = factory.LazyAttribute(lambda s: s.expected_effort * 1.4)
     p_top_k = 0.5
+    roi_se = 0.05  # a ratio, like the ROI
+    p_loss = 0.3
 
 
 def bulk_scores(snapshot: RankingSnapshot, rows: Iterable[dict]) -> list[ProjectScore]:

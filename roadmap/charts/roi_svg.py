@@ -14,7 +14,7 @@ from functools import cache
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from portfolio.formatting import fixed, number, percent, roi
+from portfolio.formatting import fixed, number, percent, roi, roi_error, roi_within_error
 
 from .roi import Bubble, Chart, TagStyle
 
@@ -33,8 +33,9 @@ def _title(bubble: Bubble, *, value_unit: str, top_k: int) -> str:
     if s is None:
         raise ValueError(f"chart point {bubble.point.name!r} has no ranking row to write its tooltip from")
     return (
-        f"{s.name} — rank {s.rank}\n"
-        f"Expected ROI {roi(s.expected_roi)} (P10 {roi(s.roi_p10)}, P50 {roi(s.roi_p50)}, P90 {roi(s.roi_p90)})\n"
+        f"{s.name} — rank {s.rank}{' (≈ statistically tied with the one above)' if s.tied_with_above else ''}\n"
+        f"Expected ROI {roi_within_error(s.expected_roi, s.roi_se)} {roi_error(s.roi_se)}"
+        f" (P10 {roi(s.roi_p10)}, P50 {roi(s.roi_p50)}, P90 {roi(s.roi_p90)}); P(loss) {percent(s.p_loss)}\n"
         f"Risk-adjusted value {number(s.risk_adjusted_value_per_year)} {value_unit} / year; expected value"
         f" {number(s.expected_value)} {value_unit} over the horizon"
         f" (P10–P90 {number(s.value_p10)}–{number(s.value_p90)})\n"

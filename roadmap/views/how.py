@@ -25,6 +25,7 @@ def how_scores(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         nav="how",
         snapshot=snapshot,
         example=explanation.worked_example(snapshot=snapshot),
+        error=explanation.error_example(snapshot=snapshot),
         max_saving=MAX_SAVING_FRACTION,
         exclusions=(EXCLUDED_DELIVERED, EXCLUDED_PARKED, EXCLUDED_NO_EFFORT),
     )
