@@ -154,7 +154,8 @@ def _neighbour_urls(page: Page, base_url: str, query) -> dict[str, str]:
 def backlog(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The backlog table; an htmx request (search, filter, sort, live refresh) gets the table alone."""
     access = portfolio_access(request.user, slug)
-    context = page_context(request, access, nav="backlog", **backlog_table(request, access))
+    table = backlog_table(request, access)
+    context = page_context(request, access, nav="backlog", latest=table["snapshot"], **table)
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, TEMPLATE + "#project-table", context)
     if access.can_edit:

@@ -2,6 +2,7 @@
 and the status of a portfolio's figures (when computed, out of date, recompute failed or queue unreachable)."""
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.db.models import Count, F, Q
 
@@ -10,6 +11,7 @@ from portfolio.selectors import ExtraSortKeys
 
 from ..models import ProjectScore, RankingSnapshot, RecomputeState
 
+UNREAD = object()  # figures_status(latest=...) not given: it reads the latest snapshot itself
 SCORE_SORT_FIELDS = {"rank": "rank", "roi": "expected_roi", "ptopk": "p_top_k"}  # backlog column -> score field
 
 
@@ -101,11 +103,15 @@ class FiguresStatus:
         return bool(self.state and (self.state.running_since or self.state.queued))
 
 
-def figures_status(*, portfolio: Portfolio) -> FiguresStatus:
-    """Fresh status of a portfolio's figures (re-reads the input version)."""
-    version = Portfolio.objects.values_list("input_version", flat=True).get(pk=portfolio.pk)
-    return FiguresStatus(
-        snapshot=latest_snapshot(portfolio=portfolio),
-        input_version=version,
-        state=RecomputeState.objects.filter(portfolio=portfolio).first(),
-    )
+def figures_status(*, portfolio: Portfolio, latest: RankingSnapshot | None | object = UNREAD) -> FiguresStatus:
+    """Fresh status of a portfolio's figures (re-reads the input version; one query once it has a recompute state).
+
+    ``latest`` is the portfolio's latest snapshot when the caller has just read it (``latest_snapshot``), so it is
+    not read twice."""
+    state = RecomputeState.objects.filter(portfolio=portfolio).select_related("portfolio").first()
+    if state is not None:
+        version = state.portfolio.input_version
+    else:
+        version = Portfolio.objects.values_list("input_version", flat=True).get(pk=portfolio.pk)
+    snapshot = latest_snapshot(portfolio=portfolio) if latest is UNREAD else cast(RankingSnapshot | None, latest)
+    return FiguresStatus(snapshot=snapshot, input_version=version, state=state)
