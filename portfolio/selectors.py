@@ -134,6 +134,13 @@ def backlog_page(
     return qs.alias(**joins).alias(sort_value=keys[sort]).order_by(value, "name")
 
 
+def projects_in_order(*, ids: list[int]) -> list[Project]:
+    """The projects ``ids`` (a page of ``backlog_page``'s ids), in that order, with their current assessments
+    (two queries)."""
+    found = Project.objects.filter(pk__in=ids).prefetch_related(_current_assessment_prefetch()).in_bulk()
+    return [found[pk] for pk in ids if pk in found]
+
+
 def project_detail(*, portfolio: Portfolio, project_id: int) -> Project:
     """One project with everything its page shows (raises Project.DoesNotExist)."""
     return (
