@@ -15,7 +15,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import asdict, fields, replace
 from datetime import timedelta
 from typing import Any
 
@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from portfolio import input_documents, scoring, selectors
+from portfolio import funding, input_documents, scoring, selectors
 from portfolio.models import Portfolio
 
 from .. import planning
@@ -118,9 +118,10 @@ def _write_snapshot(
             p_impossible=portfolio.p_impossible,
             capacity=plan.capacity,
             roadmap_start=plan.start,
+            **_funding_fields(plan.funding),
         )
         # Tuples written by COPY (multi-row INSERTs off PostgreSQL): no model object per row.
-        snapshot_rows.insert_rows(ProjectScore, _score_rows(snapshot, result))
+        snapshot_rows.insert_rows(ProjectScore, _score_rows(snapshot, result, plan.funding))
         snapshot_rows.insert_rows(ScheduleRow, _schedule_rows(snapshot, plan))
         snapshot_rows.insert_rows(ValueCurvePoint, _curve_rows(snapshot, plan))
         InputDocument.objects.create(snapshot=snapshot, document=document)
@@ -128,14 +129,64 @@ def _write_snapshot(
     return snapshot
 
 
-def _score_rows(snapshot: RankingSnapshot, result: scoring.RankingResult) -> list[tuple[Any, ...]]:
+def _funding_fields(decision: funding.FundingResult | None) -> dict:
+    """The snapshot's portfolio-level funding fields (none when the plan has no funding decision)."""
+    if decision is None:
+        return {}
+    return {
+        "planning_window_weeks": decision.window_weeks,
+        "budget_person_weeks": decision.budget_person_weeks,
+        "cut_line_roi": decision.cut_line_roi,
+        "funded_value_mean": decision.funded_value.mean,
+        "funded_value_p10": decision.funded_value.p10,
+        "funded_value_p50": decision.funded_value.p50,
+        "funded_value_p90": decision.funded_value.p90,
+        "funding": {
+            "frontier": [asdict(point) for point in decision.frontier],
+            "one_more": asdict(decision.one_more),
+            "one_fewer": asdict(decision.one_fewer),
+            "cut_rank": decision.cut_rank,
+            "learn_next": [{"project_id": p.key, "input": p.input, "evppi": p.evppi} for p in decision.learn_next],
+        },
+    }
+
+
+def _project_funding_fields(row: funding.ProjectFunding | None) -> dict:
+    """A ranking row's funding fields."""
+    if row is None:
+        return {}
+    return {
+        "funded": row.funded,
+        "funding_reason": row.reason[:200],
+        "p_funded_if_known": row.p_funded_if_known,
+        "evpi": row.evpi,
+        "evppi": row.evppi,
+        "tornado": [{"input": bar.input, "low": bar.low, "high": bar.high} for bar in row.tornado],
+    }
+
+
+def _funding_column(rows: dict[int, dict], name: str, default: Any) -> Callable[[scoring.ScoredProject], Any]:
+    """A funding column of a ranking row: the project's value in ``rows`` (its funding fields), else ``default``."""
+    return lambda score: rows.get(score.key, {}).get(name, default)
+
+
+def _score_rows(
+    snapshot: RankingSnapshot, result: scoring.RankingResult, decision: funding.FundingResult | None = None
+) -> list[tuple[Any, ...]]:
     """The snapshot's ranking rows, one per ``scoring.ScoredProject`` (figures None for an excluded project), in
-    ``ProjectScore``'s column order: every column from the field of the same name, but these."""
+    ``ProjectScore``'s column order: a column named as a field of ``ScoredProject`` is copied from it, the funding
+    columns from the project's row of ``decision`` (their defaults without one), and these computed."""
     computed: dict[str, Callable[[scoring.ScoredProject], Any]] = {
         "snapshot_id": lambda _: snapshot.pk,
         "project_id": lambda score: score.key,
         "tag": lambda score: score.tag or "",
     }
+    by_key = decision.by_key() if decision is not None else {}
+    funding_rows = {key: _project_funding_fields(row) for key, row in by_key.items()}
+    scored = {f.name for f in fields(scoring.ScoredProject)}
+    for column in snapshot_rows.columns(ProjectScore):
+        if column.attname not in computed and column.attname not in scored:
+            computed[column.attname] = _funding_column(funding_rows, column.attname, column.get_default())
     return snapshot_rows.row_tuples(ProjectScore, result.scores, computed)
 
 
@@ -165,10 +216,13 @@ def plan_for(
     seed: int,
     capacity: int | None = None,
     trials: int | None = None,
+    window_weeks: int | None = None,
 ) -> tuple[scoring.RankingResult, planning.RoadmapPlan]:
-    """Rank and schedule the given inputs with ``seed``: the recompute and every what-if go through here.
+    """Rank, schedule and decide the funding of the given inputs with ``seed``: the recompute and every what-if
+    go through here.
 
-    ``trials`` overrides the portfolio's trial count (a what-if over its budget); None uses the portfolio's.
+    ``trials`` overrides the portfolio's trial count (a what-if over its budget), ``capacity`` and
+    ``window_weeks`` its team and planning window; None uses the portfolio's.
     """
     scoring_settings = selectors.scoring_settings(portfolio)
     if trials is not None:
@@ -181,6 +235,7 @@ def plan_for(
         capacity=portfolio.capacity if capacity is None else capacity,
         start=portfolio.roadmap_start,
         seed=seed,
+        window_weeks=portfolio.planning_window_weeks if window_weeks is None else window_weeks,
     )
 
 
@@ -194,6 +249,7 @@ def plan_from_inputs(inputs: input_documents.PlanInputs) -> tuple[scoring.Rankin
         capacity=inputs.settings.capacity,
         start=inputs.settings.roadmap_start,
         seed=inputs.settings.seed,
+        window_weeks=inputs.settings.planning_window_weeks,
     )
 
 
