@@ -31,7 +31,7 @@ _FAULT_MARK = "_planner_database_fault"
 def database_unavailable_response(request: HttpRequest) -> HttpResponse:
     """The 503 page. Rendered without the request, so no context processor touches the session or the user."""
     try:
-        body = render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS, "path": request.path})
+        body: str = render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS, "path": request.path})
     except Exception:  # the page must come out even if the template cannot be rendered
         logger.exception("rendering 503.html failed")
         body = "<!doctype html><title>Database unavailable</title><h1>The database is not answering</h1>"

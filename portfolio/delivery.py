@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from .collisions import lock_portfolio
 from .models import Project, ProjectOutcome, ProjectProgress, Status
-from .services import ConflictError, _record_changes, portfolio_inputs_changed
+from .services import ConflictError, portfolio_inputs_changed, record_changes
 from .signals import project_changed
 
 PROGRESS_FIELDS = ("effort_spent", "remaining_low", "remaining_likely", "remaining_high")
@@ -54,7 +54,7 @@ def _versioned_write(model, project: Project, fields: tuple[str, ...], data: dic
     row.save()
     prefix = "progress." if model is ProjectProgress else "outcome."
     after = {f: getattr(row, f) for f in fields}
-    return row, _record_changes(project=project, user=user, before=before, after=after, prefix=prefix)
+    return row, record_changes(project=project, user=user, before=before, after=after, prefix=prefix)
 
 
 @transaction.atomic
@@ -110,12 +110,10 @@ def outcome_set_back(*, project: Project, before: dict[str, Any] | None, user=No
     lock_portfolio(project.portfolio_id)  # the first lock of every backlog write (see collisions)
     current = Project.objects.select_for_update().get(pk=project.pk)
     stored = ProjectOutcome.objects.select_for_update().filter(project=current).first()
-    if stored is None and before is None:
-        return
     if before is not None:
         _versioned_write(ProjectOutcome, current, OUTCOME_FIELDS, before, user=user, expected_version=None)
-    else:
-        _record_changes(
+    elif stored is not None:
+        record_changes(
             project=current,
             user=user,
             before={f: getattr(stored, f) for f in OUTCOME_FIELDS},
@@ -123,4 +121,6 @@ def outcome_set_back(*, project: Project, before: dict[str, Any] | None, user=No
             prefix="outcome.",
         )
         stored.delete()
+    else:
+        return
     portfolio_inputs_changed(portfolio_id=current.portfolio_id)

@@ -4,9 +4,10 @@ All three are versioned forms (``portfolio.forms.versioned``): they carry the ve
 so the shared versioned save refuses a change on top of someone else's.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 
 from portfolio.forms.versioned import VersionedForm, VersionedObjectForm
 from portfolio.models import MAX_ROADMAP_PIN, Portfolio, Project
@@ -144,9 +145,10 @@ class ScenarioForm(VersionedForm, forms.Form):
         }
         if args and args[0] is not None:
             args = (self._pins_into_rows(args[0]), *args[1:])
-        super().__init__(*args, initial=initial, **kwargs)
-        self.fields["drop"].choices = [(p.pk, p.name) for p in self.to_build]
-        self.fields["add"].choices = [(p.pk, p.name) for p in self.parked]
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["drop"]).choices = [(p.pk, p.name) for p in self.to_build]
+        cast(forms.ChoiceField, self.fields["add"]).choices = [(p.pk, p.name) for p in self.parked]
         for project in self.to_build:
             self.fields[f"pin_{project.pk}"] = forms.IntegerField(
                 label=f"Pin {project.name}",
@@ -179,7 +181,7 @@ class ScenarioForm(VersionedForm, forms.Form):
 
     def project_rows(self) -> list[tuple[Project, forms.BoundField, bool]]:
         """(project, its pin field, dropped?) for each project still to be built, for the scenario table."""
-        dropped = {str(v) for v in (self.data.getlist("drop") if self.is_bound else [])}
+        dropped = {str(v) for v in (cast(QueryDict, self.data).getlist("drop") if self.is_bound else [])}
         return [(p, self[f"pin_{p.pk}"], str(p.pk) in dropped) for p in self.to_build]
 
     def version_fields(self) -> list[forms.BoundField]:
@@ -189,7 +191,7 @@ class ScenarioForm(VersionedForm, forms.Form):
         """Read the compact fields, with a message above the form (they are hidden): pins that do not read or name
         no project still to be built here (their places are checked by the rows' fields they were put into), and
         versions that do not read."""
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         try:
             pins = _pairs(getattr(self, "compact_pins", ""), what="pin", allow_blank=True)
             cleaned["versions"] = _pairs(cleaned.get("versions", ""), what="version")
@@ -231,7 +233,7 @@ class ScenarioForm(VersionedForm, forms.Form):
         Save again applies it; ``current`` is what was in the way (the settings or a project). Its changed pins
         are in the rows (``pin_<id>``) by now, whichever way they were sent."""
         stored = type(self).for_portfolio(Portfolio.objects.get(pk=self.portfolio.pk))
-        data = self.data.copy()
+        data = cast(QueryDict, self.data).copy()  # a bound form's POST
         for name in ("settings_version", "base_capacity", "versions"):
             data[name] = str(stored.initial[name])
         rebased = type(self)(data, portfolio=stored.portfolio, projects=stored.projects)

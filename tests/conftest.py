@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.test import Client, override_settings
+from django.test import override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -25,6 +25,7 @@ from .factories import (
     ProjectFactory,
     ReuseLinkFactory,
     UserFactory,
+    client_for,
     shipped_project,
 )
 
@@ -202,35 +203,29 @@ def outsider(db):
     return UserFactory(username="olga-outsider")
 
 
-def _client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def owner_client(owner_user):
-    return _client_for(owner_user)
+    return client_for(owner_user)
 
 
 @pytest.fixture
 def pm_client(pm_user):
-    return _client_for(pm_user)
+    return client_for(pm_user)
 
 
 @pytest.fixture
 def em_client(em_user):
-    return _client_for(em_user)
+    return client_for(em_user)
 
 
 @pytest.fixture
 def leader_client(leader_user):
-    return _client_for(leader_user)
+    return client_for(leader_user)
 
 
 @pytest.fixture
 def outsider_client(outsider):
-    return _client_for(outsider)
+    return client_for(outsider)
 
 
 @pytest.fixture

@@ -5,16 +5,18 @@ it); a row is ``project-row`` (read-only) or ``project-row-edit`` (inline edit).
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from config.requests import HtmxHttpRequest
 from roadmap.models import ProjectScore
 from roadmap.selectors.baselines import rank_moves
 from roadmap.selectors.snapshots import latest_snapshot, score_sort_keys, scores_for_projects
@@ -64,7 +66,7 @@ class BacklogRow:
         return self.score is not None and self.score.rank is None
 
 
-def _columns(request: HttpRequest, base_url: str, sort: str, direction: str, top_k: int) -> list[dict]:
+def _columns(request: HtmxHttpRequest, base_url: str, sort: str, direction: str, top_k: int) -> list[dict]:
     """Column headers with the link that sorts by them (a second click reverses the order)."""
     columns = []
     for key, label in SORT_CHOICES:
@@ -88,7 +90,7 @@ def _columns(request: HttpRequest, base_url: str, sort: str, direction: str, top
     return columns
 
 
-def backlog_table(request: HttpRequest, access: Access) -> dict:
+def backlog_table(request: HtmxHttpRequest, access: Access) -> dict:
     """Context of the table partial: one page of the filtered, sorted rows with figures from the latest
     snapshot. The database counts, sorts and slices, so the cost does not grow with the backlog."""
     portfolio = access.portfolio
@@ -109,8 +111,10 @@ def backlog_table(request: HttpRequest, access: Access) -> dict:
     query = request.GET.copy()
     query.pop("editing", None)
     table_query = query.urlencode()
-    page = _page(request, Paginator(projects, PAGE_SIZE))  # counted, sorted and sliced by the database
-    shown = list(page.object_list)
+    # Counted, sorted and sliced by the database on the ids alone (narrow rows sort faster), then the page's
+    # projects read by id with their current assessments.
+    page = _page(request, Paginator(projects.prefetch_related(None).values_list("pk", flat=True), PAGE_SIZE))
+    shown = selectors.projects_in_order(ids=list(page.object_list))
     matching = page.paginator.count
     scores = scores_for_projects(snapshot=snapshot, project_ids=[p.pk for p in shown])
     moves = rank_moves(portfolio=portfolio, scores=scores)
@@ -146,7 +150,7 @@ def backlog_table(request: HttpRequest, access: Access) -> dict:
     }
 
 
-def _page(request: HttpRequest, paginator: Paginator) -> Page:
+def _page(request: HtmxHttpRequest, paginator: Paginator) -> Page:
     """The page of rows ``?page=`` asks for (1-based): the first when it is missing or not a plain number,
     the last when it is past the end."""
     asked = request.GET.get("page", "")
@@ -170,10 +174,11 @@ def _neighbour_urls(page: Page, base_url: str, query) -> dict[str, str]:
 
 @login_required
 @require_safe
-def backlog(request: HttpRequest, slug: str) -> HttpResponse:
+def backlog(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The backlog table; an htmx request (search, filter, sort, live refresh) gets the table alone."""
     access = portfolio_access(request.user, slug)
-    context = page_context(request, access, nav="backlog", **backlog_table(request, access))
+    table = backlog_table(request, access)
+    context = page_context(request, access, nav="backlog", latest=table["snapshot"], **table)
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, TEMPLATE + "#project-table", context)
     if access.can_edit:
@@ -183,7 +188,7 @@ def backlog(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def project_create(request: HttpRequest, slug: str) -> HttpResponse:
+def project_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Add a project from the compact form; htmx swaps the form (and, on success, the table)."""
     access = portfolio_access(request.user, slug)
     access.require("edit_projects")
@@ -195,6 +200,7 @@ def project_create(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
     if request.htmx:  # the form (fresh, or with its errors as 200: htmx 2 does not swap 4xx) and the new table
+        extra: dict[str, Any]
         if project is None:
             extra = {"create_form": form}
         else:
@@ -223,7 +229,7 @@ def _get_project(access: Access, pk: int) -> Project:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def project_row(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def project_row(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """One backlog row for htmx inline editing: GET the edit row (or ``?cancel=1``: the read-only row),
     POST save it (the read-only row back, or the edit row with errors or a conflict)."""
     access = portfolio_access(request.user, slug)
@@ -242,7 +248,7 @@ def project_row(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _save_row(request, access, project)
 
 
-def _save_row(request: HttpRequest, access: Access, project: Project) -> HttpResponse:
+def _save_row(request: HtmxHttpRequest, access: Access, project: Project) -> HttpResponse:
     name, row_url = project.name, reverse("portfolio:project-row", args=[access.portfolio.slug, project.pk])
     form = ProjectRowForm(request.POST, instance=project, portfolio=access.portfolio)
     result = save_versioned(form, services.project_update, "project", user=request.user)

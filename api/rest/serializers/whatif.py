@@ -117,7 +117,8 @@ class ShiftSerializer(serializers.Serializer):
 
 
 class QuarterSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    # The metaclass takes declared fields off the class: this does not shadow Field.label at run time.
+    label = serializers.CharField()  # type: ignore[assignment]
     date = serializers.DateField()
     plan = CurvePointSerializer(source="saved")
     scenario = CurvePointSerializer()
