@@ -67,3 +67,31 @@ def test_bad_outcome_input_is_refused_naming_the_field_and_saves_nothing(pm_api,
     response = pm_api.put(_url(shipped, "outcome"), {**OUTCOME, **change}, format="json", HTTP_IF_MATCH=etag)
     assert response.status_code == status and field in response.json()["errors"]
     assert not ProjectOutcome.objects.exists()
+
+
+@pytest.mark.parametrize("what", ["progress", "outcome"])
+def test_options_on_progress_and_outcome_describes_them(em_api, building, what):
+    """OPTIONS asked the view for an object it had no way to give (a 500, found by the API tester)."""
+    response = em_api.options(_url(building, what))
+
+    assert response.status_code == 200
+    assert "PUT" in response.json()["actions"]
+
+
+def test_progress_and_outcome_before_the_first_report_read_as_the_schema_says(em_api, building, shipped, tmp_path):
+    """Before the first report every value is null: the response schema says they may be (the tester found the
+    schema promising numbers and a date)."""
+    import yaml
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--file", str(target))
+    components = yaml.safe_load(target.read_text())["components"]["schemas"]
+    progress = em_api.get(_url(building, "progress")).json()
+    outcome = em_api.get(_url(shipped, "outcome")).json()
+
+    for body, component in ((progress, "ProgressRead"), (outcome, "Outcome")):
+        properties = components[component]["properties"]
+        nulls = [name for name, value in body.items() if value is None]
+        assert nulls and all(properties[name].get("nullable") for name in nulls), (component, nulls)
+    assert "effort_spent" in components["ProgressRequest"]["required"]  # a report still needs its values

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from rest_framework import serializers
 
 from portfolio import delivery
+from portfolio.model_fields import column
 from portfolio.models import ProjectOutcome, ProjectProgress
 
 from ..conditional import delivery_etag
@@ -24,6 +25,7 @@ class _DeliverySerializer(StrictModelSerializer):
     recorded_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
+    recorded_at = serializers.DateTimeField(read_only=True, allow_null=True)  # null before the first is recorded
     etag = serializers.SerializerMethodField()
     service: ClassVar[Callable[..., Any]]  # the ``portfolio.delivery`` service that records it
 
@@ -58,3 +60,17 @@ class OutcomeSerializer(_DeliverySerializer):
         model = ProjectOutcome
         fields = (*delivery.OUTCOME_FIELDS, "note", *READ_ONLY)
         read_only_fields = READ_ONLY
+
+
+def _as_read(serializer: type[_DeliverySerializer], fields: tuple[str, ...]) -> type[_DeliverySerializer]:
+    """``serializer`` as a resource reads: the values ``fields`` are null before the first one is recorded
+    (version 0), so the response schema says they may be; what a ``PUT`` takes stays as ``serializer`` says."""
+    model: type[ProjectProgress] | type[ProjectOutcome] = serializer.Meta.model
+    nullable = {
+        name: serializers.FloatField(read_only=True, allow_null=True, help_text=column(model, name).help_text)
+        for name in fields
+    }
+    return type(f"{serializer.__name__[: -len('Serializer')]}ReadSerializer", (serializer,), nullable)
+
+
+ProgressReadSerializer = _as_read(ProgressSerializer, delivery.PROGRESS_FIELDS)

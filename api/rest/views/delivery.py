@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from portfolio.models import ProjectOutcome, ProjectProgress
 
 from ..conditional import conflict_as_412, delivery_etag, require_if_match
-from ..serializers.delivery import OutcomeSerializer, ProgressSerializer, _DeliverySerializer
+from ..serializers.delivery import OutcomeSerializer, ProgressReadSerializer, ProgressSerializer, _DeliverySerializer
 from .base import PortfolioView
 from .projects import project_of
 
@@ -21,6 +21,7 @@ class _DeliveryView(PortfolioView):
     http_method_names = ["get", "put", "head", "options"]
     conditional_methods = ("PUT",)
     model: type[ProjectProgress] | type[ProjectOutcome]
+    read_serializer_class: type[_DeliverySerializer]  # the resource as it reads (values null before the first)
 
     def _row(self, pk: int):
         project = project_of(self.portfolio, pk)
@@ -30,9 +31,16 @@ class _DeliveryView(PortfolioView):
             row.recorded_at = None  # type: ignore[assignment]  # an unsaved row shown as "not recorded yet"
         return project, row
 
+    def get_object(self):
+        """The project's row (an unsaved version 0 before the first is recorded); OPTIONS asks for it."""
+        return self._row(self.kwargs["pk"])[1]
+
+    def _read(self, row) -> dict:
+        return self.read_serializer_class(row, context=self.get_serializer_context()).data
+
     def _current(self, pk: int) -> tuple[str, dict]:
         _, row = self._row(pk)
-        return delivery_etag(self.model, row.project_id, row.version), self.get_serializer(row).data
+        return delivery_etag(self.model, row.project_id, row.version), self._read(row)
 
     def get(self, request, slug: str, pk: int):
         etag, data = self._current(pk)
@@ -43,7 +51,7 @@ class _DeliveryView(PortfolioView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)  # bad input is a 400 before the If-Match is looked at
         etag = delivery_etag(self.model, project.pk, row.version)
-        require_if_match(request, etag, lambda: self.get_serializer(row).data)
+        require_if_match(request, etag, lambda: self._read(row))
         with conflict_as_412(lambda: self._current(pk)):
             cast(_DeliverySerializer, serializer).save_for(project, expected_version=row.version)
         etag, data = self._current(pk)
@@ -52,20 +60,24 @@ class _DeliveryView(PortfolioView):
 
 class ProgressView(_DeliveryView):
     serializer_class = ProgressSerializer
+    read_serializer_class = ProgressReadSerializer
     write_action = "record_progress"
     model = ProjectProgress
 
-    @extend_schema(summary="A project's progress, with its ETag (version 0: none recorded yet)")
+    @extend_schema(
+        summary="A project's progress, with its ETag (version 0: none recorded yet)", responses=ProgressReadSerializer
+    )
     def get(self, request, slug: str, pk: int):
         return super().get(request, slug, pk)
 
-    @extend_schema(summary="Record progress on a building project (EM; If-Match)")
+    @extend_schema(summary="Record progress on a building project (EM; If-Match)", responses=ProgressReadSerializer)
     def put(self, request, slug: str, pk: int):
         return super().put(request, slug, pk)
 
 
 class OutcomeView(_DeliveryView):
     serializer_class = OutcomeSerializer
+    read_serializer_class = OutcomeSerializer  # its values may be null already
     write_action = "record_outcome"
     model = ProjectOutcome
 
