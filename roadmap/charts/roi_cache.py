@@ -23,7 +23,7 @@ from . import roi, roi_svg
 logger = logging.getLogger(__name__)
 
 CHART_CACHE_SECONDS = 3600  # a drawn chart is kept an hour; a new snapshot gets a new key anyway
-CHART_CACHE_VERSION = 2  # bump when the drawn markup changes, so no process serves the old drawing
+CHART_CACHE_VERSION = 3  # bump when the drawn markup changes, so no process serves the old drawing
 
 
 def cache_key(portfolio: Portfolio, snapshot: RankingSnapshot, *, link_base: str) -> str:

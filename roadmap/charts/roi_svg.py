@@ -20,11 +20,18 @@ from .roi import Bubble, Chart, TagStyle
 
 _BUBBLE = (
     '<g class="bubble" data-rank="{rank}" data-roi="{roi}" data-effort="{effort}" data-r="{r}" data-cx="{cx3}"'
-    ' data-cy="{cy3}" data-tag="{tag}">\n<title>{title}</title>\n'
-    '  <g stroke="{colour}" stroke-width="1.5"><line x1="{wx1}" x2="{wx2}" y1="{cy}" y2="{cy}"/>'
+    ' data-cy="{cy3}" data-tag="{tag}" data-project="{key}">\n<title>{title}</title>\n'
+    '  <g stroke="{colour}" stroke-width="1.5" pointer-events="none"><line x1="{wx1}" x2="{wx2}" y1="{cy}" y2="{cy}"/>'
     '<line x1="{cx}" x2="{cx}" y1="{wy1}" y2="{wy2}"/></g>\n'
     "  {marker}{paint}/>\n</g>"
 )
+# Drawn over every bubble, in the same order: a small invisible target at each centre, so a click on a bubble's
+# centre opens that bubble's project even where a smaller bubble or a label overlaps it.
+_CENTRE = (
+    '<circle class="centre-hit" cx="{cx}" cy="{cy}" r="{r}" fill="#000000" fill-opacity="0">'
+    "<title>{title}</title></circle>"
+)
+CENTRE_RADIUS = 3.0  # px
 
 
 def _title(bubble: Bubble, *, value_unit: str, top_k) -> str:
@@ -82,6 +89,7 @@ def _bubble(bubble: Bubble, *, value_unit: str, top_k) -> SafeString:
         cx3=fixed(bubble.cx, 3),
         cy3=fixed(bubble.cy, 3),
         tag=escape(bubble.style.tag or "none"),
+        key=int(point.key) if point.key is not None else "",
         title=escape(_title(bubble, value_unit=value_unit, top_k=top_k)),
         colour=colour,
         wx1=fixed(bubble.whisker_x1, 1),
@@ -99,6 +107,25 @@ def _bubble(bubble: Bubble, *, value_unit: str, top_k) -> SafeString:
     return mark_safe(f'<a href="{href}" xlink:href="{href}">{mark}</a>')  # escaped link around escaped markup
 
 
+def _centre(bubble: Bubble) -> SafeString:
+    """The bubble's centre target (see ``_CENTRE``), linked like the bubble."""
+    r = fixed(min(CENTRE_RADIUS, bubble.r), 1)
+    dot = format_html(_CENTRE, cx=fixed(bubble.cx, 1), cy=fixed(bubble.cy, 1), r=r, title=bubble.point.name)
+    if not bubble.href:
+        return dot
+    return format_html('<a href="{}" xlink:href="{}">{}</a>\n', bubble.href, bubble.href, dot)
+
+
+def _name_label(label) -> SafeString:
+    return format_html(
+        '  <text x="{}" y="{}" text-anchor="{}">{}</text>\n',
+        fixed(label.x, 1),
+        fixed(label.y, 1),
+        label.anchor,
+        label.text,
+    )
+
+
 def _rank_label(bubble: Bubble) -> SafeString:
     return format_html(
         '  <text x="{}" y="{}">{}</text>\n', fixed(bubble.label_x, 1), fixed(bubble.label_y, 1), bubble.point.rank
@@ -113,6 +140,13 @@ def draw_marks(chart: Chart, *, value_unit: str, top_k) -> SafeString:
     """
     bubbles = "".join(_bubble(b, value_unit=value_unit, top_k=top_k) + "\n" for b in chart.bubbles)
     labels = "".join(_rank_label(b) for b in chart.bubbles if b.show_rank)
-    rank_group = '<g class="rank-labels" font-size="11" font-weight="bold" stroke="#ffffff" stroke-width="3"'
+    names = "".join(_name_label(label) for label in chart.name_labels)
+    centres = "".join(_centre(b) for b in chart.bubbles)
+    text = (
+        'font-size="11" font-weight="bold" stroke="#ffffff" stroke-width="3" paint-order="stroke" pointer-events="none"'
+    )
     # Joined from pieces format_html escaped above and constant markup; nothing else goes in.
-    return mark_safe(f'<g class="bubbles">\n{bubbles}</g>\n{rank_group} paint-order="stroke">\n{labels}</g>')
+    return mark_safe(
+        f'<g class="bubbles">\n{bubbles}</g>\n<g class="rank-labels" {text}>\n{labels}</g>\n'
+        f'<g class="name-labels" {text}>\n{names}</g>\n<g class="centres">\n{centres}</g>'
+    )
