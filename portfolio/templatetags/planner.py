@@ -45,11 +45,14 @@ def roi_points(value):
 
 @register.filter
 def range3(obj, prefix: str):
-    """``obj.<prefix>_low / _likely / _high`` as "low – likely – high", or "–" when unset."""
-    values = [getattr(obj, f"{prefix}_{part}", None) for part in ("low", "likely", "high")]
-    if any(v is None for v in values):
-        return "–"
-    return " – ".join(num(v) for v in values)
+    """``obj.<prefix>_low / _likely / _high`` as "8–12–20" (``formatting.estimate_range``), or "–" when unset."""
+    return formatting.estimate_range(*(getattr(obj, f"{prefix}_{part}", None) for part in ("low", "likely", "high")))
+
+
+@register.filter
+def day(value):
+    """A date as "7 Feb 2027" (``formatting.day``), the one date style of the app."""
+    return formatting.day(value)
 
 
 @register.simple_tag
