@@ -56,6 +56,7 @@ def project_page_context(request: HttpRequest, access: Access, project: Project,
         link_count=len(links_in) + len(links_out),
         assessment_count=len(assessments),
         changes=changes,
+        lazy_10x_help=Project._meta.get_field("lazy_10x_note").help_text,  # one help text, the form's too
         **extra,
     )
 
