@@ -1,6 +1,7 @@
 """Shared by every page: one way to show a value, an ROI, a probability; and quick links to a project's pages."""
 
 from django import template
+from django.utils import timezone
 
 from .. import formatting, links
 
@@ -47,6 +48,14 @@ def roi_points(value):
 def range3(obj, prefix: str):
     """``obj.<prefix>_low / _likely / _high`` as "8–12–20" (``formatting.estimate_range``), or "–" when unset."""
     return formatting.estimate_range(*(getattr(obj, f"{prefix}_{part}", None) for part in ("low", "likely", "high")))
+
+
+@register.filter
+def moment(value):
+    """A time stamp as "7 Feb 2027 14:05 UTC" (``formatting.moment``), in the current time zone."""
+    if value is not None and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formatting.moment(value)
 
 
 @register.filter
