@@ -50,6 +50,12 @@ def range3(obj, prefix: str):
     return formatting.estimate_range(*(getattr(obj, f"{prefix}_{part}", None) for part in ("low", "likely", "high")))
 
 
+@register.simple_tag
+def estimate(low, likely, high) -> str:
+    """``{% estimate low likely high %}``: three values as "8–12–20" (``formatting.estimate_range``)."""
+    return formatting.estimate_range(*(_figure(v) for v in (low, likely, high)))
+
+
 @register.filter
 def moment(value):
     """A time stamp as "7 Feb 2027 14:05 UTC" (``formatting.moment``), in the current time zone."""

@@ -124,7 +124,11 @@ def framed_svg(
 ) -> str:
     """``chart_svg`` (a whole SVG document) with the deck frame around it, as a standalone SVG document."""
     inner = _PROLOG.sub("", chart_svg)
-    chart_width, chart_height = svg_size(inner)
+    try:
+        chart_width, chart_height = svg_size(inner)
+    except ValueError:  # nothing laid out yet (no snapshot, nothing scheduled): the frame says so instead
+        chart_width, chart_height = MIN_WIDTH, 40.0
+        inner = f'<text x="{MARGIN}" y="24" font-size="14">Nothing to draw yet: no figures are computed.</text>'
     width = max(chart_width, MIN_WIDTH)
     legend_svg, legend_height = _legend(legend, HEADER + chart_height + 8, width)
     key_top = HEADER + chart_height + 8 + legend_height

@@ -84,11 +84,11 @@ def test_queue_lists_projects_needing_an_assessment_with_the_reason_and_count(ba
     assert re.search(r'Feasibility queue <span class="count-badge"[^>]*>2</span>', queue)
     assert "Spam classifier" in queue and "Not assessed yet" in queue
     assert "Search ranking" in queue and "Impact changed since the last assessment" in queue
-    assert "when the impact was 50.0 – 100 – 200" in queue
+    assert "when the impact was 50–100–200" in queue
     assert "2–4–9" in queue  # the PM's provisional effort
     assert "Old shipped thing" not in html and "Parked idea" not in html
     assessed = html.split("<h2>Assessed")[1]
-    assert "Language identification" in assessed and "3.00 – 5.00 – 8.00" in assessed and "erin-em" in assessed
+    assert "Language identification" in assessed and "3–5–8" in assessed and "erin-em" in assessed
     assert "Search ranking" not in assessed
 
 
