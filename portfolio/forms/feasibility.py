@@ -14,7 +14,7 @@ from django.core import signing
 
 from .. import selectors
 from ..models import FeasibilityAssessment, Portfolio, Project, Tag
-from .fields import PercentField
+from .fields import PercentField, plain_number_inputs
 from .versioned import VersionedForm
 
 ASSESSMENT_FIELDS = (
@@ -130,6 +130,7 @@ class AssessmentForm(VersionedForm, forms.ModelForm):
         )
         kwargs.setdefault("initial", {}).update(self._prefill(project, current))
         super().__init__(*args, instance=instance, **kwargs)
+        plain_number_inputs(self)  # "100", not "100.0"
         self.portfolio = portfolio
         defaults = {tag: portfolio.success_probability_for(tag) for tag in Tag.values}
         self.fields["tag"].choices = [

@@ -1,5 +1,6 @@
-"""Form fields shared by the forms: a share entered as a percent and stored as a fraction."""
+"""Form fields shared by the forms: a share entered as a percent and stored as a fraction; numbers shown as typed."""
 
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -41,3 +42,24 @@ class PercentField(forms.FloatField):
         if value is not None:  # the fraction the model gets: its own range check must pass too
             for validator in (MinValueValidator(0.0), MaxValueValidator(1.0)):
                 validator(value)
+
+
+class PlainNumberInput(forms.NumberInput):
+    """A number input that shows a stored number as a person typed it: 100.0 -> "100", 2.5 -> "2.5".
+
+    The shortest text that reads back as the same float (``repr``), so saving the form unchanged never changes it.
+    """
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, float) and math.isfinite(value):
+            text = repr(value)
+            return text[:-2] if text.endswith(".0") else text
+        return super().format_value(value)
+
+
+def plain_number_inputs(form: forms.BaseForm) -> None:
+    """Give every float field of ``form`` (but percents, which format themselves) a ``PlainNumberInput``."""
+    for field in form.fields.values():
+        if isinstance(field, forms.FloatField) and not isinstance(field, PercentField):
+            if isinstance(field.widget, forms.NumberInput) and not isinstance(field.widget, PlainNumberInput):
+                field.widget = PlainNumberInput(attrs=field.widget.attrs)

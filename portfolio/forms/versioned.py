@@ -19,6 +19,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from .fields import plain_number_inputs
+
 NO_VERSION = -1  # what a missing or unreadable version reads as: it matches no stored version
 
 
@@ -116,6 +118,7 @@ class VersionedModelForm(VersionedForm, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        plain_number_inputs(self)  # "100", not "100.0"
         self._as_loaded = copy.copy(self.instance)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version

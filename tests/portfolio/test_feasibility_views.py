@@ -138,7 +138,7 @@ def test_assess_form_is_prefilled_with_the_provisional_effort_and_explains_defau
     fields = form_fields(response)
     html = response.content.decode()
     assert response.status_code == 200
-    assert (fields["effort_low"], fields["effort_likely"], fields["effort_high"]) == ("2.0", "4.0", "9.0")
+    assert (fields["effort_low"], fields["effort_likely"], fields["effort_high"]) == ("2", "4", "9")
     assert "Empty = the portfolio&#x27;s default for the tag: easy 90%, hard 50%, impossible 0%." in html
     assert "Not assessed yet: this will be the first assessment." in html
     assert fields["project_version"] == str(backlog["new"].version)
@@ -153,7 +153,7 @@ def test_assess_form_shows_the_current_and_earlier_assessments_and_starts_from_t
 
     fields = form_fields(response)
     html = response.content.decode()
-    assert fields["tag"] == "impossible" and fields["effort_high"] == "3.0"
+    assert fields["tag"] == "impossible" and fields["effort_high"] == "3"  # as typed, no trailing ".0"
     assert html.count('<tr class="current">') == 1 and html.count('<tr class="earlier">') == 1
     assert "50–100–900 k$ per year" in html
 

@@ -316,3 +316,12 @@ def test_superuser_may_edit_any_portfolio(project):
     client.force_login(admin)
     assert client.post(edit_url(project), project_form(project, owner="Root")).status_code == 302
     assert Project.objects.get(pk=project.pk).owner == "Root"
+
+
+def test_the_edit_form_shows_numbers_as_typed_without_losing_a_digit(project, pm_client):
+    project.impact_low, project.impact_likely, project.impact_high = 0.1 + 0.2, 100.0, 2500.5
+    project.save()
+    url = reverse("portfolio:project-edit", args=[project.portfolio.slug, project.pk])
+    html = pm_client.get(url).content.decode()
+    assert 'name="impact_likely" value="100"' in html and 'name="impact_high" value="2500.5"' in html
+    assert 'name="impact_low" value="0.30000000000000004"' in html  # the exact float: a re-save keeps it
