@@ -28,7 +28,7 @@ _BUBBLE = (
 # Drawn over every bubble, in the same order: a small invisible target at each centre, so a click on a bubble's
 # centre opens that bubble's project even where a smaller bubble or a label overlaps it.
 _CENTRE = (
-    '<circle class="centre-hit" cx="{cx}" cy="{cy}" r="{r}" fill="#000000" fill-opacity="0">'
+    '<circle class="centre-hit" cx="{cx}" cy="{cy}" r="{r}" fill="#000000" fill-opacity="0" data-project="{key}">'
     "<title>{title}</title></circle>"
 )
 CENTRE_RADIUS = 3.0  # px
@@ -110,7 +110,8 @@ def _bubble(bubble: Bubble, *, value_unit: str, top_k) -> SafeString:
 def _centre(bubble: Bubble) -> SafeString:
     """The bubble's centre target (see ``_CENTRE``), linked like the bubble."""
     r = fixed(min(CENTRE_RADIUS, bubble.r), 1)
-    dot = format_html(_CENTRE, cx=fixed(bubble.cx, 1), cy=fixed(bubble.cy, 1), r=r, title=bubble.point.name)
+    key = int(bubble.point.key) if bubble.point.key is not None else ""
+    dot = format_html(_CENTRE, cx=fixed(bubble.cx, 1), cy=fixed(bubble.cy, 1), r=r, key=key, title=bubble.point.name)
     if not bubble.href:
         return dot
     return format_html('<a href="{}" xlink:href="{}">{}</a>\n', bubble.href, bubble.href, dot)

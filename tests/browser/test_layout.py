@@ -5,9 +5,11 @@ every bubble of the ROI chart lands on that bubble's project.
 One browser for the module (pytest-playwright's session browser); the demo is loaded and computed once per test.
 """
 
+import re
+
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from portfolio.demo import DEMO_PASSWORD, demo_load
 from portfolio.models import Project
@@ -111,15 +113,28 @@ def test_a_click_on_the_centre_of_every_bubble_opens_that_bubbles_project(demo, 
     assert len(hits) == count and all(h["inside"] for h in hits)
     missed = [h for h in hits if h["hit"] != h["href"]]
     assert not missed, missed
-    # And the click itself: the first-ranked bubble opens its project page.
+    # Pointing at a ranking row lights its bubble; pointing at a bubble lights its row.
     first = page.locator('#roi-chart svg g.bubble[data-rank="1"]')
+    key = first.get_attribute("data-project")
+    page.locator(f'table.ranking tr[data-project="{key}"]').hover()
+    expect(first).to_have_class(re.compile(r"\blinked-hover\b"))
+    page.locator("#roi-chart svg").scroll_into_view_if_needed()
+    second = page.locator('#roi-chart svg g.bubble[data-rank="2"]')
+    page.mouse.move(*_on_screen(page, second))
+    row = page.locator(f'table.ranking tr[data-project="{second.get_attribute("data-project")}"]')
+    expect(row).to_have_class(re.compile(r"\blinked-hover\b"))
+    expect(first).not_to_have_class(re.compile(r"\blinked-hover\b"))
+    # And the click itself: the first-ranked bubble opens its project page.
     target = first.locator("xpath=..").get_attribute("href")
-    cx, cy = float(first.get_attribute("data-cx")), float(first.get_attribute("data-cy"))
-    screen = page.evaluate(
-        "([x, y]) => { const svg = document.querySelector('#roi-chart svg'); const p = svg.createSVGPoint();"
-        " p.x = x; p.y = y; const s = p.matrixTransform(svg.getScreenCTM()); return [s.x, s.y]; }",
-        [cx, cy],
-    )
-    page.mouse.click(*screen)
+    page.mouse.click(*_on_screen(page, first))
     page.wait_for_url(f"**{target}")
     assert page.locator("h1").first.inner_text()
+
+
+def _on_screen(page: Page, bubble) -> list[float]:
+    """Where a bubble's centre is in the window (the SVG is scaled to the page)."""
+    return page.evaluate(
+        "([x, y]) => { const svg = document.querySelector('#roi-chart svg'); const p = svg.createSVGPoint();"
+        " p.x = x; p.y = y; const s = p.matrixTransform(svg.getScreenCTM()); return [s.x, s.y]; }",
+        [float(bubble.get_attribute("data-cx")), float(bubble.get_attribute("data-cy"))],
+    )
