@@ -6,8 +6,9 @@ For each portfolio size it builds a synthetic portfolio (fixed seed: a mix of ta
 one reuse link per 10 projects, some from shipped producers) and prints the floor (the same samples drawn
 vectorized in one call each: one uniform and two beta (trials, n) draws from one generator),
 compute_ranking's time (each project drawing from its own three streams, common random numbers, then the
-whole ranking; both best of --repeat), their ratio, and the tracemalloc peak of each, measured in a
-separate untimed run. The target is a ratio of at most 3. Needs only NumPy: no Django settings are loaded.
+whole ranking with its Monte Carlo error: SE and P(loss) per project, ties; both best of --repeat), their
+ratio, and the tracemalloc peak of each, measured in a separate untimed run. The target is a ratio of at most 3.
+Needs only NumPy: no Django settings are loaded.
 """
 
 import argparse

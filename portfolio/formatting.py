@@ -11,7 +11,9 @@ Two ways of writing a number, on purpose:
 - ``compact_number`` (axis ticks and legends, where space is short): three significant digits, trailing zeros
   dropped, M / B / T past a million (1.5 -> "1.5", 2.5e9 -> "2.5B").
 
-ROIs likewise: ``roi`` (whole percent: 0.0123 -> "+1%") and ``compact_roi`` (0.0123 -> "+1.23%").
+ROIs likewise: ``roi`` (whole percent: 0.0123 -> "+1%") and ``compact_roi`` (0.0123 -> "+1.23%"). An expected
+ROI with its Monte Carlo standard error goes through ``roi_within_error`` (no more digits than the error supports:
++5,562% with an SE of 300% is "+5,600%") and the error itself through ``roi_error`` ("±300%").
 A minus sign is U+2212 "−" in ROIs, a hyphen elsewhere (as ``format`` writes it).
 """
 
@@ -75,6 +77,42 @@ def roi(value: float | None) -> str:
     if value is None or not math.isfinite(value):
         return MISSING
     return ("+" if value >= 0 else "−") + f"{abs(value) * 100:,.0f}%"
+
+
+def roi_within_error(value: float | None, se: float | None) -> str:
+    """An expected ROI ratio rounded to the power of ten of its standard error ``se`` (a ratio too), as a signed
+    whole percentage: (55.62, 3.0) -> "+5,600%" (SE 300%: hundreds), (0.4567, 0.05) -> "+46%" (SE 5%: units are
+    kept), (12.345, 0.25) -> "+1,230%" (SE 25%: tens).
+
+    Never more precise than ``roi`` (whole percent); no ``se`` (None, 0, not finite: an exact figure or an old
+    snapshot) gives ``roi``'s text. The sign is the value's, as in ``roi`` (−4% with an SE of 30% is "−0%").
+    """
+    if value is None or not math.isfinite(value):
+        return MISSING
+    if se is None or not math.isfinite(se) or se <= 0:
+        return roi(value)
+    step = 10 ** max(0, math.floor(math.log10(se * 100)))  # in percent: 1, 10, 100, ...
+    rounded = round(abs(value) * 100 / step) * step
+    return ("+" if value >= 0 else "−") + f"{rounded:,.0f}%"
+
+
+def spread(value: float | None) -> str:
+    """A spread of ROI (a standard error or deviation, a ratio) as a percentage to two significant digits: 3.12 ->
+    "310%", 0.0312 -> "3.1%", 0 -> "0%"; None or not finite gives "–"."""
+    if value is None or not math.isfinite(value):
+        return MISSING
+    if value == 0:
+        return "0%"
+    rounded = float(f"{abs(value) * 100:.2g}")  # two significant digits, in percent
+    decimals = max(0, 1 - math.floor(math.log10(rounded)))
+    return f"{rounded:,.{decimals}f}%"
+
+
+def roi_error(se: float | None) -> str:
+    """A standard error of ROI (a ratio) as "±" and ``spread``: 3.12 -> "±310%", 0.0312 -> "±3.1%", 0 -> "±0%";
+    None or not finite gives "–"."""
+    text = spread(se)
+    return text if text == MISSING else "±" + text
 
 
 def compact_roi(value: float) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .mc_error import roi_error_and_loss, tied_with_above
 from .sampling import Range, Samples, draw_columns, finite
 
 # The one definition of which statuses are delivered (they count as producers, not ranked), still to be built
@@ -214,7 +215,10 @@ class ScoredProject:
 
     Value and cost are in value units over the horizon, effort in person-weeks, ROI a ratio; P10/P90
     figures are percentiles over trials (chart whiskers); ``risk_adjusted_value_per_year`` is the mean of
-    success_t * impact_t in value units per year (the chart's impact axis).
+    success_t * impact_t in value units per year (the chart's impact axis). Monte Carlo error: ``roi_se`` is the
+    standard error of the expected ROI, sd(roi_t) / sqrt(trials), and ``p_loss`` the share of trials with
+    roi_t < 0 (the project loses money); ``tied_with_above`` says the project ranked just above is statistically
+    tied with it (``portfolio.ties``).
     """
 
     key: int
@@ -237,6 +241,9 @@ class ScoredProject:
     effort_p90: float | None = None
     p_top_k: float | None = None
     risk_adjusted_value_per_year: float | None = None
+    roi_se: float | None = None
+    p_loss: float | None = None
+    tied_with_above: bool = False
 
 
 @dataclass(frozen=True)
@@ -320,6 +327,7 @@ def _ranked_figures(
     figures["effort_p10"], figures["effort_p90"] = np.percentile(effort, [10, 90], axis=0, overwrite_input=True)
     del effort
     figures["expected_roi"] = roi.mean(axis=0)
+    figures["roi_se"], figures["p_loss"] = roi_error_and_loss(roi, figures["expected_roi"])
     figures["p_top_k"] = _p_top_k(roi, settings.top_k)
     percentiles = np.percentile(roi, [10, 50, 90], axis=0, overwrite_input=True)
     figures["roi_p10"], figures["roi_p50"], figures["roi_p90"] = percentiles
@@ -361,6 +369,8 @@ def rank_from_samples(
         base = _excluded_score(projects[columns[j]])
         numbers = {name: float(values[j]) for name, values in figures.items()}
         ranked.append(replace(base, rank=rank, excluded_reason="", **numbers))
+    ties = tied_with_above([s.expected_roi for s in ranked], [s.roi_se for s in ranked])
+    ranked = [replace(score, tied_with_above=tied) if tied else score for score, tied in zip(ranked, ties, strict=True)]
     excluded = sorted((p for p in projects if exclusion_reason(p)), key=lambda p: (p.name, p.key))
     scores = tuple(ranked) + tuple(_excluded_score(p) for p in excluded)
     return RankingResult(scores=scores, trials=samples.success.shape[0], top_k=settings.top_k)

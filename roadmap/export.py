@@ -23,7 +23,19 @@ from .selectors.snapshots import latest_snapshot, scores_by_project
 IMPORT_COLUMNS = csv_import.COLUMNS
 FIGURE_COLUMNS = csv_import.EXPORT_FIGURE_COLUMNS
 CSV_COLUMNS = IMPORT_COLUMNS + FIGURE_COLUMNS
-FIGURES = ("rank", "expected_roi", "roi_p10", "roi_p50", "roi_p90", "p_top_k", "expected_value", "expected_effort")
+# roi_se: standard error of expected_roi (both ratios); p_loss: share of trials with a negative ROI.
+FIGURES = (
+    "rank",
+    "expected_roi",
+    "roi_se",
+    "roi_p10",
+    "roi_p50",
+    "roi_p90",
+    "p_loss",
+    "p_top_k",
+    "expected_value",
+    "expected_effort",
+)
 SCHEDULE_DATES = ("start_p10", "start_p50", "start_p90", "finish_p10", "finish_p50", "finish_p90")
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection); the import undoes the guard.
 FORMULA_PREFIXES = csv_import.FORMULA_PREFIXES

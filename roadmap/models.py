@@ -49,7 +49,12 @@ class RankingSnapshot(models.Model):
 
 
 class ProjectScore(models.Model):
-    """One project's figures in a ranking snapshot (value units; effort in person-weeks)."""
+    """One project's figures in a ranking snapshot (value units; effort in person-weeks).
+
+    Monte Carlo error (``portfolio.mc_error``): ``roi_se`` is the standard error of ``expected_roi`` (a ratio),
+    ``p_loss`` the share of trials losing money, ``tied_with_above`` whether the project ranked just above is
+    statistically tied with this one (shown "≈"). Snapshots from before these were computed have them null / False.
+    """
 
     # No index of its own: the unique constraint below starts with the snapshot and serves every lookup by it.
     # A second, single-column index let the planner, whose statistics had not yet seen a new snapshot, pick it
@@ -75,6 +80,9 @@ class ProjectScore(models.Model):
     effort_p90 = models.FloatField(null=True)
     p_top_k = models.FloatField(null=True)
     risk_adjusted_value_per_year = models.FloatField(null=True)
+    roi_se = models.FloatField(null=True)
+    p_loss = models.FloatField(null=True)
+    tied_with_above = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["rank", "name"]

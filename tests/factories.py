@@ -104,8 +104,8 @@ class RankingSnapshotFactory(factory.django.DjangoModelFactory):
 
 class ProjectScoreFactory(factory.django.DjangoModelFactory):
     """A ranked project's figures, consistent with each other: value 100 per year, effort 8 person-weeks at a cost
-    of 4 per person-week, ROI +100% (P10 -100%, P90 +300%). ``excluded=True`` gives a project left out of the
-    ranking instead: no rank and no figures, with its reason."""
+    of 4 per person-week, ROI +100% (P10 -100%, P90 +300%; standard error 5%, P(loss) 30%). ``excluded=True`` gives
+    a project left out of the ranking instead: no rank and no figures, with its reason."""
 
     class Meta:
         model = ProjectScore
@@ -129,6 +129,8 @@ class ProjectScoreFactory(factory.django.DjangoModelFactory):
             effort_p90=None,
             p_top_k=None,
             risk_adjusted_value_per_year=None,
+            roi_se=None,
+            p_loss=None,
         )
 
     snapshot = factory.SubFactory(RankingSnapshotFactory)
@@ -150,12 +152,16 @@ class ProjectScoreFactory(factory.django.DjangoModelFactory):
     effort_p10 = factory.LazyAttribute(lambda s: s.expected_effort * 0.7)
     effort_p90 = factory.LazyAttribute(lambda s: s.expected_effort * 1.4)
     p_top_k = 0.5
+    roi_se = 0.05  # a ratio, like the ROI
+    p_loss = 0.3
 
 
 def bulk_scores(snapshot: RankingSnapshot, rows: Iterable[dict]) -> list[ProjectScore]:
     """One ProjectScoreFactory score per row of overrides (each naming its ``project``), written in one INSERT:
     the big-backlog tests need hundreds."""
     return ProjectScore.objects.bulk_create(ProjectScoreFactory.build(snapshot=snapshot, **row) for row in rows)
+
+
 def import_through_page(client, slug: str, data: bytes, *, name: str = "import.csv", **kwargs):
     """Upload a CSV on the import page and confirm its preview, as a PM does; the confirmation's response (with
     ``kwargs``, e.g. ``follow=True``), or the upload's when it was refused (its errors, nothing to confirm)."""

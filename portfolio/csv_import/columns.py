@@ -11,8 +11,8 @@ COLUMNS = tuple(
 # The columns the portfolio export writes after these: figures computed from the inputs. An import skips them, so
 # an exported file re-imports unchanged (roadmap.export takes this list from here).
 EXPORT_FIGURE_COLUMNS = tuple(
-    "effort_source success_probability_used rank expected_roi roi_p10 roi_p50 roi_p90 p_top_k expected_value "
-    "expected_effort needs_feasibility excluded_reason".split()
+    "effort_source success_probability_used rank expected_roi roi_se roi_p10 roi_p50 roi_p90 p_loss p_top_k "
+    "expected_value expected_effort needs_feasibility excluded_reason".split()
 )
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection). The export writes such a text
 # (or with "'") with a leading "'", and the import takes exactly that "'" off again (see unneutralize).

@@ -39,6 +39,25 @@ def roi(value):
 
 
 @register.filter
+def roi_within(value, se):
+    """An expected ROI rounded to the power of ten of its standard error: 55.62|roi_within:3.0 -> +5,600%
+    (``formatting.roi_within_error``)."""
+    return formatting.roi_within_error(_figure(value), _figure(se))
+
+
+@register.filter
+def roi_error(se):
+    """A standard error of ROI as ±percentage: 3.12 -> ±310% (``formatting.roi_error``)."""
+    return formatting.roi_error(_figure(se))
+
+
+@register.filter
+def spread(value):
+    """A standard error or deviation of ROI as a percentage: 3.12 -> 310% (``formatting.spread``)."""
+    return formatting.spread(_figure(value))
+
+
+@register.filter
 def roi_points(value):
     """A change of ROI in percentage points: 0.8 -> +80 pts (``formatting.roi_points``)."""
     return formatting.roi_points(_figure(value))

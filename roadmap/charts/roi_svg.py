@@ -14,7 +14,7 @@ from functools import cache
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from portfolio.formatting import fixed, number, percent, roi
+from portfolio.formatting import fixed, number, percent, roi, roi_error, roi_within_error
 
 from .roi import Bubble, Chart, TagStyle
 
@@ -38,8 +38,9 @@ def _title(bubble: Bubble, *, value_unit: str, top_k) -> str:
     """The tooltip, unescaped: the project's name and figures in words."""
     s = bubble.point.source  # the ranking row (ProjectScore) the point was made from
     return (
-        f"{s.name} — rank {s.rank}\n"
-        f"Expected ROI {roi(s.expected_roi)} (P10 {roi(s.roi_p10)}, P50 {roi(s.roi_p50)}, P90 {roi(s.roi_p90)})\n"
+        f"{s.name} — rank {s.rank}{' (≈ statistically tied with the one above)' if s.tied_with_above else ''}\n"
+        f"Expected ROI {roi_within_error(s.expected_roi, s.roi_se)} {roi_error(s.roi_se)}"
+        f" (P10 {roi(s.roi_p10)}, P50 {roi(s.roi_p50)}, P90 {roi(s.roi_p90)}); P(loss) {percent(s.p_loss)}\n"
         f"Risk-adjusted value {number(s.risk_adjusted_value_per_year)} {value_unit} / year; expected value"
         f" {number(s.expected_value)} {value_unit} over the horizon"
         f" (P10–P90 {number(s.value_p10)}–{number(s.value_p90)})\n"

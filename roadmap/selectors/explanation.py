@@ -1,9 +1,13 @@
 """The explanation of the figures ("How scores are computed"): a snapshot's top-ranked project worked through
-from its inputs to its figures, with the settings the snapshot was computed with."""
+from its inputs to its figures, with the settings the snapshot was computed with, and the Monte Carlo error of its
+two top-ranked projects (standard error, the tie test, P(loss))."""
 
+import math
 from dataclasses import dataclass
 
-from portfolio import estimates, sampling, scoring
+from django.db.models import Count, Q
+
+from portfolio import estimates, mc_error, sampling, scoring
 from portfolio.models import FeasibilityAssessment, Project, ReuseLink
 
 from ..models import ProjectScore, RankingSnapshot
@@ -136,3 +140,60 @@ def _credits(snapshot: RankingSnapshot, project: Project, p: float) -> tuple[Cre
             credit = p * link.fraction * consumer.expected_effort * snapshot.cost_per_person_week
             credits.append(CreditLine(link.consumer.name, link.fraction, consumer.expected_effort, credit))
     return tuple(credits)
+
+
+@dataclass(frozen=True)
+class ErrorExample:
+    """Monte Carlo error on a snapshot's two top-ranked projects: ROIs and standard errors are ratios.
+
+    ``tied_count`` ranked projects are marked "≈" (tied with the one above), ``losing_count`` lose money in at
+    least half of the trials, out of ``ranked_count``."""
+
+    first: ProjectScore
+    second: ProjectScore | None
+    trials: int
+    ranked_count: int
+    tied_count: int
+    losing_count: int
+    tie_standard_errors: float = mc_error.TIE_STANDARD_ERRORS
+
+    @property
+    def first_sd(self) -> float:
+        """The standard deviation of the top project's roi_t over the trials: SE x sqrt(trials)."""
+        return self.first.roi_se * math.sqrt(self.trials)
+
+    @property
+    def difference(self) -> float | None:
+        return None if self.second is None else self.first.expected_roi - self.second.expected_roi
+
+    @property
+    def threshold(self) -> float | None:
+        """2 x sqrt(SE_1² + SE_2²): the difference below which the two are tied."""
+        if self.second is None:
+            return None
+        return self.tie_standard_errors * math.hypot(self.first.roi_se, self.second.roi_se)
+
+
+def error_example(*, snapshot: RankingSnapshot | None) -> ErrorExample | None:
+    """The snapshot's Monte Carlo error explained on its top two ranked projects (two queries); None without a
+    ranked project, or for a snapshot computed before standard errors were stored."""
+    if snapshot is None:
+        return None
+    ranked = ProjectScore.objects.filter(snapshot=snapshot, rank__isnull=False)
+    top = list(ranked.order_by("rank")[:2])
+    if not top or top[0].roi_se is None or top[0].expected_roi is None:
+        return None
+    counts = ranked.aggregate(
+        ranked=Count("pk"),
+        tied=Count("pk", filter=Q(tied_with_above=True)),
+        losing=Count("pk", filter=Q(p_loss__gte=0.5)),
+    )
+    second = top[1] if len(top) > 1 and top[1].roi_se is not None and top[1].expected_roi is not None else None
+    return ErrorExample(
+        first=top[0],
+        second=second,
+        trials=snapshot.trials,
+        ranked_count=counts["ranked"],
+        tied_count=counts["tied"],
+        losing_count=counts["losing"],
+    )

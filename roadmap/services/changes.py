@@ -8,7 +8,8 @@ A second visit reads the stored one. The report is a JSON document:
 
 - ``baseline`` / ``now``: input version and when computed; ``value_unit``;
 - ``projects``: per project ``id``, ``name``, ``change`` ("moved", "added" or "removed"), ``before`` and ``after``
-  (``rank``, ``expected_roi``, ``p_top_k``, ``finish_p50``, ``p_meet_target``; null when not in that snapshot),
+  (``rank``, ``expected_roi``, ``roi_se``, ``tied_with_above``, ``p_top_k``, ``finish_p50``, ``p_meet_target``; null
+  when not in that snapshot),
   ``rank_move`` (places up, negative down; null unless ranked in both), ``causes`` (``group``, ``description``,
   ``effect`` on expected ROI, largest first) and ``interaction`` (the change minus the sum of the effects);
 - ``groups``: every group evaluated, with its description and who changed it when.
@@ -114,7 +115,8 @@ def _figures(snapshot: RankingSnapshot, document: dict | None) -> dict[int, dict
     }
     figures = {}
     rows = ProjectScore.objects.filter(snapshot=snapshot)
-    for pk, name, rank, roi, top_k in rows.values_list("project_id", "name", "rank", "expected_roi", "p_top_k"):
+    columns = ("project_id", "name", "rank", "expected_roi", "p_top_k", "roi_se", "tied_with_above")
+    for pk, name, rank, roi, top_k, roi_se, tied in rows.values_list(*columns):
         if key(pk, name) is None:
             continue
         f50, target = finish.get(key(pk, name), (None, None))
@@ -123,6 +125,8 @@ def _figures(snapshot: RankingSnapshot, document: dict | None) -> dict[int, dict
             "rank": rank,
             "expected_roi": roi,
             "p_top_k": top_k,
+            "roi_se": roi_se,
+            "tied_with_above": tied,
             "finish_p50": f50.isoformat() if f50 else None,
             "p_meet_target": target,
         }

@@ -155,6 +155,9 @@ def _score_rows(snapshot: RankingSnapshot, result: scoring.RankingResult) -> lis
             effort_p90=score.effort_p90,
             p_top_k=score.p_top_k,
             risk_adjusted_value_per_year=score.risk_adjusted_value_per_year,
+            roi_se=score.roi_se,
+            p_loss=score.p_loss,
+            tied_with_above=score.tied_with_above,
         )
         for score in result.scores
     ]

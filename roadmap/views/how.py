@@ -24,6 +24,7 @@ def how_scores(request: HttpRequest, slug: str) -> HttpResponse:
         nav="how",
         snapshot=snapshot,
         example=explanation.worked_example(snapshot=snapshot),
+        error=explanation.error_example(snapshot=snapshot),
         max_saving=MAX_SAVING_FRACTION,
         exclusions=(EXCLUDED_DELIVERED, EXCLUDED_PARKED, EXCLUDED_NO_EFFORT),
     )

@@ -5,6 +5,7 @@ from api.rest.serializers.figures import RANKING_ROW_FIELDS, SCHEDULE_ROW_FIELDS
 from portfolio import services
 from roadmap.models import ProjectScore, ScheduleRow
 from roadmap.services.recompute import portfolio_recompute
+from tests.factories import ProjectScoreFactory, RankingSnapshotFactory
 
 from .conftest import api_url
 
@@ -51,3 +52,17 @@ def test_the_export_is_the_same_document_as_the_download(world, pm_api, pm_clien
     csv_api = pm_api.get(api_url(world["slug"], "export.csv"), HTTP_ACCEPT="text/csv")
     assert csv_api.status_code == 200 and csv_api["Content-Type"].startswith("text/csv")
     assert csv_api.content == pm_client.get(f"/p/{world['slug']}/export.csv").content
+
+
+def test_the_api_serves_the_standard_error_p_loss_and_tie(portfolio, pm_api):
+    snapshot = RankingSnapshotFactory(portfolio=portfolio, input_version=1)
+    ProjectScoreFactory(snapshot=snapshot, name="Toxicity", rank=2, roi_se=2.0, p_loss=0.15, tied_with_above=True)
+    ProjectScoreFactory(snapshot=snapshot, name="Old idea", excluded=True)
+    body = pm_api.get(api_url(portfolio.slug, "ranking/")).json()
+    rows = {r["name"]: r for r in body["results"]}
+    assert (rows["Toxicity"]["roi_se"], rows["Toxicity"]["p_loss"], rows["Toxicity"]["tied_with_above"]) == (
+        2.0,
+        0.15,
+        True,
+    )
+    assert rows["Old idea"]["roi_se"] is None and rows["Old idea"]["tied_with_above"] is False

@@ -187,3 +187,35 @@ def test_dates_and_times_have_one_style():
     stamp = datetime.datetime(2027, 2, 7, 14, 5, tzinfo=datetime.UTC)
     assert formatting.moment(stamp) == "7 Feb 2027 14:05 UTC"
     assert formatting.moment(stamp.replace(tzinfo=None)) == "7 Feb 2027 14:05"
+
+
+@pytest.mark.parametrize(
+    ("value", "se", "text"),
+    [
+        (55.62, 3.0, "+5,600%"),  # SE 300%: rounded to hundreds
+        (12.345, 0.25, "+1,230%"),  # SE 25%: tens
+        (0.4567, 0.05, "+46%"),  # SE 5%: whole percent, as roi writes it
+        (0.4567, 0.0001, "+46%"),  # a tiny SE never adds decimals
+        (-0.56, 0.3, "−60%"),  # SE 30%: tens, the sign kept
+        (-0.04, 0.3, "−0%"),  # rounds to 0, the sign survives as in roi
+        (55.62, None, "+5,562%"),  # no SE (an old snapshot): roi's text
+        (-1.0, 0.0, "−100%"),  # an exact figure
+        (None, 0.1, "–"),
+        (NAN, 0.1, "–"),
+    ],
+)
+def test_an_expected_roi_is_rounded_to_the_power_of_ten_of_its_standard_error(value, se, text):
+    assert formatting.roi_within_error(value, se) == text
+
+
+@pytest.mark.parametrize(
+    ("se", "text"),
+    [(3.0, "±300%"), (3.12, "±310%"), (0.0312, "±3.1%"), (0.999, "±100%"), (0.0, "±0%"), (None, "–"), (INF, "–")],
+)
+def test_a_standard_error_is_written_plus_minus_to_two_significant_digits(se, text):
+    assert formatting.roi_error(se) == text
+
+
+@pytest.mark.parametrize(("value", "text"), [(1.25, "120%"), (0.0312, "3.1%"), (0.0, "0%"), (None, "–")])
+def test_a_spread_of_roi_is_a_percentage_to_two_significant_digits(value, text):
+    assert formatting.spread(value) == text

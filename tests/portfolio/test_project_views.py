@@ -69,6 +69,8 @@ def score_for(project, **figures) -> ProjectScore:
         "roi_p50": 0.3,
         "roi_p90": 1.6,
         "p_top_k": 0.62,
+        "roi_se": 0.03,
+        "p_loss": 0.55,
     }
     values.update(figures)
     return ProjectScoreFactory(snapshot=snapshot, project=project, **values)
@@ -144,7 +146,9 @@ def test_project_page_draws_the_roi_range_as_an_svg_bar_with_its_figures(project
     html = leader_client.get(page_url(project)).content.decode()
 
     assert "Rank #2" in html and "+40%" in html and "P(top-5)" in html and "62%" in html
-    assert "−100% / +30% / +160%" in html and "45.0 k$" in html and "9.50 person-weeks" in html
+    # The summary gives P(loss) and the ROI's standard error; the percentiles stay in the bar and its tooltip.
+    assert "P(loss)</dt><dd>55%" in html and "±3.0% standard error" in html
+    assert "45.0 k$" in html and "9.50 person-weeks" in html
     assert "<svg" in html and "<title" in html and "P10 −100%, P50 +30%, P90 +160%, expected +40%" in html
     bar = roi_bar(ProjectScore(roi_p10=-1.0, roi_p50=0.3, roi_p90=1.6, expected_roi=0.4))
     assert f'<rect x="{bar.x_p10}"' in html and f'cx="{bar.x_mean}"' in html and ">0%</text>" in html

@@ -24,7 +24,9 @@ SNAPSHOT_SETTINGS_FIELDS = (
     "roadmap_start",
 )
 # Value figures in the snapshot's value unit (per year for risk_adjusted_value_per_year), effort in person-weeks,
-# ROI as a ratio (1.0 = +100%), probabilities 0 to 1.
+# ROI as a ratio (1.0 = +100%), probabilities 0 to 1. Monte Carlo error: roi_se is the standard error of expected_roi
+# (a ratio), p_loss the share of trials with a negative ROI, tied_with_above whether the project ranked just above is
+# statistically tied with this one (expected ROIs less than 2 standard errors of their difference apart).
 RANKING_ROW_FIELDS = (
     "project_id",
     "name",
@@ -46,6 +48,9 @@ RANKING_ROW_FIELDS = (
     "effort_p90",
     "p_top_k",
     "risk_adjusted_value_per_year",
+    "roi_se",
+    "p_loss",
+    "tied_with_above",
 )
 SCHEDULE_ROW_FIELDS = (
     "project_id",
