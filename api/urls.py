@@ -1,7 +1,8 @@
 """The app's addresses: ``/api/`` (REST API v1, its schema, docs and problem types), the profile page's API tokens,
 a portfolio's webhooks and share links (PMs), and ``/s/<token>/``, the page a share link opens."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
@@ -27,4 +28,7 @@ urlpatterns = [
     path("p/<slug:slug>/share/", share_links.share_links_page, name="share-links"),
     path("p/<slug:slug>/share/<int:link_id>/revoke/", share_links.share_link_revoke, name="share-link-revoke"),
     path("s/<str:token>/", shared.shared, name="shared"),
+    # Last: any other address under /api/ (an odd slug, a negative id) answers a problem document, not Django's
+    # HTML 404 page (which DEBUG would otherwise show).
+    re_path(r"^api/", csrf_exempt(problems.not_found)),
 ]

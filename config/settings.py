@@ -305,6 +305,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Enums as components (the default), then the links between operations (where a slug, an id, an ETag come from).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.rest.schema_links.add_links"],
 }
 # Requests one API token (or session user, or address) may make: N/s, N/min, N/hour or N/day; 0 = no limit.
 API_RATE_LIMIT = env("API_RATE_LIMIT", default="600/min")

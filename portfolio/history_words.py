@@ -156,6 +156,7 @@ SETTING_LABELS = {
     "p_hard": ("success probability of hard", "%"),
     "p_impossible": ("success probability of impossible", "%"),
     "capacity": ("team capacity", " people"),
+    "planning_window_weeks": ("planning window", " weeks"),
     "roadmap_start": ("roadmap start", ""),
     "seed": ("seed", ""),
 }
@@ -165,8 +166,8 @@ def settings_changes(old: dict, new: dict) -> list[str]:
     """What differs between two input documents' settings, each in words ("trials 2,000 → 4,000")."""
     words = []
     for key, (label, unit) in SETTING_LABELS.items():
-        if old.get(key) == new.get(key):
-            continue
+        if old.get(key) == new.get(key) or key not in old or key not in new:
+            continue  # a key missing on one side: a document stored before that setting existed
         if unit == "%":
             words.append(f"{label} {formatting.percent(old[key])} {ARROW} {formatting.percent(new[key])}")
         elif key == "seed":

@@ -8,7 +8,8 @@ inputs" holds by construction (DESIGN.md, "Review baselines and explained change
 The document (format 1), every number in its own units:
 
 - ``settings``: value unit label, cost per person-week (value units), horizon (years), trials, top-K, the
-  success probability of each feasibility tag, team capacity (people), roadmap start (ISO date), seed;
+  success probability of each feasibility tag, team capacity (people), planning window (weeks), roadmap start
+  (ISO date), seed;
 - ``projects`` (by id): name, status, impact [low, likely, high] (value units per year), effort in force
   [low, likely, high] (person-weeks, null without one), feasibility tag (null: not assessed), the EM's success
   probability override (null: none), staffing (people), target date (ISO, null), roadmap pin (null);
@@ -25,6 +26,7 @@ from . import scoring
 from .sampling import Range
 
 FORMAT = 1
+DEFAULT_WINDOW_WEEKS = 13  # documents stored before the planning window existed were computed with none
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class PlanSettings:
     capacity: int
     roadmap_start: datetime.date
     seed: int
+    planning_window_weeks: int = DEFAULT_WINDOW_WEEKS
 
     def by_tag(self) -> dict[str, float]:
         """The success probability of each feasibility tag."""
@@ -142,6 +145,7 @@ def _settings_document(settings: PlanSettings) -> dict[str, Any]:
         "p_hard": settings.p_hard,
         "p_impossible": settings.p_impossible,
         "capacity": settings.capacity,
+        "planning_window_weeks": settings.planning_window_weeks,
         "roadmap_start": settings.roadmap_start.isoformat(),
         "seed": settings.seed,
     }
@@ -190,6 +194,7 @@ def settings_from_document(values: dict[str, Any]) -> PlanSettings:
         capacity=int(values["capacity"]),
         roadmap_start=datetime.date.fromisoformat(values["roadmap_start"]),
         seed=int(values["seed"]),
+        planning_window_weeks=int(values.get("planning_window_weeks", DEFAULT_WINDOW_WEEKS)),
     )
 
 

@@ -132,6 +132,11 @@ class Portfolio(models.Model):
     capacity = models.PositiveIntegerField(
         default=10, validators=[MinValueValidator(1), MaxValueValidator(1000)], help_text="Team capacity, people."
     )
+    planning_window_weeks = models.PositiveIntegerField(
+        default=13,
+        validators=[MinValueValidator(1), MaxValueValidator(520)],
+        help_text="Weeks of the funding decision's planning window; budget = capacity x window, person-weeks.",
+    )
     roadmap_start = models.DateField(
         default=datetime.date.today,
         validators=[MaxValueValidator(LATEST_ROADMAP_START, message="Start the roadmap before the year 3000.")],

@@ -5,6 +5,7 @@ line breaks and tabs but nothing that reorders the text or that XML forbids.
 The model fields use these validators (``portfolio.models`` re-exports them, and older migrations name them there).
 """
 
+import functools
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -79,3 +80,76 @@ def validate_xml_safe_text(value: str) -> None:
         control=lambda ch: ch not in "\n\r\t\u2028\u2029" and _is_control(ch),
         refused="control characters (line breaks and tabs are fine)",
     )
+
+
+# The same rules as regular expressions, for the API's schema (``api.rest.schema``): a client that sends what the
+# pattern allows is not refused by the validator. Characters outside the Basic Multilingual Plane are written as
+# themselves (a JSON schema pattern is a string; ``\U`` is not ECMA-262), the others as ``\uXXXX``. Surrogates are
+# left out (no UTF-8 text holds one; a regex engine on Unicode scalars cannot name them). A pattern ends with
+# ``$(?!\n)``: Python's ``$`` also matches before a final line break, ECMA's and Rust's do not.
+_LAST_CODE_POINT = 0x10FFFF
+_SURROGATES = range(0xD800, 0xE000)
+_END = r"$(?!\n)"
+
+
+def _class_body(codes: list[int]) -> str:
+    """A regex character class's body listing the code points ``codes`` (sorted) as ranges."""
+    parts, start = [], None
+    for index, code in enumerate(codes):
+        if start is None:
+            start = code
+        if index + 1 < len(codes) and codes[index + 1] == code + 1:
+            continue
+        parts.append(_char(start) if start == code else f"{_char(start)}-{_char(code)}")
+        start = None
+    return "".join(parts)
+
+
+def _char(code: int) -> str:
+    return chr(code) if code > 0xFFFF else f"\\u{code:04x}"
+
+
+@functools.cache
+def _refused_and_invisible() -> tuple[list[int], list[int], list[int]]:
+    """Code points a name refuses, a multi-line text refuses, and a name does not count as visible."""
+    name_refused, text_refused, invisible = [], [], []
+    for code in range(_LAST_CODE_POINT + 1):
+        if code in _SURROGATES:
+            continue
+        ch = chr(code)
+        unsafe = ch in _BIDI_CONTROLS or _is_noncharacter(ch)
+        if unsafe or _is_control(ch):
+            name_refused.append(code)
+        if unsafe or (ch not in "\n\r\t\u2028\u2029" and _is_control(ch)):
+            text_refused.append(code)
+        if ch.isspace() or unicodedata.category(ch) in ("Cf", "Zs", "Cc"):
+            invisible.append(code)
+    return name_refused, text_refused, invisible
+
+
+@functools.cache
+def one_line_pattern(*, semicolon: bool = True) -> str:
+    """What ``_check_one_line`` accepts (``semicolon=False``: and no ";", a project name's rule)."""
+    refused, _, invisible = _refused_and_invisible()
+    if not semicolon:
+        refused = sorted({*refused, ord(";")})
+    visible_refused = sorted({*refused, *invisible})
+    allowed = f"[^{_class_body(refused)}]"
+    return f"^{allowed}*[^{_class_body(visible_refused)}]{allowed}*{_END}"
+
+
+@functools.cache
+def multi_line_pattern() -> str:
+    """What ``validate_xml_safe_text`` accepts."""
+    return f"^[^{_class_body(_refused_and_invisible()[1])}]*{_END}"
+
+
+def pattern_of(validator) -> str | None:
+    """The regular expression stating ``validator``'s rule (None: not one of these)."""
+    patterns = (
+        (validate_project_name, lambda: one_line_pattern(semicolon=False)),
+        (validate_portfolio_name, one_line_pattern),
+        (validate_value_unit, one_line_pattern),
+        (validate_xml_safe_text, multi_line_pattern),
+    )
+    return next((pattern() for rule, pattern in patterns if validator is rule), None)

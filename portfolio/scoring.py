@@ -300,6 +300,42 @@ def _p_top_k(roi: np.ndarray, top_k: int) -> np.ndarray:
     return (np.count_nonzero(above, axis=0) + shared) / trials
 
 
+def _risk_adjusted_value(samples: Samples, columns: np.ndarray) -> np.ndarray:
+    """success_t * impact_t per trial for the given columns: array (trials, len(columns)), value units per year."""
+    value = np.take(samples.impact, columns, axis=1)
+    value *= np.take(samples.success, columns, axis=1)
+    return value
+
+
+def _to_value(
+    value: np.ndarray,
+    samples: Samples,
+    projects: Sequence[ProjectInput],
+    links: Sequence[LinkInput],
+    settings: ScoringSettings,
+    columns: np.ndarray,
+) -> None:
+    """Turn risk-adjusted value per year into value_t in place: times the horizon, plus reuse credit."""
+    value *= settings.horizon_years
+    out_column = {int(column): j for j, column in enumerate(columns)}
+    _add_reuse_credit(value, out_column, samples, _credit_terms(projects, links), settings.cost_per_person_week)
+
+
+def value_samples(
+    samples: Samples,
+    projects: Sequence[ProjectInput],
+    links: Sequence[LinkInput],
+    settings: ScoringSettings,
+    columns: np.ndarray,
+) -> np.ndarray:
+    """value_t = success_t * impact_t * horizon_years + reuse credit_t for the given sample columns: array
+    (trials, len(columns)) in value units over the horizon (the same numbers the ranking averages)."""
+    _check_samples_match(samples, projects)
+    value = _risk_adjusted_value(samples, columns)
+    _to_value(value, samples, projects, links, settings, columns)
+    return value
+
+
 def _ranked_figures(
     samples: Samples,
     projects: Sequence[ProjectInput],
@@ -309,12 +345,9 @@ def _ranked_figures(
 ) -> dict[str, np.ndarray]:
     """Per ranked column (in ``columns`` order), every figure of ScoredProject as an array over projects."""
     cost = settings.cost_per_person_week
-    value = np.take(samples.impact, columns, axis=1)
-    value *= np.take(samples.success, columns, axis=1)
+    value = _risk_adjusted_value(samples, columns)
     figures = {"risk_adjusted_value_per_year": value.mean(axis=0)}
-    value *= settings.horizon_years
-    out_column = {int(column): j for j, column in enumerate(columns)}
-    _add_reuse_credit(value, out_column, samples, _credit_terms(projects, links), cost)
+    _to_value(value, samples, projects, links, settings, columns)
     figures["expected_value"] = value.mean(axis=0)
     figures["value_p10"], figures["value_p90"] = np.percentile(value, [10, 90], axis=0)
     effort = np.take(samples.effort, columns, axis=1)

@@ -253,6 +253,7 @@ def plan_settings(portfolio: Portfolio) -> input_documents.PlanSettings:
         capacity=portfolio.capacity,
         roadmap_start=portfolio.roadmap_start,
         seed=portfolio.seed,
+        planning_window_weeks=portfolio.planning_window_weeks,
     )
 
 
@@ -339,3 +340,11 @@ def projects_with_links(*, portfolio: Portfolio) -> list[Project]:
         )
         .order_by("name")
     )
+
+
+def projects_by_ids_with_assessment(*, ids: list[int]) -> dict[int, Project]:
+    """Some projects by id with their current assessment prefetched (two queries), keyed by id."""
+    if not ids:
+        return {}
+    projects = Project.objects.filter(pk__in=ids).prefetch_related(_current_assessment_prefetch())
+    return {p.pk: p for p in projects}

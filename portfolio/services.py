@@ -44,6 +44,7 @@ PORTFOLIO_SETTING_FIELDS = (
     "p_hard",
     "p_impossible",
     "capacity",
+    "planning_window_weeks",
     "roadmap_start",
     "seed",
 )

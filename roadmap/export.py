@@ -55,7 +55,40 @@ def snapshot_settings(snapshot: RankingSnapshot) -> dict:
         "p_hard": snapshot.p_hard,
         "p_impossible": snapshot.p_impossible,
         "capacity": snapshot.capacity,
+        "planning_window_weeks": snapshot.planning_window_weeks,
         "roadmap_start": snapshot.roadmap_start.isoformat(),
+    }
+
+
+def funding_dict(snapshot: RankingSnapshot | None) -> dict:
+    """The snapshot's funding decision (DESIGN.md keys): budget (person-weeks), cut-line ROI, funded value and the
+    frontier (value units); null (frontier empty) without a snapshot or on one written before funding existed."""
+    if snapshot is None or snapshot.budget_person_weeks is None:
+        return {"budget_person_weeks": None, "cut_line_roi": None, "funded_value": None, "frontier": []}
+    return {
+        "budget_person_weeks": snapshot.budget_person_weeks,
+        "cut_line_roi": snapshot.cut_line_roi,
+        "funded_value": {
+            "mean": snapshot.funded_value_mean,
+            "p10": snapshot.funded_value_p10,
+            "p50": snapshot.funded_value_p50,
+            "p90": snapshot.funded_value_p90,
+        },
+        "frontier": snapshot.funding.get("frontier", []),
+    }
+
+
+def project_funding_dict(score: ProjectScore | None) -> dict:
+    """A project's funding figures in the snapshot: ``funded``, ``funding_reason``, ``p_funded_if_known``,
+    ``evpi`` and ``evppi`` {impact, effort, success} (value units); null when there are none."""
+    if score is None or score.funded is None:
+        return {"funded": None, "funding_reason": None, "p_funded_if_known": None, "evpi": None, "evppi": None}
+    return {
+        "funded": score.funded,
+        "funding_reason": score.funding_reason,
+        "p_funded_if_known": score.p_funded_if_known,
+        "evpi": score.evpi,
+        "evppi": score.evppi,
     }
 
 
@@ -74,6 +107,7 @@ def portfolio_dict(portfolio: Portfolio, snapshot: RankingSnapshot | None) -> di
         "p_hard": portfolio.p_hard,
         "p_impossible": portfolio.p_impossible,
         "capacity": portfolio.capacity,
+        "planning_window_weeks": portfolio.planning_window_weeks,
         "roadmap_start": portfolio.roadmap_start.isoformat(),
         "seed": portfolio.seed,
         "current_input_version": portfolio.input_version,
@@ -141,6 +175,7 @@ def project_dict(
         "in_snapshot": score is not None,
         "roadmap_pin": project.roadmap_pin,
         **schedule_dict(schedule),
+        **project_funding_dict(score),
     }
 
 
@@ -152,6 +187,7 @@ def portfolio_export(portfolio: Portfolio) -> dict:
     rows = {r.project_id: r for r in schedule_rows(snapshot=snapshot)}
     return {
         **portfolio_dict(portfolio, snapshot),
+        **funding_dict(snapshot),
         "value_curve": value_curve_list(value_curve_points(snapshot=snapshot)),
         "projects": [project_dict(p, scores.get(p.pk), portfolio, rows.get(p.pk)) for p in projects],
     }

@@ -69,6 +69,14 @@ class ScenarioForm(VersionedForm, forms.Form):
         max_value=1000,
         widget=forms.NumberInput(attrs={"id": "whatif-capacity"}),
     )
+    window_weeks = forms.IntegerField(
+        label="Planning window (weeks)",
+        required=False,
+        min_value=1,
+        max_value=520,
+        help_text="The funding decision's window: budget = capacity × window person-weeks.",
+        widget=forms.NumberInput(attrs={"id": "whatif-window"}),
+    )
     drop = forms.TypedMultipleChoiceField(
         label="Drop from the roadmap", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -84,6 +92,7 @@ class ScenarioForm(VersionedForm, forms.Form):
         self.parked = [p for p in projects if p.status == "parked"]
         initial = {
             "capacity": portfolio.capacity,
+            "window_weeks": portfolio.planning_window_weeks,
             "base_capacity": portfolio.capacity,
             "settings_version": portfolio.version,
             **{f"pin_{p.pk}": p.roadmap_pin for p in self.to_build},
@@ -122,6 +131,7 @@ class ScenarioForm(VersionedForm, forms.Form):
             drop=frozenset(data["drop"]),
             add=frozenset(data["add"]),
             pins={p.pk: data.get(f"pin_{p.pk}") for p in self.to_build},
+            window_weeks=data.get("window_weeks"),
         )
 
     def project_versions(self) -> dict[int, int]:

@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from portfolio.funding import robustness
 from portfolio.models import Portfolio, Project
 
 
@@ -36,6 +37,17 @@ class RankingSnapshot(models.Model):
     roadmap_start = models.DateField(default=_portfolio_default("roadmap_start"))
     computed_at = models.DateTimeField(auto_now_add=True)
     duration_ms = models.PositiveIntegerField(default=0)
+    # The funding decision of the same draw (DESIGN.md, "The funding decision"); null on snapshots written before
+    # it existed. Budget in person-weeks = capacity x planning window; funded value in value units over the horizon.
+    planning_window_weeks = models.PositiveIntegerField(default=_portfolio_default("planning_window_weeks"))
+    budget_person_weeks = models.FloatField(null=True)
+    cut_line_roi = models.FloatField(null=True)
+    funded_value_mean = models.FloatField(null=True)
+    funded_value_p10 = models.FloatField(null=True)
+    funded_value_p50 = models.FloatField(null=True)
+    funded_value_p90 = models.FloatField(null=True)
+    # {"frontier": [{budget, mean, p10, p90}, ...], "one_more": {mean, p10, p50, p90}, "one_fewer": {...}}
+    funding = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-input_version"]
@@ -83,6 +95,15 @@ class ProjectScore(models.Model):
     roi_se = models.FloatField(null=True)
     p_loss = models.FloatField(null=True)
     tied_with_above = models.BooleanField(default=False)
+    # The funding decision: funded (null on snapshots from before it), why, P(funded if known) (share of trials),
+    # EVPI and EVPPI {"impact", "effort", "success"} in value units (null when not ranked or impossible), and the
+    # tornado [{input, low, high}, ...] of E[roi] at each input's low and high end, sorted by swing.
+    funded = models.BooleanField(null=True, blank=True)
+    funding_reason = models.CharField(max_length=200, blank=True)
+    p_funded_if_known = models.FloatField(null=True, blank=True)
+    evpi = models.FloatField(null=True, blank=True)
+    evppi = models.JSONField(null=True, blank=True)
+    tornado = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["rank", "name"]
@@ -90,6 +111,11 @@ class ProjectScore(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.rank} {self.name}"
+
+    @property
+    def robustness(self) -> str:
+        """core / borderline / out by P(funded if known); "" when there is none."""
+        return robustness(self.p_funded_if_known)
 
     @property
     def ease(self) -> float | None:

@@ -17,6 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from portfolio import scoring
+from portfolio.funding import FundingResult, compute_funding
 
 from . import simulation
 
@@ -78,6 +79,7 @@ class RoadmapPlan:
     capacity: int
     projects: tuple[PlannedProject, ...]
     value_curve: tuple[CurvePoint, ...]
+    funding: FundingResult | None = None  # the funding decision of the same draw (None: not asked for)
 
     @property
     def scheduled(self) -> list[PlannedProject]:
@@ -233,14 +235,21 @@ def compute_plan(
     capacity: int,
     start: datetime.date,
     seed: int,
+    window_weeks: int | None = None,
 ) -> tuple[scoring.RankingResult, RoadmapPlan]:
     """Draw once (each project from its own streams of ``seed``), rank, and schedule from the same samples:
-    ranking and roadmap never disagree on inputs."""
+    ranking and roadmap never disagree on inputs. With ``window_weeks`` (the planning window) the plan also
+    carries the funding decision at capacity x window person-weeks, from the same samples."""
     projects, links = tuple(projects), tuple(links)
     scoring._check_ranked_efforts(projects)  # fail before the expensive draw, as compute_ranking does
     samples = scoring.draw_samples(projects, links, settings.trials, seed)
     ranking = scoring.rank_from_samples(samples, projects, links, settings)
     plan = plan_from_samples(samples, ranking, projects, links, facts, capacity=capacity, start=start)
+    if window_weeks is not None:
+        decision = compute_funding(
+            samples, ranking, projects, links, settings, capacity=capacity, window_weeks=window_weeks
+        )
+        plan = replace(plan, funding=decision)
     return ranking, plan
 
 
@@ -250,12 +259,14 @@ def compute_plan(
 @dataclass(frozen=True)
 class Scenario:
     """A what-if on top of the current inputs, not saved: team capacity (people), projects dropped (treated
-    as parked), projects added (parked ones treated as ideas) and pins ({project key: place or None})."""
+    as parked), projects added (parked ones treated as ideas), pins ({project key: place or None}) and the
+    funding decision's planning window (weeks; None: the portfolio's)."""
 
     capacity: int
     drop: frozenset[int] = frozenset()
     add: frozenset[int] = frozenset()
     pins: Mapping[int, int | None] | None = None
+    window_weeks: int | None = None
 
 
 @dataclass(frozen=True)

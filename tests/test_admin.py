@@ -58,6 +58,7 @@ def test_a_portfolio_is_created_in_the_admin_and_its_members_managed_there(admin
         "p_hard": "0.6",
         "p_impossible": "0.05",
         "capacity": "10",
+        "planning_window_weeks": "13",
         "roadmap_start": "2027-01-04",
         "memberships-TOTAL_FORMS": "1",
         "memberships-INITIAL_FORMS": "0",

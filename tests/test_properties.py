@@ -676,6 +676,7 @@ def test_no_settings_input_gives_a_500_or_saves_bad_settings(fuzz_world, data, h
         "p_hard": "0.5",
         "p_impossible": "0",
         "capacity": "10",
+        "planning_window_weeks": "13",
         "roadmap_start": "2026-01-05",
         "seed": "12345",
     }

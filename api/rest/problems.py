@@ -1,10 +1,16 @@
 """Every API error as ``application/problem+json`` (RFC 9457): ``type``, ``title``, ``status``, ``detail`` and, for
 bad input, ``errors`` naming each field ({"impact_high": ["high must be at least likely (40)."]}).
 
-A service's ``django.core.exceptions.ValidationError`` (a model's ``full_clean``) becomes the same 400 as a
-serializer's. ``PreconditionRequired`` (428) and ``PreconditionFailed`` (412, with the current representation and
-its ETag) are the API's version checks (``conditional``). ``type`` links to ``/api/problems/<name>/``, which says in
-a sentence what the problem means. Django's own 404 and 500 answer paths under ``/api/`` the same way.
+Bad input gets the status that says why (``refusal_status``): a field the schema describes and the value breaks
+(type, range, length, pattern, choice) is a 400; a referenced object this portfolio does not have (a project id) a
+404; a clash with what is stored (a taken name, a link that would close a cycle) a 409; and a rule across fields
+the schema cannot state (low <= likely <= high), which a service's ``full_clean`` enforces once each field has
+passed the serializer, a 422. Each names the fields in ``errors``.
+
+``PreconditionRequired`` (428) and ``PreconditionFailed`` (412, with the current representation and its ETag) are
+the API's version checks (``conditional``). ``type`` links to ``/api/problems/<name>/``, which says in a sentence
+what the problem means. Django's own 404 and 500 answer paths under ``/api/`` the same way, as does every address
+under ``/api/`` that no pattern matches.
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
@@ -26,14 +32,23 @@ PROBLEMS = {
     "not-found": (404, "Not found", "No such resource, or you are not a member of its portfolio."),
     "method-not-allowed": (405, "Method not allowed", "This resource does not take that HTTP method."),
     "not-acceptable": (406, "Not acceptable", "The API answers in JSON (and CSV for the export)."),
-    "conflict": (409, "Conflict", "Something changed since you read it; `detail` says what."),
+    "conflict": (
+        409,
+        "Conflict",
+        "The request clashes with what is stored (a taken name, a reuse link that would close a cycle, a project in "
+        "another state, an import overtaken by newer changes); `detail` and `errors` say what.",
+    ),
     "precondition-failed": (
         412,
         "Precondition failed",
         "Your If-Match names an older version: someone changed the resource since. `current` is it as it is now, "
         "and the ETag header its version; apply your change to it and send it again.",
     ),
-    "unprocessable": (422, "Unprocessable", "The request could not be processed as sent."),
+    "unprocessable": (
+        422,
+        "Unprocessable",
+        "Each field is well formed but together they break a rule (e.g. low <= likely <= high); `errors` names them.",
+    ),
     "payload-too-large": (413, "Payload too large", "The request body is over the limit."),
     "unsupported-media-type": (415, "Unsupported media type", "Send JSON (or CSV, or a form upload, where said)."),
     "precondition-required": (
@@ -99,11 +114,54 @@ def field_errors(detail, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or api_settings.NON_FIELD_ERRORS_KEY: messages}
 
 
+# Error codes that mean the input is well formed but refers to something missing (404) or clashes with what is
+# stored (409); serializers raise them (``ErrorDetail(..., code=NOT_IN_PORTFOLIO)``), and DRF's own related fields
+# and unique validators use ``does_not_exist`` and ``unique``.
+NOT_IN_PORTFOLIO = "does_not_exist"
+CLASHES = frozenset({"unique", "unique_together", "cycle", "conflict"})
+
+
+class Unprocessable(exceptions.ValidationError):
+    """A service's refusal of input whose every field passed the serializer: a rule across fields (422), or only a
+    clash with what is stored (409, e.g. a taken name)."""
+
+    status_code = 422
+    default_code = "unprocessable"
+
+
 def from_django(error: DjangoValidationError) -> exceptions.ValidationError:
-    """A service's ValidationError as DRF's, field by field."""
+    """A service's ValidationError as DRF's, field by field, with its codes (``refusal_status`` reads them)."""
     if hasattr(error, "error_dict"):
-        return exceptions.ValidationError(error.message_dict)
-    return exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: error.messages})
+        detail = {
+            field: [exceptions.ErrorDetail(message, code=e.code) for e in errors for message in e.messages]
+            for field, errors in error.error_dict.items()
+        }
+    else:
+        detail = {
+            api_settings.NON_FIELD_ERRORS_KEY: [
+                exceptions.ErrorDetail(message, code=e.code) for e in error.error_list for message in e.messages
+            ]
+        }
+    return Unprocessable(detail)
+
+
+def _codes(codes) -> list[str]:
+    if isinstance(codes, dict):
+        return [code for value in codes.values() for code in _codes(value)]
+    if isinstance(codes, list):
+        return [code for value in codes for code in _codes(value)]
+    return [str(codes)]
+
+
+def refusal_status(exc: exceptions.ValidationError) -> int:
+    """The status of refused input, from its error codes: 404 when all name objects the portfolio does not have, 409
+    when all clash with what is stored, else 422 for a service's refusal and 400 for a serializer's."""
+    codes = set(_codes(exc.get_codes()))
+    if codes == {NOT_IN_PORTFOLIO}:
+        return 404
+    if codes and codes <= CLASHES:
+        return 409
+    return exc.status_code
 
 
 def problem(request: HttpRequest | None, code: int, detail: str, **extra) -> dict:
@@ -123,7 +181,7 @@ def _detail_and_errors(exc: exceptions.APIException) -> tuple[str, dict]:
     if isinstance(exc, exceptions.ValidationError):
         errors = field_errors(exc.detail)
         fields = ", ".join(sorted(errors))
-        return f"Invalid input: {fields}.", {"errors": errors}
+        return f"{PROBLEMS[BY_STATUS[refusal_status(exc)]][1]}: {fields}.", {"errors": errors}
     return str(exc.detail), {}
 
 
@@ -136,6 +194,8 @@ def exception_handler(exc, context):
     elif isinstance(exc, PermissionDenied):  # a role that may not (portfolio.permissions.RoleDenied)
         exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
+    if isinstance(exc, exceptions.ValidationError) and response is not None:
+        response.status_code = refusal_status(exc)
     if response is None:
         return None  # an unexpected error: Django's 500 handler (``server_error`` below) answers
     request = context.get("request")
@@ -155,7 +215,8 @@ def _is_api(request: HttpRequest) -> bool:
 
 
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    """Django's 404 handler: a problem document under ``/api/``, the site's 404 page elsewhere."""
+    """Django's 404 handler, and the view of every address under ``/api/`` no other pattern matches: a problem
+    document under ``/api/`` (whatever the method, and with DEBUG on too), the site's 404 page elsewhere."""
     if _is_api(request):
         body = problem(request, 404, "There is no such resource at this address.")
         return JsonResponse(body, status=404, content_type=CONTENT_TYPE)

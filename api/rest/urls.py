@@ -17,6 +17,7 @@ urlpatterns = [
     path(P + "links/<int:link_id>/", links.LinkDetailView.as_view(), name="link"),
     path(P + "ranking/", figures.RankingView.as_view(), name="ranking"),
     path(P + "roadmap/", figures.RoadmapView.as_view(), name="roadmap"),
+    path(P + "funding/", figures.FundingView.as_view(), name="funding"),
     path(P + "what-if/", whatif.WhatIfView.as_view(), name="whatif"),
     path(P + "imports/", imports.ImportListView.as_view(), name="imports"),
     path(P + "imports/<int:import_id>/", imports.ImportDetailView.as_view(), name="import"),

@@ -33,6 +33,7 @@ class PortfolioSettingsForm(VersionedModelForm):
             "p_hard": "Success probability: hard",
             "p_impossible": "Success probability: impossible",
             "capacity": "Team capacity (people)",
+            "planning_window_weeks": "Planning window (weeks)",
             "roadmap_start": "Roadmap start",
             "seed": "Random seed",
         }
@@ -48,6 +49,8 @@ class PortfolioSettingsForm(VersionedModelForm):
             "p_hard": "Chance a hard problem succeeds, 0 to 1; also used for projects not assessed yet.",
             "p_impossible": "Chance an impossible problem succeeds, 0 to 1 (usually 0); such projects rank last.",
             "capacity": "People who build the roadmap; each project takes its staffing from them.",
+            "planning_window_weeks": "Weeks the funding decision covers (13 = a quarter). Budget = capacity × window "
+            "person-weeks: projects are funded in rank order while their expected effort fits it. 1 to 520.",
             "roadmap_start": "Day the roadmap simulation starts; start and finish dates count from here.",
             "seed": "Each project draws its random outcomes from its own streams of this number, so a figure moves "
             "only when an input it depends on moves. Change it to check that a decision does not hang on luck: "

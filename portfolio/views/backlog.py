@@ -43,6 +43,7 @@ class BacklogRow:
     assessment: FeasibilityAssessment | None
     score: ProjectScore | None
     rank_move: str = ""  # since the latest review baseline: "▲3", "▼2", "=", "new"; "" without one
+    cut_above: bool = False  # sorted by rank: the funding decision's cut line is drawn above this row
 
     @property
     def tag(self) -> str | None:
@@ -111,8 +112,22 @@ def backlog_table(request: HttpRequest, access: Access) -> dict:
     matching = page.paginator.count
     scores = scores_for_projects(snapshot=snapshot, project_ids=[p.pk for p in shown])
     moves = rank_moves(portfolio=portfolio, scores=scores)
+    # Sorted by rank, best first: the cut line goes above the first ranked project not funded, if it is on this page.
+    cut_rank = (
+        snapshot.funding.get("cut_rank") if snapshot is not None and (sort, direction) == ("rank", "asc") else None
+    )
+    rows = [
+        BacklogRow(
+            p,
+            selectors.current_assessment(p),
+            score := scores.get(p.pk),
+            moves.get(p.pk, ""),
+            cut_above=cut_rank is not None and score is not None and score.rank == cut_rank,
+        )
+        for p in shown
+    ]
     return {
-        "rows": [BacklogRow(p, selectors.current_assessment(p), scores.get(p.pk), moves.get(p.pk, "")) for p in shown],
+        "rows": rows,
         "matching": matching,
         "page": page,
         **_neighbour_urls(page, base_url, query),

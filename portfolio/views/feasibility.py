@@ -6,6 +6,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from roadmap.selectors.funding import information_values
+from roadmap.selectors.snapshots import latest_snapshot
+
 from .. import selectors, services
 from ..forms.feasibility import AssessmentForm, current_of
 from ..models import Project
@@ -17,6 +20,17 @@ QUEUE_TEMPLATE = "portfolio/feasibility_queue.html"
 ASSESS_TEMPLATE = "portfolio/assess.html"
 
 
+def by_information_value(portfolio, waiting: list) -> list:
+    """The queue with the assessments worth most first: by the latest snapshot's EVPI (value units), largest first;
+    projects without one (not ranked yet) after them, by name. Each project gets ``information_value`` (or None)."""
+    values = information_values(
+        snapshot=latest_snapshot(portfolio=portfolio), project_ids=[project.pk for project, _ in waiting]
+    )
+    for project, _ in waiting:
+        project.information_value = values.get(project.pk)
+    return sorted(waiting, key=lambda item: (item[0].information_value is None, -(item[0].information_value or 0)))
+
+
 @login_required
 @require_safe
 def queue(request: HttpRequest, slug: str) -> HttpResponse:
@@ -26,7 +40,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     is also when someone else has recorded an assessment or changed an impact.
     """
     access = portfolio_access(request.user, slug)
-    waiting = selectors.feasibility_queue(portfolio=access.portfolio)
+    waiting = by_information_value(access.portfolio, selectors.feasibility_queue(portfolio=access.portfolio))
     waiting_ids = {project.pk for project, _ in waiting}
     assessed = [a for a in selectors.assessed_projects(portfolio=access.portfolio) if a.project_id not in waiting_ids]
     context = page_context(request, access, nav="feasibility", waiting=waiting, assessed=assessed)

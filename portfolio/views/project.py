@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from roadmap.charts.roi_bar import roi_bar
+from roadmap.charts.tornado import tornado_chart
 from roadmap.selectors.snapshots import latest_snapshot, scores_for_projects
 
 from .. import history_words, selectors, services
@@ -49,6 +50,7 @@ def project_page_context(request: HttpRequest, access: Access, project: Project,
         snapshot=snapshot,
         score=score,
         bar=roi_bar(score),
+        tornado=tornado_chart(score.tornado, score.expected_roi) if score and score.expected_roi is not None else None,
         current_assessment=next((a for a in assessments if a.is_current), None),
         earlier_assessments=[a for a in assessments if not a.is_current],
         links_in=links_in,

@@ -19,11 +19,12 @@ from portfolio.formatting import fixed, number, percent, roi, roi_error, roi_wit
 from .roi import Bubble, Chart, TagStyle
 
 _BUBBLE = (
-    '<g class="bubble" data-rank="{rank}" data-roi="{roi}" data-effort="{effort}" data-r="{r}" data-cx="{cx3}"'
-    ' data-cy="{cy3}" data-tag="{tag}" data-project="{key}">\n<title>{title}</title>\n'
+    '<g class="bubble{funded_class}" data-rank="{rank}" data-roi="{roi}" data-effort="{effort}" data-r="{r}"'
+    ' data-cx="{cx3}" data-cy="{cy3}" data-tag="{tag}" data-funded="{funded}" data-project="{key}">\n'
+    "<title>{title}</title>\n"
     '  <g stroke="{colour}" stroke-width="1.5" pointer-events="none"><line x1="{wx1}" x2="{wx2}" y1="{cy}" y2="{cy}"/>'
     '<line x1="{cx}" x2="{cx}" y1="{wy1}" y2="{wy2}"/></g>\n'
-    "  {marker}{paint}/>\n</g>"
+    "{ring}  {marker}{paint}/>\n</g>"
 )
 # Drawn over every bubble, in the same order: a small invisible target at each centre, so a click on a bubble's
 # centre opens that bubble's project even where a smaller bubble or a label overlaps it.
@@ -32,6 +33,21 @@ _CENTRE = (
     "<title>{title}</title></circle>"
 )
 CENTRE_RADIUS = 3.0  # px
+# A funded project's bubble gets a dark ring 3 px outside its marker (the funding decision, DESIGN.md).
+_RING = '  <circle class="funded-ring" cx="{}" cy="{}" r="{}" fill="none" stroke="#1d2430" stroke-width="2.5"/>\n'
+
+
+def _funding_words(s) -> str:
+    """The tooltip's funding line: funded or not, why, and P(funded if known) with its badge."""
+    if s.funded is None:
+        return ""
+    state = "Funded" if s.funded else "Not funded"
+    sure = (
+        f"; P(funded if known) {percent(s.p_funded_if_known)} ({s.robustness})"
+        if s.p_funded_if_known is not None
+        else ""
+    )
+    return f"\n{state}: {s.funding_reason}{sure}"
 
 
 def _title(bubble: Bubble, *, value_unit: str, top_k) -> str:
@@ -47,7 +63,7 @@ def _title(bubble: Bubble, *, value_unit: str, top_k) -> str:
         f"Expected effort {number(s.expected_effort)} person-weeks"
         f" (P10–P90 {number(s.effort_p10)}–{number(s.effort_p90)})\n"
         f"Feasibility: {bubble.style.label}, success probability {percent(s.success_probability)}\n"
-        f"P(top-{top_k}): {percent(s.p_top_k)}"
+        f"P(top-{top_k}): {percent(s.p_top_k)}" + _funding_words(s)
     )
 
 
@@ -82,7 +98,12 @@ def _bubble(bubble: Bubble, *, value_unit: str, top_k) -> SafeString:
     """
     point = bubble.point
     colour, paint = _paint(bubble.style)
+    funded = bool(getattr(point.source, "funded", False))
+    ring = _RING.format(fixed(bubble.cx, 1), fixed(bubble.cy, 1), fixed(bubble.r + 3, 2)) if funded else ""
     mark = _BUBBLE.format(
+        funded_class=" funded" if funded else "",
+        funded="1" if funded else "0",
+        ring=ring,
         rank=int(point.rank),
         roi=repr(float(point.expected_roi)),
         effort=repr(float(point.expected_effort)),

@@ -14,7 +14,7 @@ the edit saved and the portfolio dirty; the beat sweep (``sweep_dirty_portfolios
 import json
 import logging
 import time
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from portfolio import input_documents, scoring, selectors
+from portfolio import funding, input_documents, scoring, selectors
 from portfolio.models import Portfolio
 
 from .. import planning
@@ -115,8 +115,9 @@ def _write_snapshot(
             p_impossible=portfolio.p_impossible,
             capacity=plan.capacity,
             roadmap_start=plan.start,
+            **_funding_fields(plan.funding),
         )
-        ProjectScore.objects.bulk_create(_score_rows(snapshot, result), batch_size=500)
+        ProjectScore.objects.bulk_create(_score_rows(snapshot, result, plan.funding), batch_size=500)
         ScheduleRow.objects.bulk_create(_schedule_rows(snapshot, plan), batch_size=500)
         ValueCurvePoint.objects.bulk_create(
             (
@@ -130,8 +131,47 @@ def _write_snapshot(
     return snapshot
 
 
-def _score_rows(snapshot: RankingSnapshot, result: scoring.RankingResult) -> list[ProjectScore]:
+def _funding_fields(decision: funding.FundingResult | None) -> dict:
+    """The snapshot's portfolio-level funding fields (none when the plan has no funding decision)."""
+    if decision is None:
+        return {}
+    return {
+        "planning_window_weeks": decision.window_weeks,
+        "budget_person_weeks": decision.budget_person_weeks,
+        "cut_line_roi": decision.cut_line_roi,
+        "funded_value_mean": decision.funded_value.mean,
+        "funded_value_p10": decision.funded_value.p10,
+        "funded_value_p50": decision.funded_value.p50,
+        "funded_value_p90": decision.funded_value.p90,
+        "funding": {
+            "frontier": [asdict(point) for point in decision.frontier],
+            "one_more": asdict(decision.one_more),
+            "one_fewer": asdict(decision.one_fewer),
+            "cut_rank": decision.cut_rank,
+            "learn_next": [{"project_id": p.key, "input": p.input, "evppi": p.evppi} for p in decision.learn_next],
+        },
+    }
+
+
+def _project_funding_fields(row: funding.ProjectFunding | None) -> dict:
+    """A ranking row's funding fields."""
+    if row is None:
+        return {}
+    return {
+        "funded": row.funded,
+        "funding_reason": row.reason[:200],
+        "p_funded_if_known": row.p_funded_if_known,
+        "evpi": row.evpi,
+        "evppi": row.evppi,
+        "tornado": [{"input": bar.input, "low": bar.low, "high": bar.high} for bar in row.tornado],
+    }
+
+
+def _score_rows(
+    snapshot: RankingSnapshot, result: scoring.RankingResult, decision: funding.FundingResult | None = None
+) -> list[ProjectScore]:
     """The snapshot's ranking rows, one per ``scoring.ScoredProject`` (figures None for an excluded project)."""
+    by_key = decision.by_key() if decision is not None else {}
     return [
         ProjectScore(
             snapshot=snapshot,
@@ -158,6 +198,7 @@ def _score_rows(snapshot: RankingSnapshot, result: scoring.RankingResult) -> lis
             roi_se=score.roi_se,
             p_loss=score.p_loss,
             tied_with_above=score.tied_with_above,
+            **_project_funding_fields(by_key.get(score.key)),
         )
         for score in result.scores
     ]
@@ -199,10 +240,13 @@ def plan_for(
     seed: int,
     capacity: int | None = None,
     trials: int | None = None,
+    window_weeks: int | None = None,
 ) -> tuple[scoring.RankingResult, planning.RoadmapPlan]:
-    """Rank and schedule the given inputs with ``seed``: the recompute and every what-if go through here.
+    """Rank, schedule and decide the funding of the given inputs with ``seed``: the recompute and every what-if
+    go through here.
 
-    ``trials`` overrides the portfolio's trial count (a what-if over its budget); None uses the portfolio's.
+    ``trials`` overrides the portfolio's trial count (a what-if over its budget), ``capacity`` and
+    ``window_weeks`` its team and planning window; None uses the portfolio's.
     """
     scoring_settings = selectors.scoring_settings(portfolio)
     if trials is not None:
@@ -215,6 +259,7 @@ def plan_for(
         capacity=portfolio.capacity if capacity is None else capacity,
         start=portfolio.roadmap_start,
         seed=seed,
+        window_weeks=portfolio.planning_window_weeks if window_weeks is None else window_weeks,
     )
 
 
@@ -228,6 +273,7 @@ def plan_from_inputs(inputs: input_documents.PlanInputs) -> tuple[scoring.Rankin
         capacity=inputs.settings.capacity,
         start=inputs.settings.roadmap_start,
         seed=inputs.settings.seed,
+        window_weeks=inputs.settings.planning_window_weeks,
     )
 
 

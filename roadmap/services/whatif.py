@@ -54,6 +54,21 @@ class ScenarioComparison:
         return [s for s in self.shifts if s.note or s.finish_p50_days or s.finish_p90_days]
 
     @property
+    def funding_moves(self) -> list[tuple[str, str]]:
+        """Projects the scenario funds that the plan does not, or the reverse: (name, "funded now" | "no longer
+        funded"), in the scenario's rank order; empty when either side has no funding decision."""
+        saved, scenario = self.saved.funding, self.scenario.funding
+        if saved is None or scenario is None:
+            return []
+        before = {p.key: p.funded for p in saved.projects}
+        names = {p.key: p.name for p in self.scenario.projects} | {p.key: p.name for p in self.saved.projects}
+        moves = []
+        for project in scenario.projects:
+            if project.key in names and project.funded != before.get(project.key, False):
+                moves.append((names[project.key], "funded now" if project.funded else "no longer funded"))
+        return moves
+
+    @property
     def reduced(self) -> bool:
         """True when the what-if drew fewer trials than the saved plan, to answer within its budget."""
         return self.trials < self.portfolio_trials
@@ -75,7 +90,16 @@ def scenario_compare(*, portfolio_id: int, scenario: planning.Scenario) -> Scena
     trials = whatif_trials(projects=len(projects), trials=portfolio.trials, budget=settings.WHATIF_MAX_PROJECT_TRIALS)
     _, saved = plan_for(portfolio, projects, links, facts, seed=seed, trials=trials)
     changed, new_facts = planning.apply_scenario(projects, facts, scenario)
-    _, plan = plan_for(portfolio, changed, links, new_facts, seed=seed, capacity=scenario.capacity, trials=trials)
+    _, plan = plan_for(
+        portfolio,
+        changed,
+        links,
+        new_facts,
+        seed=seed,
+        capacity=scenario.capacity,
+        trials=trials,
+        window_weeks=scenario.window_weeks,
+    )
     return ScenarioComparison(
         saved=saved,
         scenario=plan,
@@ -101,16 +125,19 @@ def scenario_save(
 ) -> None:
     """Make a scenario the plan, all or nothing, through the backlog's services and their version checks.
 
-    Capacity goes into the portfolio settings; pins onto the projects; a dropped project is parked and an
-    added (parked) one goes back to idea. ``settings_version``, ``base_capacity`` and ``project_versions``
+    Capacity and the planning window go into the portfolio settings; pins onto the projects; a dropped project is
+    parked and an added (parked) one goes back to idea. ``settings_version``, ``base_capacity`` and ``project_versions``
     are what the scenario form was based on: anything changed since raises ConflictError and saves nothing.
     """
+    settings_changes = {}
     if scenario.capacity != base_capacity:
+        settings_changes["capacity"] = scenario.capacity
+    if scenario.window_weeks is not None and scenario.window_weeks != portfolio.planning_window_weeks:
+        settings_changes["planning_window_weeks"] = scenario.window_weeks
+    if settings_changes:
         mine = copy.copy(portfolio)
         mine.capacity = base_capacity
-        portfolio_services.portfolio_update(
-            portfolio=mine, data={"capacity": scenario.capacity}, expected_version=settings_version
-        )
+        portfolio_services.portfolio_update(portfolio=mine, data=settings_changes, expected_version=settings_version)
     pins = dict(scenario.pins or {})
     touched = sorted(set(pins) | scenario.drop | scenario.add)
     for project in Project.objects.filter(portfolio=portfolio, pk__in=touched).order_by("pk"):

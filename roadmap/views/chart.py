@@ -9,9 +9,11 @@ from portfolio.permissions import portfolio_access
 from portfolio.views.common import page_context
 
 from ..charts import deck, roi
+from ..charts.frontier import frontier_chart
 from ..charts.roi_cache import drawn_chart
 from ..forms import BaselineForm
 from ..selectors import baselines, snapshots
+from ..selectors.funding import funding_summary
 from .baselines import shown_snapshot
 from .downloads import deck_download
 
@@ -29,7 +31,32 @@ def chart_context(request: HttpRequest, portfolio) -> dict:
         for row in tables["ranked_shown"]:
             row.rank_move = moves.get(row.project_id, "")
     chart_svg = drawn_chart(portfolio, snapshot)
-    return {"snapshot": snapshot, "baseline": baseline, **tables, "has_chart": bool(chart_svg), "chart_svg": chart_svg}
+    return {
+        "snapshot": snapshot,
+        "baseline": baseline,
+        **tables,
+        "has_chart": bool(chart_svg),
+        "chart_svg": chart_svg,
+        **funding_context(snapshot, tables["ranked_shown"]),
+    }
+
+
+def mark_cut_line(snapshot, rows) -> None:
+    """Set ``cut_above`` on the listed ranked row the cut line is drawn above (the first ranked one not funded)."""
+    cut_rank = snapshot.funding.get("cut_rank")
+    for row in rows:
+        if cut_rank is not None and row.rank == cut_rank:
+            row.cut_above = True
+
+
+def funding_context(snapshot, ranked_rows) -> dict:
+    """The funding section's figures and frontier chart, and the cut line marked in the ranked rows listed."""
+    funding = funding_summary(snapshot=snapshot)
+    if funding is None:
+        return {"funding": None, "frontier_chart": None}
+    mark_cut_line(snapshot, ranked_rows)
+    chart = frontier_chart(funding.frontier, budget=funding.budget_person_weeks, person_weeks=funding.window_weeks)
+    return {"funding": funding, "frontier_chart": chart if funding.frontier else None}
 
 
 @login_required

@@ -10,6 +10,7 @@ from portfolio.scoring import EXCLUDED_DELIVERED, EXCLUDED_NO_EFFORT, EXCLUDED_P
 from portfolio.views.common import page_context
 
 from ..selectors import explanation, snapshots
+from ..selectors.funding import cut_line_row, funding_summary
 
 
 @login_required
@@ -27,6 +28,8 @@ def how_scores(request: HttpRequest, slug: str) -> HttpResponse:
         error=explanation.error_example(snapshot=snapshot),
         max_saving=MAX_SAVING_FRACTION,
         exclusions=(EXCLUDED_DELIVERED, EXCLUDED_PARKED, EXCLUDED_NO_EFFORT),
+        funding=funding_summary(snapshot=snapshot),
+        cut_row=cut_line_row(snapshot=snapshot),
     )
     template = "roadmap/how.html#worked-example" if request.htmx else "roadmap/how.html"
     return render(request, template, context)

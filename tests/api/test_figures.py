@@ -66,3 +66,17 @@ def test_the_api_serves_the_standard_error_p_loss_and_tie(portfolio, pm_api):
         True,
     )
     assert rows["Old idea"]["roi_se"] is None and rows["Old idea"]["tied_with_above"] is False
+
+
+def test_the_funding_decision_comes_with_its_provenance(world, pm_api):
+    snapshot = portfolio_recompute(portfolio_id=world["portfolio"].pk)
+    body = pm_api.get(api_url(world["slug"], "funding/")).json()
+    assert body["snapshot"]["input_version"] == snapshot.input_version
+    assert body["snapshot"]["settings"]["planning_window_weeks"] == 13
+    assert body["budget_person_weeks"] == 10 * 13
+    assert body["cut_line_roi"] >= 0 and set(body["funded_value"]) == {"mean", "p10", "p50", "p90"}
+    assert len(body["frontier"]) == 21 and body["frontier"][0]["budget"] == 0
+    ranked = [r for r in body["results"] if r["rank"] is not None]
+    assert ranked and all(r["funded"] is not None and r["funding_reason"] for r in ranked)
+    assert all(r["robustness"] in {"core", "borderline", "out"} for r in ranked)
+    assert {bar["input"] for bar in ranked[0]["tornado"]} == {"impact", "effort", "success"}

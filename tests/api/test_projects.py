@@ -65,25 +65,31 @@ def test_a_project_is_created_through_the_service(world, pm_api):
     assert project.changes.filter(field="created", user__username="pat-pm").exists()
 
 
+RANGE = {"impact_low": 1, "impact_likely": 2, "impact_high": 3}
+
+
 @pytest.mark.parametrize(
-    ("body", "field"),
+    ("body", "field", "status"),
     [
-        ({"name": "X", "impact_low": 30, "impact_likely": 20, "impact_high": 40}, "impact_likely"),
-        ({"name": "X", "impact_low": 1, "impact_likely": 2, "impact_high": "NaN"}, "impact_high"),
-        ({"name": "X", "impact_low": -1, "impact_likely": 2, "impact_high": 3}, "impact_low"),
-        ({"name": "X" * 300, "impact_low": 1, "impact_likely": 2, "impact_high": 3}, "name"),
-        ({"name": "Machine translation", "impact_low": 1, "impact_likely": 2, "impact_high": 3}, "name"),
-        ({"name": "X", "impact_low": 1, "impact_likely": 2, "impact_high": 3, "status": "done"}, "status"),
-        ({"name": "X", "impact_low": 1, "impact_likely": 2}, "impact_high"),
+        # A field the schema describes, and the value breaks: 400.
+        ({"name": "X", "impact_low": 1, "impact_likely": 2, "impact_high": "NaN"}, "impact_high", 400),
+        ({"name": "X", "impact_low": -1, "impact_likely": 2, "impact_high": 3}, "impact_low", 400),
+        ({"name": "X" * 300, "impact_low": 1, "impact_likely": 2, "impact_high": 3}, "name", 400),
+        ({"name": "X", "impact_low": 1, "impact_likely": 2, "impact_high": 3, "status": "done"}, "status", 400),
+        ({"name": "X", "impact_low": 1, "impact_likely": 2}, "impact_high", 400),
+        # A rule across fields no schema can state: 422; a name the portfolio has: 409 (a clash with what is stored).
+        ({"name": "X", "impact_low": 30, "impact_likely": 20, "impact_high": 40}, "impact_likely", 422),
+        ({"name": "X", "provisional_effort_low": 2, **RANGE}, "provisional_effort_low", 422),
+        ({"name": "Machine translation", "impact_low": 1, "impact_likely": 2, "impact_high": 3}, "name", 409),
     ],
 )
-def test_bad_data_is_refused_as_a_problem_naming_the_field(world, pm_api, body, field):
+def test_bad_data_is_refused_as_a_problem_naming_the_field(world, pm_api, body, field, status):
     response = pm_api.post(api_url(world["slug"], "projects/"), body, format="json")
-    assert response.status_code == 400
+    assert response.status_code == status
     assert response["Content-Type"] == "application/problem+json"
     problem = response.json()
     assert {"type", "title", "status", "detail", "errors"} <= set(problem)
-    assert field in problem["errors"] and problem["status"] == 400
+    assert field in problem["errors"] and problem["status"] == status
     assert not Project.objects.filter(portfolio=world["portfolio"], name="X").exists()
 
 

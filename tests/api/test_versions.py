@@ -26,8 +26,11 @@ def test_a_change_without_if_match_is_refused_with_428_and_nothing_changes(world
     assert world["project"].owner == ""
 
 
-def test_if_match_star_is_not_a_version(world, pm_api):
-    assert pm_api.patch(_project_url(world), {"owner": "Ana"}, format="json", HTTP_IF_MATCH="*").status_code == 428
+def test_if_match_star_matches_any_version(world, pm_api):
+    """RFC 9110: ``*`` asks only that the resource exists (the client says it does not mind overwriting)."""
+    assert pm_api.patch(_project_url(world), {"owner": "Ana"}, format="json", HTTP_IF_MATCH="*").status_code == 200
+    world["project"].refresh_from_db()
+    assert world["project"].owner == "Ana"
 
 
 def test_a_stale_if_match_gets_412_with_the_project_as_it_is_now(world, pm_api):

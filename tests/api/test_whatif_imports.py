@@ -82,9 +82,10 @@ def test_a_confirmation_after_the_backlog_changed_is_a_409_with_a_fresh_preview(
 
 
 def test_a_bad_file_names_each_cell_and_saves_nothing(world, pm_api):
+    """The upload is well formed; its content breaks the import's rules: 422, naming each cell."""
     bad = b"name,impact_low,impact_likely,impact_high\nBroken,5,4,3\n"
     response = pm_api.post(api_url(world["slug"], "imports/"), bad, content_type="text/csv")
-    assert response.status_code == 400
+    assert response.status_code == 422 and response.json()["status"] == 422
     assert "row 2, column impact_likely" in response.json()["errors"]
     assert not ImportRecord.objects.exists()
 

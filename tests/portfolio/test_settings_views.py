@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from portfolio import input_documents, selectors
 from portfolio.models import Portfolio
 from tests.factories import PortfolioFactory
 from tests.portfolio.test_feasibility_views import form_fields
@@ -56,6 +57,21 @@ def test_pm_changes_a_ranking_input_and_the_figures_are_recomputed(portfolio, pm
 
 
 @pytest.mark.django_db
+def test_the_planning_window_is_a_setting_that_changes_the_inputs(portfolio, pm_client):
+    fields = form_fields(pm_client.get(_url(portfolio)))
+    assert fields["planning_window_weeks"] == "13"
+
+    response = pm_client.post(_url(portfolio), {**fields, "planning_window_weeks": "26"}, follow=True)
+
+    assert "The ranking and roadmap are being recomputed" in response.content.decode()
+    portfolio.refresh_from_db()
+    assert (portfolio.planning_window_weeks, portfolio.input_version) == (26, 2)
+    document = input_documents.to_document(selectors.plan_inputs_read(portfolio_id=portfolio.pk)[1])
+    assert document["settings"]["planning_window_weeks"] == 26
+    assert input_documents.from_document(document).settings.planning_window_weeks == 26
+
+
+@pytest.mark.django_db
 def test_renaming_the_portfolio_does_not_make_the_figures_out_of_date(portfolio, pm_client):
     data = {**form_fields(pm_client.get(_url(portfolio))), "name": "  Integrity ML  ", "description": "Abuse."}
 
@@ -83,6 +99,8 @@ def test_renaming_the_portfolio_does_not_make_the_figures_out_of_date(portfolio,
         ({"trials": "1e9"}, "trials", "Enter a whole number."),
         ({"top_k": "0"}, "top_k", "greater than or equal to 1"),
         ({"capacity": "2.5"}, "capacity", "Enter a whole number."),
+        ({"planning_window_weeks": "0"}, "planning_window_weeks", "greater than or equal to 1"),
+        ({"planning_window_weeks": "600"}, "planning_window_weeks", "less than or equal to 520"),
         ({"roadmap_start": "31/12/2026"}, "roadmap_start", "Enter a valid date."),
         ({"roadmap_start": "9999-12-01"}, "roadmap_start", "Start the roadmap before the year 3000."),
         ({"name": ""}, "name", "This field is required."),

@@ -110,7 +110,7 @@ def test_chart_page_shows_chart_ranking_and_excluded_projects(known_snapshot, le
     response = leader_client.get(reverse("roadmap:chart", args=["trust-safety"]))
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count('class="bubble"') == 4
+    assert html.count(" data-funded=") == 4
     assert "<figcaption" in html and "seed 42" in html and "2000 trials" in html
     assert "Quick wins" in html and "Money pits" in html
     assert 'id="roi-chart"' in html and 'hx-trigger="figures-updated from:body"' in html
@@ -153,7 +153,7 @@ def test_chart_of_a_real_recompute_has_a_bubble_per_ranked_project(portfolio, pm
     ProjectFactory(portfolio=portfolio, name="No estimate yet")
     snapshot = portfolio_recompute(portfolio_id=portfolio.pk)
     html = pm_client.get(reverse("roadmap:chart", args=["trust-safety"])).content.decode()
-    assert html.count('class="bubble"') == snapshot.scores.filter(rank__isnull=False).count() == 3
+    assert html.count(" data-funded=") == snapshot.scores.filter(rank__isnull=False).count() == 3
     assert "needs an effort estimate" in html
 
 
@@ -183,7 +183,7 @@ def test_a_big_ranking_lists_its_first_rows_under_the_chart_which_shows_them_all
     assert f"Project {TABLE_ROWS:03d}" in table and f"Project {TABLE_ROWS + 1:03d}" not in table
     assert f"The first {TABLE_ROWS} of {ranked} ranked projects" in page and 'href="?all=1"' in page
     assert page.split('<table class="ranking-excluded">')[1].count('<tr class="excluded">') == TABLE_ROWS
-    assert page.count('class="bubble"') == ranked
+    assert page.count(" data-funded=") == ranked
     assert every.split('<table class="ranking">')[1].split("</table>")[0].count("<tr") == 1 + ranked
     assert every.split('<table class="ranking-excluded">')[1].count('<tr class="excluded">') == unranked
     assert "The first" not in every
@@ -261,7 +261,7 @@ def test_the_drawn_chart_is_shared_through_the_cache_not_drawn_again(known_snaps
 
     monkeypatch.setattr(roi_svg, "draw_marks", draw_again)  # as if another web process served the page
     second = leader_client.get(url).content.decode()
-    assert second.count('class="bubble"') == 4
+    assert second.count(" data-funded=") == 4
     assert second[second.index("<svg") : second.index("</svg>")] == first[first.index("<svg") : first.index("</svg>")]
 
 
@@ -271,7 +271,7 @@ def test_the_page_and_the_download_still_work_when_the_cache_is_down(known_snaps
             cache.get("anything")  # the failing backend is really in place
         page = leader_client.get(reverse("roadmap:chart", args=["trust-safety"]))
         download = leader_client.get(reverse("roadmap:chart-svg", args=["trust-safety"]))
-    assert page.status_code == 200 and page.content.decode().count('class="bubble"') == 4
+    assert page.status_code == 200 and page.content.decode().count(" data-funded=") == 4
     assert download.status_code == 200 and len(_bubbles(download.content.decode())) == 4
 
 
@@ -289,7 +289,7 @@ def test_the_recompute_task_draws_the_pages_chart_so_no_page_view_has_to(portfol
 
     monkeypatch.setattr(roi_svg, "draw_marks", draw_again)
     html = leader_client.get(reverse("roadmap:chart", args=[portfolio.slug])).content.decode()
-    assert html.count('class="bubble"') == 2
+    assert html.count(" data-funded=") == 2
 
 
 def test_a_chart_that_cannot_be_drawn_ahead_does_not_fail_the_recompute(portfolio, monkeypatch, caplog):
@@ -320,7 +320,7 @@ def test_the_chart_page_reads_as_many_rows_as_it_lists_not_the_whole_ranking(por
     with CaptureQueriesContext(connection) as queries:
         html = leader_client.get(url).content.decode()
 
-    assert html.count('class="bubble"') == 3 * TABLE_ROWS
+    assert html.count(" data-funded=") == 3 * TABLE_ROWS
     score_reads = [q["sql"] for q in queries.captured_queries if 'FROM "roadmap_projectscore"' in q["sql"]]
     assert score_reads and all(f"LIMIT {TABLE_ROWS}" in sql or "COUNT(" in sql for sql in score_reads), score_reads
 

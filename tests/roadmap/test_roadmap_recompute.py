@@ -5,10 +5,11 @@ import datetime
 import numpy as np
 import pytest
 
-from portfolio import scoring, selectors, services
+from portfolio import funding, scoring, selectors, services
+from portfolio.information_value import TornadoBar
 from roadmap import planning
 from roadmap.models import ProjectScore, RankingSnapshot, ScheduleRow, ValueCurvePoint
-from roadmap.services.recompute import _score_rows, compute_once, portfolio_recompute
+from roadmap.services.recompute import _project_funding_fields, _score_rows, compute_once, portfolio_recompute
 from tests.factories import (
     AssessmentFactory,
     PortfolioFactory,
@@ -236,10 +237,31 @@ def test_ranking_rows_copy_every_figure_of_the_math_field_by_field():
     """Each ProjectScore column is filled from the ScoredProject field of the same meaning, none left out."""
     model_fields = {f.name for f in ProjectScore._meta.concrete_fields} - {"id", "snapshot", "project"}
     math_fields = set(scoring.ScoredProject.__dataclass_fields__) - {"key"}
-    assert model_fields == math_fields
+    funding_fields = set(_project_funding_fields(funding.ProjectFunding(41, True, "fits the budget")))
+    assert model_fields == math_fields | funding_fields and not math_fields & funding_fields
     values = {name: float(i) + 0.5 for i, name in enumerate(sorted(math_fields))}
     values.update(name="A project", rank=3, excluded_reason="", needs_feasibility=True, tag="hard")
     scored = scoring.ScoredProject(key=41, **values)
     (row,) = _score_rows(RankingSnapshot(), scoring.RankingResult(scores=(scored,), trials=10, top_k=1))
     assert row.project_id == 41
     assert {name: getattr(row, name) for name in math_fields} == values
+
+
+def test_ranking_rows_copy_every_funding_figure():
+    row = funding.ProjectFunding(
+        41,
+        False,
+        "does not fit the budget",
+        p_funded_if_known=0.25,
+        evpi=3.5,
+        evppi={"impact": 1.0, "effort": 0.5, "success": 2.0},
+        tornado=(TornadoBar("success", -1.0, 0.8), TornadoBar("impact", 0.1, 0.4)),
+    )
+    assert _project_funding_fields(row) == {
+        "funded": False,
+        "funding_reason": "does not fit the budget",
+        "p_funded_if_known": 0.25,
+        "evpi": 3.5,
+        "evppi": {"impact": 1.0, "effort": 0.5, "success": 2.0},
+        "tornado": [{"input": "success", "low": -1.0, "high": 0.8}, {"input": "impact", "low": 0.1, "high": 0.4}],
+    }

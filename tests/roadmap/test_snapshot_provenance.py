@@ -27,6 +27,7 @@ THEN = {
     "p_hard": 0.4,
     "p_impossible": 0.1,
     "capacity": 3,
+    "planning_window_weeks": 6,
     "roadmap_start": datetime.date(2027, 1, 4),
 }
 NOW = {
@@ -37,6 +38,7 @@ NOW = {
     "p_hard": 0.3,
     "p_impossible": 0.05,
     "capacity": 9,
+    "planning_window_weeks": 26,
     "roadmap_start": datetime.date(2028, 6, 5),
     "trials": 300,
 }

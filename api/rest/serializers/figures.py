@@ -21,6 +21,7 @@ SNAPSHOT_SETTINGS_FIELDS = (
     "p_hard",
     "p_impossible",
     "capacity",
+    "planning_window_weeks",
     "roadmap_start",
 )
 # Value figures in the snapshot's value unit (per year for risk_adjusted_value_per_year), effort in person-weeks,
@@ -51,6 +52,28 @@ RANKING_ROW_FIELDS = (
     "roi_se",
     "p_loss",
     "tied_with_above",
+    "funded",
+    "funding_reason",
+    "p_funded_if_known",
+    "evpi",
+    "evppi",
+    "tornado",
+)
+# The funding decision's rows (DESIGN.md, "The funding decision"): whether each project is funded and why, how
+# sure (P(funded if known)), and what learning each input would be worth (value units).
+FUNDING_ROW_FIELDS = (
+    "project_id",
+    "name",
+    "rank",
+    "expected_roi",
+    "expected_effort",
+    "funded",
+    "funding_reason",
+    "p_funded_if_known",
+    "robustness",
+    "evpi",
+    "evppi",
+    "tornado",
 )
 SCHEDULE_ROW_FIELDS = (
     "project_id",
@@ -112,12 +135,76 @@ def figures_status(status) -> dict:
     }
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "properties": {name: {"type": "number"} for name in ("impact", "effort", "success")},
+        "required": ["impact", "effort", "success"],
+    }
+)
+class EvppiField(serializers.JSONField):
+    """EVPPI of each input, value units: {"impact": ..., "effort": ..., "success": ...} (null when not ranked)."""
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "input": {"type": "string", "enum": ["impact", "effort", "success"]},
+                "low": {"type": "number", "nullable": True},
+                "high": {"type": "number", "nullable": True},
+            },
+            "required": ["input", "low", "high"],
+        },
+    }
+)
+class TornadoField(serializers.JSONField):
+    """E[roi] with each input at its low end (<= P10; success: fails) and high end (>= P90; succeeds)."""
+
+
 class RankingRowSerializer(serializers.ModelSerializer):
     """One project's figures in the ranking (null where it was not ranked: ``excluded_reason`` says why)."""
+
+    evppi = EvppiField(read_only=True)
+    tornado = TornadoField(read_only=True)
 
     class Meta:
         model = ProjectScore
         fields = RANKING_ROW_FIELDS
+
+
+class FundingRowSerializer(serializers.ModelSerializer):
+    """One project in the funding decision: funded or not and why, P(funded if known) and its badge (core >= 0.9,
+    out <= 0.1, borderline between), EVPI and EVPPI (value units) and its tornado."""
+
+    evppi = EvppiField(read_only=True)
+    tornado = TornadoField(read_only=True)
+    robustness = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ProjectScore
+        fields = FUNDING_ROW_FIELDS
+
+
+class BandSerializer(serializers.Serializer):
+    """Mean and P10/P50/P90 over trials of the funded set's summed value - cost (value units)."""
+
+    mean = serializers.FloatField()
+    p10 = serializers.FloatField()
+    p50 = serializers.FloatField()
+    p90 = serializers.FloatField()
+
+
+class FrontierPointSerializer(serializers.Serializer):
+    """The funded set at a budget (person-weeks): mean, P10 and P90 of its summed value - cost (value units)."""
+
+    budget = serializers.FloatField()
+    mean = serializers.FloatField()
+    p10 = serializers.FloatField()
+    p90 = serializers.FloatField()
 
 
 DATE_OR_SHARE = {"oneOf": [{"type": "string", "format": "date"}, {"type": "number"}]}
@@ -163,6 +250,17 @@ class RankingPageSerializer(_FiguresPage):
     """A page of the latest ranking: ranked projects by rank, then those not ranked by name."""
 
     results = RankingRowSerializer(many=True)
+
+
+class FundingPageSerializer(_FiguresPage):
+    """A page of the latest funding decision (rows in ranking order) with the portfolio's figures: budget
+    (person-weeks), cut-line ROI, funded value and the efficient frontier (null before funding was computed)."""
+
+    budget_person_weeks = serializers.FloatField(allow_null=True)
+    cut_line_roi = serializers.FloatField(allow_null=True)
+    funded_value = BandSerializer(allow_null=True)
+    frontier = FrontierPointSerializer(many=True)
+    results = FundingRowSerializer(many=True)
 
 
 class RoadmapPageSerializer(_FiguresPage):

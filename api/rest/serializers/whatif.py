@@ -2,11 +2,13 @@
 checks them; the answer is the scenario beside the plan (``roadmap.services.whatif.scenario_compare``)."""
 
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
 from portfolio.models import MAX_ROADMAP_PIN, Project
 from portfolio.scoring import TO_BUILD_STATUSES
 from roadmap.planning import Scenario
 
+from ..problems import NOT_IN_PORTFOLIO
 from .strict import StrictIntegerField
 
 
@@ -32,20 +34,28 @@ class ScenarioSerializer(serializers.Serializer):
     )
 
     def validate(self, data: dict) -> dict:
-        """Drops and pins name projects still to be built, additions parked ones, all of this portfolio."""
+        """Drops and pins name projects still to be built, additions parked ones, all of this portfolio: an id the
+        portfolio does not have is a 404, one of a project in another state a 409 (``problems.refusal_status``)."""
         statuses = dict(Project.objects.filter(portfolio=self.context["portfolio"]).values_list("pk", "status"))
         to_build = {pk for pk, status in statuses.items() if status in TO_BUILD_STATUSES}
-        errors = {}
-        if bad := [pk for pk in data.get("drop", []) if pk not in to_build]:
-            errors["drop"] = [f"Not a project still to be built here: {', '.join(map(str, bad[:10]))}."]
-        if bad := [pk for pk in data.get("add", []) if statuses.get(pk) != "parked"]:
-            errors["add"] = [f"Not a parked project here: {', '.join(map(str, bad[:10]))}."]
+        errors: dict[str, list[ErrorDetail]] = {}
+
+        def refuse(field: str, ids: list, state: str) -> None:
+            if missing := [str(pk)[:20] for pk in ids if pk not in statuses]:
+                message = f"No project with this id here: {', '.join(missing[:10])}."
+                errors.setdefault(field, []).append(ErrorDetail(message, code=NOT_IN_PORTFOLIO))
+            if other := [str(pk) for pk in ids if pk in statuses]:
+                message = f"Not a {state} project: {', '.join(other[:10])}."
+                errors.setdefault(field, []).append(ErrorDetail(message, code="conflict"))
+
+        refuse("drop", [pk for pk in data.get("drop", []) if pk not in to_build], "still to be built")
+        refuse("add", [pk for pk in data.get("add", []) if statuses.get(pk) != "parked"], "parked")
         pins = {}
         for key, place in data.get("pins", {}).items():
-            if not (key.isascii() and key.isdigit() and int(key) in to_build):
-                errors.setdefault("pins", []).append(f"Not a project still to be built here: {key[:20]}.")
-            else:
+            if key.isascii() and key.isdigit() and int(key) in to_build:
                 pins[int(key)] = place
+            else:
+                refuse("pins", [int(key) if key.isascii() and key.isdigit() else key], "still to be built")
         if errors:
             raise serializers.ValidationError(errors)
         return {**data, "pins": pins}

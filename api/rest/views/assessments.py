@@ -38,12 +38,12 @@ class AssessmentListView(PortfolioView, generics.ListCreateAPIView):
     def post(self, request, slug: str, pk: int):
         project = project_of(self.portfolio, pk)
         current = ProjectSerializer(project, context=self.get_serializer_context())
-        require_if_match(request, etag_of(project), lambda: current.data)
         assessment_id = current.data["feasibility"]["assessment_id"]
         self.expected_version = project.version
         context = {**self.get_serializer_context(), "project": project, "expected_assessment_id": assessment_id}
         serializer = AssessmentSerializer(data=request.data, context=context)
-        serializer.is_valid(raise_exception=True)
+        serializer.is_valid(raise_exception=True)  # bad input is a 400 before the If-Match is looked at
+        require_if_match(request, etag_of(project), lambda: current.data)
         with conflict_as_412(lambda: self._project_now(pk)):
             assessment = serializer.save()
         return Response(

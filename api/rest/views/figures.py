@@ -5,12 +5,15 @@ reads them. A later kind of figures (funding, changes since a baseline) is a row
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
+from roadmap.export import funding_dict
 from roadmap.selectors.schedule import value_curve_points
 from roadmap.selectors.snapshots import figures_status
 
 from ...selectors import ranking_rows, schedule_rows
 from ..pagination import MAX_OFFSET
 from ..serializers.figures import (
+    FundingPageSerializer,
+    FundingRowSerializer,
     RankingPageSerializer,
     RankingRowSerializer,
     RoadmapPageSerializer,
@@ -84,6 +87,24 @@ class RoadmapView(FiguresView):
         summary="The latest roadmap and value curve, with their provenance",
         parameters=PAGING,
         responses=RoadmapPageSerializer,
+    )
+    def get(self, request, slug: str):
+        return super().get(request, slug)
+
+
+class FundingView(FiguresView):
+    serializer_class = FundingRowSerializer
+
+    def rows(self, snapshot):
+        return ranking_rows(snapshot=snapshot)
+
+    def extra(self, snapshot) -> dict:
+        return funding_dict(snapshot)
+
+    @extend_schema(
+        summary="The latest funding decision (what fits the budget, how sure, what to learn), with its provenance",
+        parameters=PAGING,
+        responses=FundingPageSerializer,
     )
     def get(self, request, slug: str):
         return super().get(request, slug)

@@ -1,17 +1,19 @@
 """CSV import through the API, as on the import page (PMs): an upload is checked and previewed (the dry run: what
 would change, field by field; nothing is applied), then confirmed by its uploader, and an applied one can be
-undone. ``?dry_run=true`` only previews: the file is not kept. A bad file is a 400 naming each cell."""
+undone. ``?dry_run=true`` only previews: the file is not kept. A file whose content the import refuses (not UTF-8
+text, a missing column, a bad cell) is a 422 naming each cell: the upload itself is well formed, and no schema can
+state a CSV's rules; a request without a file is a 400."""
 
 from django.conf import settings
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, parsers, serializers, status
+from rest_framework import generics, parsers, status
 from rest_framework.response import Response
 
 from portfolio import csv_import
 from portfolio.models import ImportRecord, ImportStatus
 
-from ..problems import Conflict, PayloadTooLarge
+from ..problems import Conflict, PayloadTooLarge, Unprocessable
 from ..serializers.imports import (
     ImportPreviewResponseSerializer,
     ImportRecordSerializer,
@@ -30,19 +32,20 @@ class CSVParser(parsers.BaseParser):
         return stream.read(settings.IMPORT_MAX_BYTES + 1)
 
 
-def cell_errors(error: csv_import.ImportErrors) -> serializers.ValidationError:
-    """The file's problems as field errors named by their cell ("row 3, column impact_high")."""
+def cell_errors(error: csv_import.ImportErrors) -> Unprocessable:
+    """The file's problems as field errors named by their cell ("row 3, column impact_high"): a 422."""
     errors: dict[str, list[str]] = {}
     for cell in error.errors:
         where = "file" if cell.row == 0 else f"row {cell.row}" + (f", column {cell.column}" if cell.column else "")
         errors.setdefault(where, []).append(cell.message)
-    return serializers.ValidationError(errors)
+    return Unprocessable(errors)
 
 
 def _uploaded(request) -> tuple[str, bytes]:
-    """(file name, bytes) of a form upload or a ``text/csv`` body; 413 over ``IMPORT_MAX_BYTES``."""
-    if isinstance(request.data, bytes):
-        name, data = "upload.csv", request.data
+    """(file name, bytes) of a form upload or a ``text/csv`` body (an empty one too: an empty file, refused by the
+    import with a 422 as the page refuses it); 413 over ``IMPORT_MAX_BYTES``."""
+    if isinstance(request.data, bytes) or request.content_type.split(";")[0].strip().lower() == CSVParser.media_type:
+        name, data = "upload.csv", request.data if isinstance(request.data, bytes) else b""
     else:
         form = ImportUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)

@@ -56,10 +56,10 @@ class LinkDetailView(PortfolioView):
     @extend_schema(summary="Change a link's kind, fraction or note (PM; If-Match)", responses={200: LinkSerializer})
     def patch(self, request, slug: str, link_id: int):
         link = self._link(link_id)
-        require_if_match(request, link_etag(link.pk, link.version), lambda: self.get_serializer(link).data)
         self.expected_version = link.version
         serializer = self.get_serializer(link, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
+        serializer.is_valid(raise_exception=True)  # bad input is a 400 before the If-Match is looked at
+        require_if_match(request, link_etag(link.pk, link.version), lambda: self.get_serializer(link).data)
         with conflict_as_412(lambda: self._current(link_id)):
             serializer.save()
         etag, data = self._current(link_id)

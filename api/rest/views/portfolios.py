@@ -63,11 +63,12 @@ class SettingsView(PortfolioView):
     )
     def patch(self, request, slug: str):
         portfolio = self.portfolio
-        require_if_match(request, settings_etag(portfolio.pk, portfolio.version), lambda: self._current()[1])
         self.expected_version = portfolio.version
-        # Validated on a copy, as the settings page does: a refused save leaves the portfolio as it is.
+        # Validated on a copy, as the settings page does: a refused save leaves the portfolio as it is. Bad input
+        # is a 400 before the If-Match is looked at.
         serializer = self.get_serializer(copy.copy(portfolio), data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        require_if_match(request, settings_etag(portfolio.pk, portfolio.version), lambda: self._current()[1])
         with conflict_as_412(self._current):
             serializer.save()
         etag, data = self._current()

@@ -84,10 +84,10 @@ class ProjectDetailView(PortfolioView):
     @extend_schema(summary="Change a project (PM; If-Match)", responses={200: ProjectSerializer})
     def patch(self, request, slug: str, pk: int):
         project = project_of(self.portfolio, pk)
-        require_if_match(request, etag_of(project), lambda: self.get_serializer(project).data)
         self.expected_version = project.version
         serializer = self.get_serializer(project, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
+        serializer.is_valid(raise_exception=True)  # bad input is a 400 before the If-Match is looked at
+        require_if_match(request, etag_of(project), lambda: self.get_serializer(project).data)
         with conflict_as_412(lambda: self._current(pk)):
             serializer.save()
         etag, data = self._current(pk)
