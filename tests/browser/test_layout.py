@@ -91,7 +91,7 @@ def test_a_click_on_the_centre_of_every_bubble_opens_that_bubbles_project(demo, 
     context = _logged_in_context(new_context, live_server, VIEWPORTS["laptop"])
     page = context.new_page()
     page.goto(live_server.url + reverse("roadmap:chart", args=[demo.slug]))
-    page.locator("#roi-chart svg").scroll_into_view_if_needed()
+    page.locator("#roi-chart svg.roi-chart").scroll_into_view_if_needed()
     bubbles = page.locator("#roi-chart svg .bubbles > a")
     count = bubbles.count()
     assert count > 10 and count == page.locator("table.ranking tbody tr").count()  # every ranked project
@@ -118,7 +118,7 @@ def test_a_click_on_the_centre_of_every_bubble_opens_that_bubbles_project(demo, 
     key = first.get_attribute("data-project")
     page.locator(f'table.ranking tr[data-project="{key}"]').hover()
     expect(first).to_have_class(re.compile(r"\blinked-hover\b"))
-    page.locator("#roi-chart svg").scroll_into_view_if_needed()
+    page.locator("#roi-chart svg.roi-chart").scroll_into_view_if_needed()
     second = page.locator('#roi-chart svg g.bubble[data-rank="2"]')
     page.mouse.move(*_on_screen(page, second))
     row = page.locator(f'table.ranking tr[data-project="{second.get_attribute("data-project")}"]')
@@ -134,7 +134,7 @@ def test_a_click_on_the_centre_of_every_bubble_opens_that_bubbles_project(demo, 
 def _on_screen(page: Page, bubble) -> list[float]:
     """Where a bubble's centre is in the window (the SVG is scaled to the page)."""
     return page.evaluate(
-        "([x, y]) => { const svg = document.querySelector('#roi-chart svg'); const p = svg.createSVGPoint();"
+        "([x, y]) => { const svg = document.querySelector('#roi-chart svg.roi-chart'); const p = svg.createSVGPoint();"
         " p.x = x; p.y = y; const s = p.matrixTransform(svg.getScreenCTM()); return [s.x, s.y]; }",
         [float(bubble.get_attribute("data-cx")), float(bubble.get_attribute("data-cy"))],
     )
