@@ -1,15 +1,25 @@
 """Django admin for the backlog: a superuser's view for support (the admin is for superusers only).
 
-Projects, assessments, reuse links, invitations and the history are view-only here: every change to them goes
-through the app's pages and services, which check versions and cycles, keep the history and mark the figures out
-of date (a superuser may use those pages in every portfolio). Portfolios are created, and their members invited
-and given roles, in the app (New portfolio, Members); a superuser can still create a portfolio and set its
-members here, for support. An existing portfolio's settings are changed on its settings page.
+Projects, assessments, progress, outcomes, reuse links, invitations and the history are view-only here: every
+change to them goes through the app's pages and services, which check versions and cycles, keep the history and
+mark the figures out of date (a superuser may use those pages in every portfolio). Portfolios are created, and
+their members invited and given roles, in the app (New portfolio, Members); a superuser can still create a
+portfolio and set its members here, for support. An existing portfolio's settings are changed on its settings page.
 """
 
 from django.contrib import admin
 
-from .models import Change, FeasibilityAssessment, Invitation, Membership, Portfolio, Project, ReuseLink
+from .models import (
+    Change,
+    FeasibilityAssessment,
+    Invitation,
+    Membership,
+    Portfolio,
+    Project,
+    ProjectOutcome,
+    ProjectProgress,
+    ReuseLink,
+)
 
 
 class ViewOnlyAdmin(admin.ModelAdmin):
@@ -61,6 +71,19 @@ class FeasibilityAssessmentAdmin(ViewOnlyAdmin):
     list_filter = ["tag", "is_current"]
     search_fields = ["project__name"]
     readonly_fields = ["impact_low_seen", "impact_likely_seen", "impact_high_seen", "is_current", "created_at"]
+
+
+@admin.register(ProjectProgress)
+class ProjectProgressAdmin(ViewOnlyAdmin):
+    list_display = ["project", "effort_spent", "remaining_likely", "recorded_by", "recorded_at"]
+    search_fields = ["project__name"]
+
+
+@admin.register(ProjectOutcome)
+class ProjectOutcomeAdmin(ViewOnlyAdmin):
+    list_display = ["project", "actual_effort", "actual_finish", "succeeded", "realized_impact", "recorded_by"]
+    list_filter = ["succeeded"]
+    search_fields = ["project__name"]
 
 
 @admin.register(ReuseLink)

@@ -4,23 +4,29 @@ The one place these rules read a project and its current feasibility assessment;
 the export, the "How scores are computed" example and the backlog's effort column all ask here. The pure
 parts (the PERT shape, the probability rule, the statuses) live in ``portfolio.scoring``.
 
-- Effort in force (person-weeks): the current assessment's range, else the PM's provisional one, else none
-  (the project is then left out of the ranking).
+- Effort in force (person-weeks): for a project in ``building`` with a progress report, the EM's remaining range
+  (counted from the day it was recorded: the roadmap schedules it from then, not from the project's start); else
+  the current assessment's range, else the PM's provisional one, else none (the project is then left out of the
+  ranking).
 - Success probability: the EM's override, else the tag's probability in the settings given (a portfolio's
   now, or those a snapshot was computed with), else the 'hard' one for a project not assessed yet.
 """
 
+import datetime
 from dataclasses import dataclass
 from typing import Protocol
 
-from django.db.models import F, OuterRef, Subquery
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Case, F, OuterRef, Subquery, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from . import scoring
-from .models import FeasibilityAssessment, Project
+from .models import FeasibilityAssessment, Project, ProjectProgress, Status
 
 ASSESSMENT = "assessment"  # the effort range is the current assessment's (the EM's)
 PROVISIONAL = "provisional"  # the effort range is the PM's provisional one, until an EM assesses the project
+PROGRESS = "progress"  # the effort range is the remaining effort of a project being built (the EM's progress report)
 
 
 class TagProbabilities(Protocol):
@@ -34,16 +40,40 @@ class TagProbabilities(Protocol):
 
 @dataclass(frozen=True)
 class EffortInForce:
-    """The effort range the math uses for a project (person-weeks) and where it comes from
-    (``ASSESSMENT`` or ``PROVISIONAL``)."""
+    """The effort range the math uses for a project (person-weeks) and where it comes from (``PROGRESS``,
+    ``ASSESSMENT`` or ``PROVISIONAL``); ``since`` is the day a remaining range counts from (None otherwise)."""
 
     range: scoring.Range
     source: str
+    since: datetime.date | None = None
+
+
+def building_progress(project: Project) -> ProjectProgress | None:
+    """The progress report that is in force for ``project``: its own while it is in ``building``, else None.
+    (Select ``progress`` with the project when reading many: this reads it only for projects being built.)"""
+    if project.status != Status.BUILDING:
+        return None
+    try:
+        return project.progress
+    except ObjectDoesNotExist:
+        return None
 
 
 def effort_in_force(project: Project, assessment: FeasibilityAssessment | None) -> EffortInForce | None:
-    """The project's effort range in force: its current ``assessment``'s (None when it has none), else the
-    PM's provisional range, else None (no effort estimate: the project gets no rank)."""
+    """The project's effort range in force: the remaining range of a project being built that has a progress
+    report, else its current ``assessment``'s (None when it has none), else the PM's provisional range, else None
+    (no effort estimate: the project gets no rank)."""
+    progress = building_progress(project)
+    if progress is not None:
+        remaining = scoring.Range(progress.remaining_low, progress.remaining_likely, progress.remaining_high)
+        return EffortInForce(remaining, PROGRESS, timezone.localdate(progress.recorded_at))
+    return effort_estimate(project, assessment)
+
+
+def effort_estimate(project: Project, assessment: FeasibilityAssessment | None) -> EffortInForce | None:
+    """The project's estimated (whole) effort range: its current ``assessment``'s, else the PM's provisional range,
+    else None. What ``effort_in_force`` uses unless a progress report gives the remaining range; what an estimator
+    is judged on and what the CSV's effort columns hold."""
     if assessment is not None:
         effort = scoring.Range(assessment.effort_low, assessment.effort_likely, assessment.effort_high)
         return EffortInForce(effort, ASSESSMENT)
@@ -57,9 +87,11 @@ def effort_in_force(project: Project, assessment: FeasibilityAssessment | None) 
 
 def effort_likely_in_force() -> Coalesce:
     """``effort_in_force``'s likely effort (person-weeks) as an expression over a project, for ordering in the
-    database: the current assessment's, else the provisional one, NULL when the project has neither."""
+    database: a building project's remaining one, else the current assessment's, else the provisional one, NULL
+    when the project has none."""
     current = FeasibilityAssessment.objects.filter(project=OuterRef("pk"), is_current=True).order_by()
-    return Coalesce(Subquery(current.values("effort_likely")[:1]), F("provisional_effort_likely"))
+    remaining = Case(When(status=Status.BUILDING, then=F("progress__remaining_likely")))
+    return Coalesce(remaining, Subquery(current.values("effort_likely")[:1]), F("provisional_effort_likely"))
 
 
 def tag_probabilities(settings: TagProbabilities) -> dict[str, float]:

@@ -33,7 +33,26 @@ FIELDS: dict[str, tuple[str, str | None]] = {
     "feasibility.effort_low": ("Effort, low", _EFFORT),
     "feasibility.effort_likely": ("Effort, likely", _EFFORT),
     "feasibility.effort_high": ("Effort, high", _EFFORT),
+    "impact_estimated_by": ("Impact estimated by", None),
+    "effort_estimated_by": ("Effort estimated by", None),
+    "progress.effort_spent": ("Effort spent so far", _EFFORT),
+    "progress.remaining_low": ("Remaining effort, low", _EFFORT),
+    "progress.remaining_likely": ("Remaining effort, likely", _EFFORT),
+    "progress.remaining_high": ("Remaining effort, high", _EFFORT),
+    "outcome.actual_effort": ("Actual effort", _EFFORT),
+    "outcome.actual_start": ("Actual start", None),
+    "outcome.actual_finish": ("Actual finish", None),
+    "outcome.succeeded": ("Succeeded", None),
+    "outcome.realized_impact": ("Realised impact", _VALUE),
 }
+# The outcome's entries of an input document: (key, label, unit; _VALUE is the value unit per year).
+OUTCOME_ENTRIES = (
+    ("actual_effort", "actual effort", " " + _EFFORT),
+    ("actual_start", "actual start", ""),
+    ("actual_finish", "actual finish", ""),
+    ("succeeded", "succeeded", ""),
+    ("realized_impact", "realised impact", _VALUE),
+)
 _LINK_TEXT = re.compile(r"^(?P<producer>.+) -> (?P<consumer>.+) \((?P<kind>requires|benefits), (?P<fraction>[^)]+)\)$")
 
 
@@ -143,6 +162,24 @@ def project_entry_changes(old: dict, new: dict, *, value_unit: str) -> list[str]
     ):
         if old[key] != new[key]:
             words.append(f"{label} {_plain(old[key])} {ARROW} {_plain(new[key])}{unit}")
+    return words + _delivery_changes(old, new, value_unit=value_unit)
+
+
+def _delivery_changes(old: dict, new: dict, *, value_unit: str) -> list[str]:
+    """What differs in the progress and outcome of two entries of one project (keys absent mean none)."""
+    words = []
+    if old.get("effort_spent") != new.get("effort_spent"):
+        before, after = _plain(old.get("effort_spent")), _plain(new.get("effort_spent"))
+        words.append(f"effort spent so far {before} {ARROW} {after} {_EFFORT}")
+    if old.get("effort_from") != new.get("effort_from"):
+        words.append(
+            f"remaining effort counted from {_plain(old.get('effort_from'))} {ARROW} {_plain(new.get('effort_from'))}"
+        )
+    before, after = old.get("outcome") or {}, new.get("outcome") or {}
+    for key, label, unit in OUTCOME_ENTRIES:
+        if before.get(key) != after.get(key):
+            shown = " " + value_unit_per_year(value_unit) if unit == _VALUE else unit
+            words.append(f"{label} {_plain(before.get(key))} {ARROW} {_plain(after.get(key))}{shown}")
     return words
 
 
@@ -159,6 +196,7 @@ SETTING_LABELS = {
     "planning_window_weeks": ("planning window", " weeks"),
     "roadmap_start": ("roadmap start", ""),
     "seed": ("seed", ""),
+    "calibrated_ranges": ("calibrated ranges", ""),
 }
 
 
@@ -170,6 +208,8 @@ def settings_changes(old: dict, new: dict) -> list[str]:
             continue  # a key missing on one side: a document stored before that setting existed
         if unit == "%":
             words.append(f"{label} {formatting.percent(old[key])} {ARROW} {formatting.percent(new[key])}")
+        elif key == "calibrated_ranges":
+            words.append(f"{label} {'on' if new.get(key) else 'off'}")
         elif key == "seed":
             words.append(f"{label} {old[key]} {ARROW} {new[key]}")
         else:

@@ -9,10 +9,15 @@ The document (format 1), every number in its own units:
 
 - ``settings``: value unit label, cost per person-week (value units), horizon (years), trials, top-K, the
   success probability of each feasibility tag, team capacity (people), planning window (weeks), roadmap start
-  (ISO date), seed;
+  (ISO date), seed, and whether the ranges are calibrated (corrected by their estimators' track record; the ranges
+  listed are then the corrected ones the math used);
 - ``projects`` (by id): name, status, impact [low, likely, high] (value units per year), effort in force
   [low, likely, high] (person-weeks, null without one), feasibility tag (null: not assessed), the EM's success
-  probability override (null: none), staffing (people), target date (ISO, null), roadmap pin (null);
+  probability override (null: none), staffing (people), target date (ISO, null), roadmap pin (null); for a project
+  being built with a progress report also ``effort_from`` (ISO: the day its effort, the remaining range, counts
+  from) and ``effort_spent`` (person-weeks so far); with an outcome, ``outcome``: actual effort (person-weeks),
+  actual start and finish (ISO), succeeded (yes / no / unknown), realised impact (value units per year). Keys
+  absent mean none, so documents stored before these existed read the same;
 - ``links`` (by producer, consumer): producer id, consumer id, kind, effort saving fraction.
 
 Project ids are the keys of the random streams, so a document recomputed gives the same draws bit for bit.
@@ -45,6 +50,7 @@ class PlanSettings:
     roadmap_start: datetime.date
     seed: int
     planning_window_weeks: int = DEFAULT_WINDOW_WEEKS
+    calibrated_ranges: bool = False  # the ranges below were corrected by their estimators' track record
 
     def by_tag(self) -> dict[str, float]:
         """The success probability of each feasibility tag."""
@@ -62,17 +68,55 @@ class PlanSettings:
 
 @dataclass(frozen=True)
 class ProjectFacts:
-    """What the roadmap needs of a project beyond the ranking: staffing (people), target date, the PM's pin."""
+    """What the roadmap needs of a project beyond the ranking: staffing (people), target date, the PM's pin, and
+    for a project being built the day its remaining effort counts from (it starts no earlier)."""
 
     staffing: int
     target_date: datetime.date | None
     pin: int | None
+    effort_from: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class OutcomeFacts:
+    """What happened to a project: actual effort (person-weeks), actual start and finish, succeeded (yes / no /
+    unknown), realised impact (value units per year); None where not recorded."""
+
+    actual_effort: float | None
+    actual_start: datetime.date | None
+    actual_finish: datetime.date | None
+    succeeded: str
+    realized_impact: float | None
+
+    def document(self) -> dict[str, Any]:
+        """The outcome as a document holds it."""
+        return {
+            "actual_effort": self.actual_effort,
+            "actual_start": self.actual_start.isoformat() if self.actual_start else None,
+            "actual_finish": self.actual_finish.isoformat() if self.actual_finish else None,
+            "succeeded": self.succeeded,
+            "realized_impact": self.realized_impact,
+        }
+
+    @classmethod
+    def from_document(cls, values: dict[str, Any]) -> "OutcomeFacts":
+        """The inverse of ``document``."""
+        effort, impact = values["actual_effort"], values["realized_impact"]
+        return cls(
+            actual_effort=None if effort is None else float(effort),
+            actual_start=_date(values["actual_start"]),
+            actual_finish=_date(values["actual_finish"]),
+            succeeded=str(values["succeeded"]),
+            realized_impact=None if impact is None else float(impact),
+        )
 
 
 @dataclass(frozen=True)
 class ProjectRecord:
     """One project's planning inputs: impact in value units per year, effort in force in person-weeks (None
-    without one), tag None until assessed, ``probability_override`` the EM's (None: the tag's probability)."""
+    without one), tag None until assessed, ``probability_override`` the EM's (None: the tag's probability);
+    ``effort_from`` and ``effort_spent`` for a project being built with a progress report, ``outcome`` once
+    recorded."""
 
     key: int
     name: str
@@ -84,6 +128,9 @@ class ProjectRecord:
     staffing: int
     target_date: datetime.date | None
     pin: int | None
+    effort_from: datetime.date | None = None
+    effort_spent: float | None = None
+    outcome: OutcomeFacts | None = None
 
     def project_input(self, settings: PlanSettings) -> scoring.ProjectInput:
         """The project as the ranking sees it, its success probability resolved under ``settings``."""
@@ -102,7 +149,9 @@ class ProjectRecord:
 
     def facts(self) -> ProjectFacts:
         """The project's roadmap facts."""
-        return ProjectFacts(staffing=self.staffing, target_date=self.target_date, pin=self.pin)
+        return ProjectFacts(
+            staffing=self.staffing, target_date=self.target_date, pin=self.pin, effort_from=self.effort_from
+        )
 
 
 @dataclass(frozen=True)
@@ -148,12 +197,13 @@ def _settings_document(settings: PlanSettings) -> dict[str, Any]:
         "planning_window_weeks": settings.planning_window_weeks,
         "roadmap_start": settings.roadmap_start.isoformat(),
         "seed": settings.seed,
+        "calibrated_ranges": settings.calibrated_ranges,
     }
 
 
 def project_document(project: ProjectRecord) -> dict[str, Any]:
     """One project's entry of a document."""
-    return {
+    entry = {
         "id": project.key,
         "name": project.name,
         "status": project.status,
@@ -165,6 +215,12 @@ def project_document(project: ProjectRecord) -> dict[str, Any]:
         "target_date": project.target_date.isoformat() if project.target_date else None,
         "pin": project.pin,
     }
+    if project.effort_from is not None:
+        entry["effort_from"] = project.effort_from.isoformat()
+        entry["effort_spent"] = project.effort_spent
+    if project.outcome is not None:
+        entry["outcome"] = project.outcome.document()
+    return entry
 
 
 def to_document(inputs: PlanInputs) -> dict[str, Any]:
@@ -195,12 +251,13 @@ def settings_from_document(values: dict[str, Any]) -> PlanSettings:
         roadmap_start=datetime.date.fromisoformat(values["roadmap_start"]),
         seed=int(values["seed"]),
         planning_window_weeks=int(values.get("planning_window_weeks", DEFAULT_WINDOW_WEEKS)),
+        calibrated_ranges=bool(values.get("calibrated_ranges", False)),  # absent from documents before it existed
     )
 
 
 def project_from_document(values: dict[str, Any]) -> ProjectRecord:
     """One ``projects`` entry of a document as a ``ProjectRecord``."""
-    override = values["probability_override"]
+    override, spent, outcome = values["probability_override"], values.get("effort_spent"), values.get("outcome")
     return ProjectRecord(
         key=int(values["id"]),
         name=str(values["name"]),
@@ -212,6 +269,9 @@ def project_from_document(values: dict[str, Any]) -> ProjectRecord:
         staffing=int(values["staffing"]),
         target_date=_date(values["target_date"]),
         pin=values["pin"],
+        effort_from=_date(values.get("effort_from")),
+        effort_spent=None if spent is None else float(spent),
+        outcome=None if outcome is None else OutcomeFacts.from_document(outcome),
     )
 
 

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from . import scoring
+from .estimator_fields import EstimatorAttribution
 from .names import (  # noqa: F401 (validate_project_name: migration 0003 names it here)
     normalize_project_name,
     validate_portfolio_name,
@@ -148,6 +149,10 @@ class Portfolio(models.Model):
         help_text="Random seed of the Monte Carlo draws: each project draws from its own streams of it, so a figure "
         "moves only when an input it depends on moves. Changing it redraws everything.",
     )
+    calibrated_ranges = models.BooleanField(
+        default=False,
+        help_text="Correct each estimator's ranges by their track record (bias and stretch) before sampling.",
+    )
     input_version = models.PositiveBigIntegerField(default=1, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False, help_text="Edit version of the settings.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -172,7 +177,7 @@ class Portfolio(models.Model):
         return scoring.success_probability(tag=tag or None, override=None, by_tag=by_tag)
 
 
-class Project(models.Model):
+class Project(EstimatorAttribution, models.Model):
     """An ML project or idea, with the PM's impact range (value units per year).
 
     ``provisional_effort_*`` is the PM's own guess in person-weeks, used until an EM assesses the
@@ -400,4 +405,5 @@ class Change(models.Model):
 
 
 # Kept in its own module (a CSV import between its preview and a possible undo); imported here so Django sees it.
+from .delivery_models import ProjectOutcome, ProjectProgress, Succeeded  # noqa: E402, F401
 from .import_records import ImportRecord, ImportStatus  # noqa: E402, F401

@@ -1,6 +1,7 @@
 """Who may do what: a membership gives a role per portfolio; anyone else gets 404, not 403.
 
-PMs edit projects, estimates, reuse links and settings; EMs record feasibility assessments;
+PMs edit projects, estimates, reuse links and settings; EMs record feasibility assessments and the progress of
+projects being built; PMs and EMs record outcomes;
 leadership read everything and edit nothing. Owners do what PMs do and also manage the members
 (invitations, roles, removals). Every member sees who the members are. Superusers see every
 portfolio and may do everything.
@@ -20,6 +21,8 @@ ACTIONS = {
     "edit_settings": PRODUCT_ROLES,
     "import": PRODUCT_ROLES,
     "assess": frozenset({Role.EM}),
+    "record_progress": frozenset({Role.EM}),
+    "record_outcome": PRODUCT_ROLES | {Role.EM},
     "manage_members": frozenset({Role.OWNER}),
 }
 SUPERUSER_ROLE = "admin"
@@ -57,6 +60,14 @@ class Access:
     @property
     def can_assess(self) -> bool:
         return self.can("assess")
+
+    @property
+    def can_record_progress(self) -> bool:
+        return self.can("record_progress")
+
+    @property
+    def can_record_outcome(self) -> bool:
+        return self.can("record_outcome")
 
     @property
     def can_manage_members(self) -> bool:

@@ -7,8 +7,18 @@ from dataclasses import dataclass
 from django.db.models import Case, Exists, Expression, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Lower, NullIf
 
-from . import estimates, input_documents, scoring
-from .models import FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink, Status, Tag
+from . import calibration, estimates, input_documents, scoring
+from .models import (
+    FeasibilityAssessment,
+    Membership,
+    Portfolio,
+    Project,
+    ProjectOutcome,
+    ProjectProgress,
+    ReuseLink,
+    Status,
+    Tag,
+)
 
 
 def portfolios_for_user(user) -> list[tuple[Portfolio, str]]:
@@ -41,7 +51,7 @@ def _filtered_projects(
 
     Tags are tested with Exists, not a join: a project with an earlier assessment but a current one is not "none".
     """
-    qs = Project.objects.filter(portfolio=portfolio)
+    qs = Project.objects.filter(portfolio=portfolio).select_related("progress")  # the effort in force reads it
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(summary__icontains=search) | Q(owner__icontains=search))
     if statuses:
@@ -125,6 +135,7 @@ def project_detail(*, portfolio: Portfolio, project_id: int) -> Project:
     """One project with everything its page shows (raises Project.DoesNotExist)."""
     return (
         Project.objects.filter(portfolio=portfolio)
+        .select_related("progress__recorded_by", "outcome__recorded_by")
         .prefetch_related(
             Prefetch("assessments", queryset=FeasibilityAssessment.objects.select_related("assessed_by")),
             Prefetch("links_in", queryset=ReuseLink.objects.select_related("producer")),
@@ -177,11 +188,13 @@ def link_list(*, portfolio: Portfolio) -> QuerySet[ReuseLink]:
 
 @dataclass(frozen=True)
 class PlanFacts:
-    """What the roadmap needs of a project beyond the ranking inputs: people, target date, PM's pin."""
+    """What the roadmap needs of a project beyond the ranking inputs: people, target date, PM's pin, and the day
+    a building project's remaining effort counts from (``estimates.effort_in_force``)."""
 
     staffing: int
     target_date: datetime.date | None
     pin: int | None
+    effort_from: datetime.date | None = None
 
 
 def scoring_inputs(*, portfolio_id: int) -> tuple[Portfolio, list[scoring.ProjectInput], list[scoring.LinkInput]]:
@@ -192,17 +205,29 @@ def scoring_inputs(*, portfolio_id: int) -> tuple[Portfolio, list[scoring.Projec
 
 
 def planning_inputs(
-    *, portfolio_id: int
+    *, portfolio_id: int, calibrated: bool | None = None
 ) -> tuple[Portfolio, list[scoring.ProjectInput], list[scoring.LinkInput], dict[int, PlanFacts]]:
     """The ranking inputs plus each project's roadmap facts (keyed by project id), in one read of three
-    queries; the caller checks the input version before and after, as for ``scoring_inputs``."""
+    queries; the caller checks the input version before and after, as for ``scoring_inputs``.
+
+    ``calibrated`` (None: the portfolio's ``calibrated_ranges`` setting): correct each range by its estimator's
+    track record (``calibration_selectors.range_corrections``, a few queries more) before the math sees it."""
     portfolio = Portfolio.objects.get(pk=portfolio_id)
+    corrections = {}
+    if portfolio.calibrated_ranges if calibrated is None else calibrated:
+        from .calibration_selectors import range_corrections  # reads outcomes; they are read only when needed
+
+        corrections = range_corrections(portfolio=portfolio)
     projects, facts = [], {}
-    for project in Project.objects.filter(portfolio_id=portfolio_id).prefetch_related(_current_assessment_prefetch()):
-        projects.append(_project_input(portfolio, project))
-        facts[project.pk] = PlanFacts(
-            staffing=project.staffing, target_date=project.target_date, pin=project.roadmap_pin
-        )
+    rows = Project.objects.filter(portfolio_id=portfolio_id).select_related("progress")
+    if corrections:  # who estimated each range, read in the same query
+        rows = rows.select_related("impact_estimated_by", "effort_estimated_by")
+    for project in rows.prefetch_related(_current_assessment_prefetch()):
+        assessment = current_assessment(project)
+        effort = estimates.effort_in_force(project, assessment)
+        projects.append(_project_input(portfolio, project, assessment, effort, corrections))
+        since = effort.since if effort is not None else None
+        facts[project.pk] = PlanFacts(project.staffing, project.target_date, project.roadmap_pin, since)
     links = [
         scoring.LinkInput(producer=p, consumer=c, kind=k, fraction=f)
         for p, c, k, f in ReuseLink.objects.filter(producer__portfolio_id=portfolio_id).values_list(
@@ -214,8 +239,18 @@ def planning_inputs(
 
 def plan_inputs_read(*, portfolio_id: int) -> tuple[Portfolio, input_documents.PlanInputs]:
     """The portfolio and its complete planning inputs (the input document's content): ``planning_inputs`` plus
-    each current assessment's probability override, one query more; the caller checks the input version."""
+    each current assessment's probability override, the effort spent and the outcomes, three queries more; the
+    caller checks the input version."""
     portfolio, projects, links, facts = planning_inputs(portfolio_id=portfolio_id)
+    spent = dict(
+        ProjectProgress.objects.filter(project__portfolio_id=portfolio_id).values_list("project_id", "effort_spent")
+    )
+    outcomes = {
+        o.project_id: input_documents.OutcomeFacts(
+            o.actual_effort, o.actual_start, o.actual_finish, o.succeeded, o.realized_impact
+        )
+        for o in ProjectOutcome.objects.filter(project__portfolio_id=portfolio_id)
+    }
     overrides = dict(
         FeasibilityAssessment.objects.filter(project__portfolio_id=portfolio_id, is_current=True).values_list(
             "project_id", "success_probability_override"
@@ -233,6 +268,9 @@ def plan_inputs_read(*, portfolio_id: int) -> tuple[Portfolio, input_documents.P
             staffing=facts[p.key].staffing,
             target_date=facts[p.key].target_date,
             pin=facts[p.key].pin,
+            effort_from=facts[p.key].effort_from,
+            effort_spent=spent.get(p.key) if facts[p.key].effort_from else None,
+            outcome=outcomes.get(p.key),
         )
         for p in projects
     )
@@ -254,19 +292,31 @@ def plan_settings(portfolio: Portfolio) -> input_documents.PlanSettings:
         roadmap_start=portfolio.roadmap_start,
         seed=portfolio.seed,
         planning_window_weeks=portfolio.planning_window_weeks,
+        calibrated_ranges=portfolio.calibrated_ranges,
     )
 
 
-def _project_input(portfolio: Portfolio, project: Project) -> scoring.ProjectInput:
-    """A project as the math sees it: its effort range in force and its effective success probability."""
-    assessment = current_assessment(project)
-    effort = estimates.effort_in_force(project, assessment)
+def _project_input(
+    portfolio: Portfolio,
+    project: Project,
+    assessment: FeasibilityAssessment | None,
+    effort: estimates.EffortInForce | None,
+    corrections: Mapping[tuple[str, str], calibration.Correction],
+) -> scoring.ProjectInput:
+    """A project as the math sees it: its effort range in force and its effective success probability; each range
+    corrected by its estimator's ``corrections`` when they have one (calibrated ranges)."""
+    impact = scoring.Range(project.impact_low, project.impact_likely, project.impact_high)
+    effort_range = effort.range if effort is not None else None
+    if corrections:
+        impact = calibration.corrected(impact, corrections.get(("impact", project.estimator("impact"))))
+        if effort_range is not None:
+            effort_range = calibration.corrected(effort_range, corrections.get(("effort", project.estimator("effort"))))
     return scoring.ProjectInput(
         key=project.pk,
         name=project.name,
         status=project.status,
-        impact=scoring.Range(project.impact_low, project.impact_likely, project.impact_high),
-        effort=effort.range if effort is not None else None,
+        impact=impact,
+        effort=effort_range,
         tag=assessment.tag if assessment is not None else None,
         success_probability=estimates.success_probability(portfolio, assessment),
     )
@@ -334,6 +384,7 @@ def projects_with_links(*, portfolio: Portfolio) -> list[Project]:
     as the export lists them. Three queries whatever the number of projects."""
     return list(
         Project.objects.filter(portfolio=portfolio)
+        .select_related("progress", "outcome", "impact_estimated_by", "effort_estimated_by")
         .prefetch_related(
             _current_assessment_prefetch(),
             Prefetch("links_in", queryset=ReuseLink.objects.select_related("producer").order_by("producer__name")),

@@ -12,14 +12,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.text import slugify
 
-from . import graph
+from . import crediting, graph
+from .estimator_fields import EFFORT
 from .models import PROJECT_NAME_TAKEN, Change, FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink, Role
 from .signals import assessment_recorded, inputs_changed, project_changed
 
-# Fields whose changes are kept in a project's history (the estimates and what the math reads).
+# Fields whose changes are kept in a project's history (the estimates and what the math reads). The status comes
+# last: an estimate changed in the same save as the move to building is in force when it entered building.
 TRACKED_PROJECT_FIELDS = (
     "name",
-    "status",
     "staffing",
     "target_date",
     "impact_low",
@@ -28,6 +29,7 @@ TRACKED_PROJECT_FIELDS = (
     "provisional_effort_low",
     "provisional_effort_likely",
     "provisional_effort_high",
+    "status",
 )
 # Fields that feed the ranking: a change to any of them makes the figures out of date.
 RANKING_INPUT_FIELDS = frozenset(TRACKED_PROJECT_FIELDS) - {"name"}
@@ -47,6 +49,7 @@ PORTFOLIO_SETTING_FIELDS = (
     "planning_window_weeks",
     "roadmap_start",
     "seed",
+    "calibrated_ranges",
 )
 
 
@@ -152,14 +155,17 @@ def _save_named(project: Project) -> None:
 
 
 @transaction.atomic
-def project_create(*, portfolio: Portfolio, user=None, **fields: Any) -> Project:
-    """Add a project to the backlog."""
+def project_create(*, portfolio: Portfolio, user=None, estimators: dict | None = None, **fields: Any) -> Project:
+    """Add a project to the backlog; its ranges are credited to ``user`` (or ``estimators``: see ``crediting``)."""
     # Creations queue on the portfolio, as imports do (they hold it): two PMs adding one name at once see the field
     # error, and a create racing an import takes the locks in the same order (no deadlock).
     Portfolio.objects.select_for_update().filter(pk=portfolio.pk).first()
     project = Project(portfolio=portfolio, **fields)
     project.full_clean()
+    kinds = crediting.ranges_changed(project, {})
+    credited = crediting.credit_ranges(project, kinds, user=user, estimators=estimators)
     _save_named(project)
+    Change.objects.bulk_create(credited)
     Change.objects.create(
         project=project, user=user if user and user.is_authenticated else None, field="created", new=project.name
     )
@@ -170,7 +176,12 @@ def project_create(*, portfolio: Portfolio, user=None, **fields: Any) -> Project
 
 @transaction.atomic
 def project_update(
-    *, project: Project, data: dict[str, Any], user=None, expected_version: int | None = None
+    *,
+    project: Project,
+    data: dict[str, Any],
+    user=None,
+    expected_version: int | None = None,
+    estimators: dict | None = None,
 ) -> Project:
     """Change a project's fields; the history keeps every estimate change.
 
@@ -190,7 +201,10 @@ def project_update(
         setattr(current, field, value)
     current.full_clean()
     current.version += 1
+    kinds = crediting.ranges_changed(current, before)
+    credited = crediting.credit_ranges(current, kinds, user=user, estimators=estimators)
     _save_named(current)
+    Change.objects.bulk_create(credited)
     changed = _record_changes(
         project=current, user=user, before=before, after={f: getattr(current, f) for f in TRACKED_PROJECT_FIELDS}
     )
@@ -229,9 +243,12 @@ def project_delete(
 
 
 @transaction.atomic
-def assessment_record(*, project: Project, user=None, **fields: Any) -> FeasibilityAssessment:
-    """Record an EM's feasibility assessment; it becomes current and the earlier one is kept."""
-    Project.objects.select_for_update().filter(pk=project.pk).first()  # serialise concurrent assessments
+def assessment_record(
+    *, project: Project, user=None, estimators: dict | None = None, **fields: Any
+) -> FeasibilityAssessment:
+    """Record an EM's feasibility assessment; it becomes current and the earlier one is kept. Its effort range is
+    credited to ``user`` (or ``estimators``: see ``crediting``)."""
+    locked = Project.objects.select_for_update().get(pk=project.pk)  # serialise concurrent assessments
     previous = FeasibilityAssessment.objects.filter(project=project, is_current=True).first()
     assessment = FeasibilityAssessment(
         project=project,
@@ -254,6 +271,7 @@ def assessment_record(*, project: Project, user=None, **fields: Any) -> Feasibil
         after={f: getattr(assessment, f) for f in TRACKED_ASSESSMENT_FIELDS},
         prefix="feasibility.",
     )
+    crediting.credit_saved(locked, [EFFORT], user=user, estimators=estimators)
     portfolio_inputs_changed(portfolio_id=project.portfolio_id)
     assessment_recorded.send(sender=FeasibilityAssessment, assessment=assessment, user=user)
     return assessment

@@ -1,6 +1,18 @@
 from django.urls import path
 
-from .views import backlog, backlog_columns, feasibility, home, imports, invitations, links, members, project, settings
+from .views import (
+    backlog,
+    backlog_columns,
+    delivery,
+    feasibility,
+    home,
+    imports,
+    invitations,
+    links,
+    members,
+    project,
+    settings,
+)
 
 app_name = "portfolio"
 
@@ -18,6 +30,8 @@ urlpatterns = [
     path("p/<slug:slug>/projects/<int:pk>/links/new/", links.link_create, name="link-create"),
     path("p/<slug:slug>/links/<int:link_id>/edit/", links.link_edit, name="link-edit"),
     path("p/<slug:slug>/links/<int:link_id>/delete/", links.link_delete, name="link-delete"),
+    path("p/<slug:slug>/projects/<int:pk>/progress/", delivery.progress_edit, name="progress"),
+    path("p/<slug:slug>/projects/<int:pk>/outcome/", delivery.outcome_edit, name="outcome"),
     path("p/<slug:slug>/feasibility/", feasibility.queue, name="feasibility"),
     path("p/<slug:slug>/projects/<int:pk>/assess/", feasibility.assess, name="assess"),
     path("p/<slug:slug>/settings/", settings.portfolio_settings, name="settings"),

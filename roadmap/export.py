@@ -36,6 +36,7 @@ FIGURES = (
     "expected_value",
     "expected_effort",
 )
+OUTCOME_KEYS = ("actual_effort", "actual_start", "actual_finish", "succeeded", "realized_impact")
 SCHEDULE_DATES = ("start_p10", "start_p50", "start_p90", "finish_p10", "finish_p50", "finish_p90")
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection); the import undoes the guard.
 FORMULA_PREFIXES = csv_import.FORMULA_PREFIXES
@@ -147,6 +148,7 @@ def project_dict(
     settings now give it (what the next recompute uses)."""
     assessment = current_assessment(project)
     effort = estimates.effort_in_force(project, assessment)
+    estimate = estimates.effort_estimate(project, assessment)
     override = assessment.success_probability_override if assessment else None
     tag = assessment.tag if assessment else None
     links = {"requires": [], "reuses": []}
@@ -166,6 +168,10 @@ def project_dict(
         "impact": _three(project.impact_low, project.impact_likely, project.impact_high),
         "effort": _three(effort.range.low, effort.range.likely, effort.range.high) if effort else None,
         "effort_source": effort.source if effort else None,
+        "effort_estimate": _three(estimate.range.low, estimate.range.likely, estimate.range.high) if estimate else None,
+        **outcome_dict(getattr(project, "outcome", None)),
+        "impact_estimated_by": project.estimator("impact"),
+        "effort_estimated_by": project.estimator("effort"),
         "staffing": project.staffing,
         "target_date": project.target_date.isoformat() if project.target_date else None,
         **links,
@@ -176,6 +182,20 @@ def project_dict(
         "roadmap_pin": project.roadmap_pin,
         **schedule_dict(schedule),
         **project_funding_dict(score),
+    }
+
+
+def outcome_dict(outcome) -> dict:
+    """A project's outcome: actual effort (person-weeks), actual start and finish (ISO dates), succeeded (yes / no /
+    unknown), realised impact (value units per year); null where not recorded (all of them without an outcome)."""
+    if outcome is None:
+        return dict.fromkeys(OUTCOME_KEYS)
+    return {
+        "actual_effort": outcome.actual_effort,
+        "actual_start": outcome.actual_start.isoformat() if outcome.actual_start else None,
+        "actual_finish": outcome.actual_finish.isoformat() if outcome.actual_finish else None,
+        "succeeded": outcome.succeeded,
+        "realized_impact": outcome.realized_impact,
     }
 
 
@@ -220,7 +240,8 @@ def _number(value):
 
 def csv_row(project: dict) -> list:
     """One CSV row (``CSV_COLUMNS`` order) from a ``project_dict``; the import's columns come first."""
-    impact, effort = project["impact"], project["effort"] or {}
+    # The effort columns hold the estimate (the import's columns); a building project's remaining range is a figure.
+    impact, effort = project["impact"], project["effort_estimate"] or {}
     row = {
         "name": project["name"],
         "summary": project["summary"],
@@ -235,6 +256,9 @@ def csv_row(project: dict) -> list:
         "reuses": _links_cell(project["reuses"]),
         "target_date": project["target_date"] or "",
         "staffing": project["staffing"],
+        **{key: _number(project[key]) if project[key] is not None else "" for key in OUTCOME_KEYS},
+        "impact_estimated_by": project["impact_estimated_by"],
+        "effort_estimated_by": project["effort_estimated_by"],
         "effort_source": project["effort_source"] or "",
         "success_probability_used": project["success_probability"],
         **{name: _number(project[name]) for name in FIGURES},

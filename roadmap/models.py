@@ -19,7 +19,8 @@ class RankingSnapshot(models.Model):
     inputs gives the same one). Pages that show a snapshot's figures read these fields, never the portfolio's
     settings of today, which may have changed since. Units as on Portfolio: ``cost_per_person_week`` in value
     units (``value_unit``), ``horizon_years`` in years, ``capacity`` in people; ``p_*`` are the per-tag success
-    probabilities; ``roadmap_start`` is the day the roadmap's weeks count from.
+    probabilities; ``roadmap_start`` is the day the roadmap's weeks count from; ``calibrated_ranges`` whether the
+    ranges were corrected by their estimators' track record (the portfolio setting of that name).
     """
 
     portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="ranking_snapshots")
@@ -35,6 +36,9 @@ class RankingSnapshot(models.Model):
     p_impossible = models.FloatField(default=_portfolio_default("p_impossible"))
     capacity = models.PositiveIntegerField(default=_portfolio_default("capacity"))
     roadmap_start = models.DateField(default=_portfolio_default("roadmap_start"))
+    calibrated_ranges = models.BooleanField(
+        default=False, help_text="The ranges were corrected by their estimators' track record before sampling."
+    )
     computed_at = models.DateTimeField(auto_now_add=True)
     duration_ms = models.PositiveIntegerField(default=0)
     # The funding decision of the same draw (DESIGN.md, "The funding decision"); null on snapshots written before

@@ -26,11 +26,13 @@ MAX_QUARTERS = 40  # rows of the what-if table of value by quarter end (ten year
 
 
 class PlanFacts(Protocol):
-    """A project's roadmap inputs (portfolio.selectors.PlanFacts): staffing (people), target date, PM's pin."""
+    """A project's roadmap inputs (portfolio.selectors.PlanFacts): staffing (people), target date, PM's pin, and
+    for a building project with a progress report the day its remaining effort counts from (None otherwise)."""
 
     staffing: int
     target_date: datetime.date | None
     pin: int | None
+    effort_from: datetime.date | None
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,7 @@ def plan_from_samples(
 ) -> RoadmapPlan:
     """Schedule the ranking's projects with the ranking's own samples and summarise the bands as dates."""
     items, impossible, requires = roadmap_list(ranking, projects, links, facts)
-    items = [_with_target(item, facts[item.key].target_date, start) for item in items]
+    items = [_with_dates(item, facts[item.key], start) for item in items]
     delivered = frozenset(p.key for p in projects if p.status in scoring.DELIVERED_STATUSES)
     order, left_off = simulation.schedule_order(items, delivered=delivered, names={p.key: p.name for p in projects})
     item_of = {item.key: item for item in items}
@@ -180,10 +182,13 @@ def _curve_by_date(start: datetime.date, curve: Sequence[simulation.ValuePoint])
     return tuple(CurvePoint(day, p.p10, p.p50, p.p90) for day, p in by_date.items())
 
 
-def _with_target(item: simulation.RoadmapItem, target: datetime.date | None, start: datetime.date):
-    """The item with its target date as weeks from the roadmap start."""
-    week = None if target is None else simulation.date_to_weeks(start, target)
-    return replace(item, target_week=week)
+def _with_dates(item: simulation.RoadmapItem, fact: PlanFacts, start: datetime.date):
+    """The item with its target date as weeks from the roadmap start, and (a building project's remaining effort)
+    the week it may start from: the day the remaining range was recorded, not before the roadmap start."""
+    week = None if fact.target_date is None else simulation.date_to_weeks(start, fact.target_date)
+    since = fact.effort_from
+    earliest = 0.0 if since is None else max(0.0, simulation.date_to_weeks(start, since))
+    return replace(item, target_week=week, earliest_week=earliest)
 
 
 def _planned(
@@ -276,6 +281,7 @@ class PinnedFacts:
     staffing: int
     target_date: datetime.date | None
     pin: int | None
+    effort_from: datetime.date | None = None
 
 
 def apply_scenario(
@@ -294,7 +300,7 @@ def apply_scenario(
         changed.append(project)
     pins = scenario.pins or {}
     new_facts: dict[int, PlanFacts] = {
-        key: PinnedFacts(fact.staffing, fact.target_date, pins[key] if key in pins else fact.pin)
+        key: PinnedFacts(fact.staffing, fact.target_date, pins[key] if key in pins else fact.pin, fact.effort_from)
         for key, fact in facts.items()
     }
     return changed, new_facts

@@ -32,7 +32,8 @@ class RoadmapItem:
 
     ``staffing`` is people (clipped to 1..capacity when simulated); ``target_week`` is the target date as
     weeks from the roadmap start (None: no target); ``requires`` are the keys of producers it cannot start
-    without. A ``building`` item is already under way: its sampled effort is the remaining effort.
+    without. A ``building`` item is already under way: its sampled effort is the remaining effort, which it
+    starts on no earlier than ``earliest_week`` (the week that remaining effort was reported; 0 = the start).
     """
 
     key: int
@@ -41,6 +42,7 @@ class RoadmapItem:
     staffing: int
     target_week: float | None
     requires: tuple[int, ...] = ()
+    earliest_week: float = 0.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -163,8 +165,8 @@ def simulate_schedule(order_items: Sequence[RoadmapItem], effort: np.ndarray, *,
     ``effort`` is (trials, m) person-weeks with columns in the order of ``order_items`` (as returned by
     ``schedule_order``); ``capacity`` is the team size in people. Each item takes the ``staffing`` people
     who are free earliest (staffing clipped to 1..capacity); start = max(time the last of them is free,
-    finish of every required producer on the list); duration = effort / staffing weeks; those people are
-    busy until it finishes. Requirements on keys not in ``order_items`` are taken as delivered.
+    finish of every required producer on the list, the item's ``earliest_week``); duration = effort / staffing
+    weeks; those people are busy until it finishes. Requirements on keys not in ``order_items`` are delivered.
     Returns start and finish as (trials, m) weeks from the roadmap start.
     """
     work = _checked_effort(effort, len(order_items))  # (m, trials): one contiguous row per project
@@ -178,6 +180,8 @@ def simulate_schedule(order_items: Sequence[RoadmapItem], effort: np.ndarray, *,
     for i, item in enumerate(order_items):
         staffing = min(max(int(item.staffing), 1), capacity)
         start[i] = free[staffing - 1]  # the last of the `staffing` earliest-free people
+        if item.earliest_week > 0:
+            np.maximum(start[i], item.earliest_week, out=start[i])
         for producer in _producer_columns(item, column, i):
             np.maximum(start[i], finish[producer], out=start[i])
         np.add(start[i], work[i] / staffing, out=finish[i])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import baselines, changes, chart, export, how, status, timeline, whatif
+from .views import baselines, calibration, changes, chart, export, how, status, timeline, whatif
 
 app_name = "roadmap"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("p/<slug:slug>/chart.png", chart.roi_chart_svg, {"fmt": "png"}, name="chart-png"),
     path("p/<slug:slug>/baselines/new/", baselines.baseline_create, name="baseline-create"),
     path("p/<slug:slug>/changes/", changes.changes_since, name="changes"),
+    path("p/<slug:slug>/calibration/", calibration.calibration_page, name="calibration"),
+    path("p/<slug:slug>/calibration/adopt/", calibration.calibration_adopt, name="calibration-adopt"),
+    path("p/<slug:slug>/calibration/compare/", calibration.calibration_compare, name="calibration-compare"),
     path("p/<slug:slug>/how-scores-are-computed/", how.how_scores, name="how"),
     path("p/<slug:slug>/status/", status.figures_status, name="status"),
     path("p/<slug:slug>/export.<str:fmt>", export.export, name="export"),

@@ -16,12 +16,14 @@ from django.test import Client, override_settings
 from config.celery import app as celery_app
 
 from .factories import (
+    FIFTY_PERCENT_OVER,
     AssessmentFactory,
     MembershipFactory,
     PortfolioFactory,
     ProjectFactory,
     ReuseLinkFactory,
     UserFactory,
+    shipped_project,
 )
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -141,6 +143,17 @@ def world(portfolio):
         "spare": spare,
         "link": link,
     }
+
+
+@pytest.fixture
+def calibration_history(portfolio):
+    """Resolved projects in ``portfolio``: five by the EM "optimist", 50% over on effort every time (impact 60 on
+    ranges 50-100-200), all easy and successful; one hard failure whose effort range named nobody ("imported")."""
+    em = UserFactory(username="optimist")
+    for low, likely, high, actual in FIFTY_PERCENT_OVER:
+        shipped_project(portfolio, (low, likely, high), actual, estimator=em, impact=60.0)
+    shipped_project(portfolio, (5, 10, 15), 10, estimator=None, tag="hard", succeeded="no")
+    return {"portfolio": portfolio, "em": em}
 
 
 @pytest.fixture

@@ -13,7 +13,15 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from portfolio.models import FeasibilityAssessment, Membership, Portfolio, Project, ReuseLink
+from portfolio.models import (
+    FeasibilityAssessment,
+    Membership,
+    Portfolio,
+    Project,
+    ProjectOutcome,
+    ProjectProgress,
+    ReuseLink,
+)
 from roadmap.models import ProjectScore, RankingSnapshot
 
 PASSWORD = "pass-for-tests-123"
@@ -77,6 +85,30 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     impact_low_seen = factory.LazyAttribute(lambda a: a.project.impact_low)
     impact_likely_seen = factory.LazyAttribute(lambda a: a.project.impact_likely)
     impact_high_seen = factory.LazyAttribute(lambda a: a.project.impact_high)
+
+
+class ProgressFactory(factory.django.DjangoModelFactory):
+    """An EM's progress report on a building project (person-weeks)."""
+
+    class Meta:
+        model = ProjectProgress
+
+    project = factory.SubFactory(ProjectFactory, status="building")
+    effort_spent = 6.0
+    remaining_low = 2.0
+    remaining_likely = 4.0
+    remaining_high = 8.0
+
+
+class OutcomeFactory(factory.django.DjangoModelFactory):
+    """A shipped project's outcome: 10 person-weeks, succeeded."""
+
+    class Meta:
+        model = ProjectOutcome
+
+    project = factory.SubFactory(ProjectFactory, status="shipped")
+    actual_effort = 10.0
+    succeeded = "yes"
 
 
 class ReuseLinkFactory(factory.django.DjangoModelFactory):
@@ -170,3 +202,17 @@ def import_through_page(client, slug: str, data: bytes, *, name: str = "import.c
     )
     confirm = re.search(r'action="([^"]+/import/\d+/confirm/)"', upload.content.decode())
     return client.post(confirm.group(1), **kwargs) if confirm else upload
+
+
+# (effort low, likely, high, actual effort) of an EM who is 50% over: the calibration fixtures' track record
+FIFTY_PERCENT_OVER = ((10, 20, 30, 30), (4, 6, 8, 9), (50, 60, 70, 90), (8, 10, 12, 15), (30, 40, 50, 60))
+
+
+def shipped_project(portfolio, effort, actual, *, estimator, tag="easy", succeeded="yes", impact=None, **fields):
+    """A shipped project whose effort range (person-weeks) ``estimator`` (a user, or None) gave, its assessment
+    and outcome: actual effort (person-weeks), success, realised impact (value units per year or None)."""
+    fields.setdefault("impact_estimated_by_label", "pm-label")
+    project = ProjectFactory(portfolio=portfolio, status="shipped", effort_estimated_by=estimator, **fields)
+    AssessmentFactory(project=project, tag=tag, effort_low=effort[0], effort_likely=effort[1], effort_high=effort[2])
+    OutcomeFactory(project=project, actual_effort=actual, succeeded=succeeded, realized_impact=impact)
+    return project

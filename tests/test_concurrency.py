@@ -24,8 +24,16 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from portfolio import csv_import, services
-from portfolio.models import PROJECT_NAME_TAKEN, Change, FeasibilityAssessment, Portfolio, Project, ReuseLink
+from portfolio import csv_import, delivery, services
+from portfolio.models import (
+    PROJECT_NAME_TAKEN,
+    Change,
+    FeasibilityAssessment,
+    Portfolio,
+    Project,
+    ProjectOutcome,
+    ReuseLink,
+)
 
 from .factories import AssessmentFactory, MembershipFactory, ProjectFactory, ReuseLinkFactory, UserFactory
 
@@ -473,3 +481,23 @@ def test_an_import_whose_new_name_another_session_takes_meanwhile_is_refused_on_
     assert [str(e) for e in refused.value.errors] == [f"row 3, column name: {PROJECT_NAME_TAKEN}"]
     assert list(Project.objects.filter(portfolio=portfolio).values_list("pk", "name")) == [(other.pk, SAME_NAME)]
 
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_thousand_racing_outcome_saves_lose_no_update(no_recompute):
+    """The first save creates the outcome (version 0 -> 1): racing creations queue on the project's lock."""
+    project = ProjectFactory(status="shipped")
+
+    def save_once() -> None:
+        seen = ProjectOutcome.objects.filter(project=project).first()
+        effort, version = (seen.actual_effort, seen.version) if seen else (0.0, 0)
+        delivery.outcome_record(project=project, data={"actual_effort": effort + 1}, expected_version=version)
+
+    tally = race(save_once)
+
+    assert tally["other"] == []
+    assert tally["ok"] == THREADS * SAVES_PER_THREAD
+    outcome = ProjectOutcome.objects.get(project=project)
+    assert (outcome.actual_effort, outcome.version) == (tally["ok"], tally["ok"])
+    assert Change.objects.filter(project=project, field="outcome.actual_effort").count() == tally["ok"]

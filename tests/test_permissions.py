@@ -61,6 +61,9 @@ def _cases(world):
     def current_project_version():  # what the page shows when the request is made
         return {"version": str(type(world["project"]).objects.get(pk=pk).version)}
 
+    def current_rates_post():  # the calibration page's one click, on the settings version it showed
+        return {"p_easy": "0.8", "version": str(type(portfolio).objects.get(pk=portfolio.pk).version)}
+
     def current_link_version():
         return {"version": str(type(world["link"]).objects.get(pk=link_id).version)}
 
@@ -79,6 +82,8 @@ def _cases(world):
         ("get", reverse("roadmap:chart", args=[slug]), None, READ),
         ("get", reverse("roadmap:chart-svg", args=[slug]), None, READ),
         ("get", reverse("roadmap:how", args=[slug]), None, READ),
+        ("get", reverse("roadmap:calibration", args=[slug]), None, READ),
+        ("get", reverse("roadmap:calibration-compare", args=[slug]), None, READ),
         ("get", reverse("roadmap:status", args=[slug]), None, READ),
         ("get", reverse("roadmap:export", args=[slug, "json"]), None, READ),
         ("get", reverse("roadmap:export", args=[slug, "csv"]), None, READ),
@@ -106,6 +111,7 @@ def _cases(world):
         ("post", reverse("portfolio:link-edit", args=[slug, link_id]), link_post, PM_ONLY_POST),
         ("post", reverse("portfolio:assess", args=[slug, pk]), assess_post, EM_ONLY_POST),
         ("post", reverse("portfolio:settings", args=[slug]), {"name": "Renamed portfolio"}, PM_ONLY_POST),
+        ("post", reverse("roadmap:calibration-adopt", args=[slug]), current_rates_post, PM_ONLY_POST),
         ("post", reverse("portfolio:import-confirm", args=[slug, 999999]), {}, PM_ONLY_POST),
         ("post", reverse("portfolio:link-delete", args=[slug, link_id]), current_link_version, PM_ONLY_POST),
         ("post", reverse("portfolio:project-delete", args=[slug, pk]), {}, PM_ONLY_POST),

@@ -679,6 +679,7 @@ def test_no_settings_input_gives_a_500_or_saves_bad_settings(fuzz_world, data, h
         "planning_window_weeks": "13",
         "roadmap_start": "2026-01-05",
         "seed": "12345",
+        "calibrated_ranges": "",
     }
     assert set(valid) == set(PORTFOLIO_SETTING_FIELDS)
     payload = {**_fuzzed(data, {**valid, "version": str(portfolio.version)}), **_as_loaded(portfolio, valid)}

@@ -75,3 +75,9 @@ def conflict_as_412(current: Callable[[], tuple[str, dict]]):
     except ConflictError:
         etag, representation = current()
         raise PreconditionFailed(current=representation, etag=etag) from None
+
+
+def delivery_etag(model, project_id: int, version: int) -> str:
+    """A project's progress or outcome strong ETag, from its version (v0: none recorded yet)."""
+    kind = "progress" if model._meta.model_name == "projectprogress" else "outcome"
+    return f'"{kind}-{project_id}-v{version}"'

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import assessments, export, figures, imports, links, portfolios, projects, whatif
+from .views import assessments, delivery, export, figures, imports, links, portfolios, projects, whatif
 
 P = "portfolios/<slug:slug>/"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path(P + "projects/", projects.ProjectListView.as_view(), name="projects"),
     path(P + "projects/<int:pk>/", projects.ProjectDetailView.as_view(), name="project"),
     path(P + "projects/<int:pk>/assessments/", assessments.AssessmentListView.as_view(), name="assessments"),
+    path(P + "projects/<int:pk>/progress/", delivery.ProgressView.as_view(), name="progress"),
+    path(P + "projects/<int:pk>/outcome/", delivery.OutcomeView.as_view(), name="outcome"),
     path(P + "links/", links.LinkListView.as_view(), name="links"),
     path(P + "links/<int:link_id>/", links.LinkDetailView.as_view(), name="link"),
     path(P + "ranking/", figures.RankingView.as_view(), name="ranking"),

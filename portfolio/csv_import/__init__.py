@@ -3,7 +3,8 @@
 The header names the columns (any order, case-insensitive; ``name`` is required, the others optional)::
 
     name,summary,status,owner,impact_low,impact_likely,impact_high,effort_low,effort_likely,effort_high,
-    feasibility,success_probability,requires,reuses,target_date,staffing
+    feasibility,success_probability,requires,reuses,target_date,staffing,actual_effort,actual_start,
+    actual_finish,succeeded,realized_impact,impact_estimated_by,effort_estimated_by
 
 Rules (also shown on the upload page):
 
@@ -26,6 +27,8 @@ Rules (also shown on the upload page):
 - Every error is collected with its row (the header is row 1) and column; if there is any, nothing is saved.
 - A file of the portfolio export (``roadmap.export``) re-imports unchanged: its figure columns are skipped, and the
   ``'`` it puts before a text starting with ``= + - @ '`` (so a spreadsheet does not run it) is taken off again.
+- The outcome columns record what happened to a shipped, iterated or parked project, and the estimator columns
+  who estimated its ranges (``outcomes``): how a team loads its past projects.
 - At most ``settings.IMPORT_MAX_ROWS`` rows: a bigger file is refused before anything is written.
 """
 

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .. import services
+from .. import crediting, delivery, services
 from ..models import Portfolio, Project, ReuseLink
 from .columns import ASSESSMENT_COLUMN, COLUMNS, LINK_COLUMNS, PROJECT_COLUMN
+from .outcomes import OUTCOME_COLUMNS, current_outcome, estimators_of, users_named
 from .planning import ImportPlan, may_record_assessments, plan_import, read_rows
 from .results import CellError, ImportErrors, ImportResult
 from .rows import _current_assessment, _RowPlan
@@ -56,11 +57,14 @@ def import_apply(*, portfolio: Portfolio, data: bytes, user=None, expected_state
 def _apply(plan: ImportPlan, user) -> AppliedImport:
     """Write the validated rows through the services (history, input versions), then the link changes."""
     counts = dict.fromkeys(("created", "updated", "unchanged", "assessed", "links_set", "links_removed"), 0)
+    counts["outcomes"] = 0
     changes: dict = {"created": [], "updated": {}, "assessed": {}, "links_created": [], "links_updated": {}}
+    changes.update(outcomes={}, credits={})
     projects: dict[str, Project] = {}
+    users = users_named(label for row in plan.rows for label in row.estimators.values())
     for row in plan.rows:
         try:
-            projects[row.name] = _apply_row(plan.portfolio, row, user, counts, changes)
+            projects[row.name] = _apply_row(plan.portfolio, row, user, counts, changes, users)
         except ValidationError as exc:  # a concurrent edit made the row invalid after validation (took its name)
             raise ImportErrors(_row_errors(row.row, exc)) from None
         except services.ConflictError:  # edited after it was planned (project edits do not wait for the import)
@@ -84,16 +88,25 @@ def _apply(plan: ImportPlan, user) -> AppliedImport:
 EDITED_MEANWHILE = "This project was changed by someone else while the file was being imported; nothing was saved."
 
 
-def _apply_row(portfolio: Portfolio, plan: _RowPlan, user, counts: dict[str, int], changes: dict) -> Project:
+def _apply_row(portfolio: Portfolio, plan: _RowPlan, user, counts: dict[str, int], changes: dict, users) -> Project:
     changed = plan.changed_fields()
+    estimators = estimators_of(plan.estimators, users)
+    if plan.existing is not None:
+        changes["credits"][str(plan.existing.pk)] = crediting.credit_fields(plan.existing)
     if plan.existing is None:
-        project = services.project_create(portfolio=portfolio, user=user, name=plan.name, **plan.fields)
+        project = services.project_create(
+            portfolio=portfolio, user=user, estimators=estimators, name=plan.name, **plan.fields
+        )
         changes["created"].append(project.pk)
         counts["created"] += 1
     elif changed:
         before = {f: _json(getattr(plan.existing, f)) for f in changed}
         project = services.project_update(
-            project=plan.existing, data=changed, user=user, expected_version=plan.existing.version
+            project=plan.existing,
+            data=changed,
+            user=user,
+            expected_version=plan.existing.version,
+            estimators=estimators,
         )
         changes["updated"][str(project.pk)] = before
         counts["updated"] += 1
@@ -102,15 +115,34 @@ def _apply_row(portfolio: Portfolio, plan: _RowPlan, user, counts: dict[str, int
         counts["unchanged"] += 1
     if plan.assessment is not None:
         previous = _current_assessment(plan.existing)
-        assessment = services.assessment_record(project=project, user=user, **plan.assessment)
+        assessment = services.assessment_record(project=project, user=user, estimators=estimators, **plan.assessment)
         changes["assessed"][str(project.pk)] = {"new": assessment.pk, "previous": previous.pk if previous else None}
         counts["assessed"] += 1
+    _apply_delivery(project, plan, user, estimators, counts, changes)
     return project
+
+
+def _apply_delivery(project: Project, plan: _RowPlan, user, estimators: dict, counts: dict, changes: dict) -> None:
+    """The row's outcome and the estimators it names for ranges it left as they were."""
+    if plan.outcome is not None:
+        before = current_outcome(plan.existing)
+        kept = {f: _json(getattr(before, f)) for f in OUTCOME_COLUMNS} if before is not None else None
+        changes["outcomes"][str(project.pk)] = kept
+        delivery.outcome_record(project=project, data=plan.outcome, user=user)
+        counts["outcomes"] += 1
+    project.refresh_from_db()
+    named = [
+        kind
+        for kind, (person, label) in estimators.items()
+        if project.estimator(kind) != (person.get_username() if person is not None else label)
+    ]
+    crediting.credit_saved(project, named, user=user, estimators=estimators)
 
 
 def _touched(project: Project, changes: dict) -> bool:
     key = str(project.pk)
-    return project.pk in changes["created"] or key in changes["updated"] or key in changes["assessed"]
+    touched = key in changes["updated"] or key in changes["assessed"] or key in changes["outcomes"]
+    return project.pk in changes["created"] or touched
 
 
 def _link_ends(plan: ImportPlan, created: list[ReuseLink]) -> set[int]:

@@ -6,7 +6,8 @@ from ..models import LinkKind
 
 COLUMNS = tuple(
     "name summary status owner impact_low impact_likely impact_high effort_low effort_likely effort_high "
-    "feasibility success_probability requires reuses target_date staffing".split()
+    "feasibility success_probability requires reuses target_date staffing actual_effort actual_start actual_finish "
+    "succeeded realized_impact impact_estimated_by effort_estimated_by".split()
 )
 # The columns the portfolio export writes after these: figures computed from the inputs. An import skips them, so
 # an exported file re-imports unchanged (roadmap.export takes this list from here).
@@ -61,6 +62,27 @@ COLUMN_DOCS = (
     ("target_date", "Target date, YYYY-MM-DD.", "none", "unchanged"),
     ("staffing", "People building it, a whole number from 1.", "2", "unchanged"),
     (
+        "actual_effort, actual_start, actual_finish",
+        "What the project took: person-weeks (0 or more), and the days work began and ended (YYYY-MM-DD, not in the "
+        "future, the finish not before the start). Needs status shipped, iterating or parked.",
+        "none",
+        "unchanged",
+    ),
+    (
+        "succeeded",
+        "Did it reach the performance it needed: yes/no, true/false, 1/0, or unknown.",
+        "unknown",
+        "unchanged",
+    ),
+    ("realized_impact", "Value per year measured after launch (0 or more).", "none", "unchanged"),
+    (
+        "impact_estimated_by, effort_estimated_by",
+        "Who estimated the impact range and the effort range: a username links to that user, any other text is kept "
+        "as given. A range the row sets with this empty is credited to “imported”.",
+        "imported",
+        "unchanged",
+    ),
+    (
         ", ".join(EXPORT_FIGURE_COLUMNS),
         "Figures the portfolio's CSV export adds after the columns above: skipped, so an export re-imports.",
         "skipped",
@@ -74,7 +96,7 @@ PARTS = ("low", "likely", "high")
 PROJECT_COLUMN = {f"provisional_effort_{p}": f"effort_{p}" for p in PARTS}
 ASSESSMENT_COLUMN = {"tag": "feasibility", "success_probability_override": "success_probability"}
 ASSESSMENT_FIELDS = ("tag", "success_probability_override", "effort_low", "effort_likely", "effort_high")
-TEXT_COLUMNS = ("name", "summary", "owner")
+TEXT_COLUMNS = ("name", "summary", "owner", "impact_estimated_by", "effort_estimated_by")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 OTHER_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 

@@ -37,7 +37,10 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
 def plan_import(portfolio: Portfolio, rows: list[tuple[int, dict[str, str]]], *, may_assess: bool) -> ImportPlan:
     """Check every row against the portfolio as it is now; ImportErrors (every problem, by row and column) when
     any is wrong. Reads only: the caller decides whether the plan is shown or applied."""
-    existing = {p.name: p for p in Project.objects.filter(portfolio=portfolio).prefetch_related("assessments")}
+    projects = Project.objects.filter(portfolio=portfolio).select_related(
+        "outcome", "impact_estimated_by", "effort_estimated_by"
+    )
+    existing = {p.name: p for p in projects.prefetch_related("assessments")}
     errors: list[CellError] = []
     plans = [
         plan

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from .columns import ASSESSMENT_COLUMN, ASSESSMENT_FIELDS, PROJECT_COLUMN
+from .outcomes import ESTIMATOR_COLUMNS, OUTCOME_COLUMNS, current_outcome
 from .planning import ImportPlan
 from .results import ImportResult
 from .rows import _current_assessment
@@ -51,6 +52,8 @@ class ImportPreview:
     links_added: tuple[Change, ...]
     links_changed: tuple[Change, ...]
     links_removed: tuple[Change, ...]
+    outcomes: tuple[Change, ...] = ()  # an outcome recorded or changed for ``subject``
+    estimators: tuple[Change, ...] = ()  # "<project>: impact_estimated_by", the estimator named now -> by the file
 
     @property
     def result(self) -> ImportResult:
@@ -61,6 +64,7 @@ class ImportPreview:
             assessed=len(self.assessments),
             links_set=len(self.links_added) + len(self.links_changed),
             links_removed=len(self.links_removed),
+            outcomes=len(self.outcomes),
         )
 
     def lines(self) -> list[str]:
@@ -72,6 +76,8 @@ class ImportPreview:
             for p in self.updated
         ]
         lines += [f"Record an assessment of “{a.subject}”: {a.new} (now: {a.old or 'none'})" for a in self.assessments]
+        lines += [f"Record the outcome of “{o.subject}”: {o.new} (now: {o.old or 'none'})" for o in self.outcomes]
+        lines += [f"Credit {e.subject} to {e.new} (now: {e.old})" for e in self.estimators]
         lines += [f"Add the reuse link {lk.subject} ({lk.new})" for lk in self.links_added]
         lines += [f"Change the reuse link {lk.subject}: {lk.old} -> {lk.new}" for lk in self.links_changed]
         lines += [f"Remove the reuse link {lk.subject} ({lk.old})" for lk in self.links_removed]
@@ -108,7 +114,35 @@ def preview_of(plan: ImportPlan) -> ImportPreview:
             for link, kind, fraction in ops.update
         ),
         links_removed=tuple(Change(_link_name(link), _link_shown(link.kind, link.fraction), "") for link in ops.delete),
+        outcomes=tuple(_outcome_change(row) for row in plan.rows if row.outcome is not None),
+        estimators=tuple(change for row in plan.rows for change in _estimator_changes(row)),
     )
+
+
+def _outcome_change(row) -> Change:
+    """The outcome of a row's project now -> as the import leaves it."""
+    now = current_outcome(row.existing)
+    before = {f: getattr(now, f) for f in OUTCOME_COLUMNS} if now is not None else None
+    after = {**(before or dict.fromkeys(OUTCOME_COLUMNS)), **row.outcome}
+    after["succeeded"] = after["succeeded"] or "unknown"
+    return Change(row.name, _outcome_shown(before), _outcome_shown(after))
+
+
+def _outcome_shown(values: dict | None) -> str:
+    """ "actual_effort 12; actual_start 2026-01-05; succeeded yes" (the fields that have a value)."""
+    if values is None:
+        return ""
+    return "; ".join(f"{f} {_shown(values[f])}" for f in OUTCOME_COLUMNS if values.get(f) is not None)
+
+
+def _estimator_changes(row) -> list[Change]:
+    """The estimators a row names that differ from who is credited now (a new project: every one it names)."""
+    changes = []
+    for kind, label in row.estimators.items():
+        now = row.existing.estimator(kind) if row.existing is not None else ""
+        if label != now:
+            changes.append(Change(f"{row.name}: {ESTIMATOR_COLUMNS[kind]}", now, label))
+    return changes
 
 
 def _shown(value) -> str:

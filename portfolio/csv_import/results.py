@@ -43,10 +43,12 @@ class ImportResult:
     assessed: int = 0
     links_set: int = 0
     links_removed: int = 0
+    outcomes: int = 0
 
     def __str__(self) -> str:
+        outcomes = f"{count_of(self.outcomes, 'outcome')} recorded; " if self.outcomes else ""
         return (
             f"{count_of(self.created, 'project')} created, {self.updated} updated, {self.unchanged} unchanged; "
-            f"{count_of(self.assessed, 'assessment')} recorded; {count_of(self.links_set, 'reuse link')} created or "
-            f"changed, {self.links_removed} removed."
+            f"{count_of(self.assessed, 'assessment')} recorded; {outcomes}{count_of(self.links_set, 'reuse link')} "
+            f"created or changed, {self.links_removed} removed."
         )

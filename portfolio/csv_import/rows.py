@@ -22,6 +22,7 @@ from .columns import (
     TEXT_COLUMNS,
     unneutralize,
 )
+from .outcomes import plan_estimators, plan_outcome
 from .results import CellError
 
 # Only EMs record assessments (the README's roles): an import by anyone else (a PM) may carry an assessment's cells
@@ -46,6 +47,8 @@ class _RowPlan:
     fields: dict = field(default_factory=dict)  # project fields the row sets
     assessment: dict | None = None  # FeasibilityAssessment fields, when the row records one
     links: dict[str, list[_LinkSpec]] = field(default_factory=dict)  # kind -> specs, for kinds the row sets
+    outcome: dict | None = None  # ProjectOutcome fields the row sets (csv_import.outcomes)
+    estimators: dict[str, str] = field(default_factory=dict)  # estimate kind -> label the row gives
 
     def changed_fields(self) -> dict:
         """The project fields the row changes: all it sets for a new project, those that differ for one that exists."""
@@ -144,7 +147,7 @@ def _plan_row(row, cells, existing, errors, portfolio, *, may_assess: bool) -> _
         return None
     project = existing.get(name)
     plan = _RowPlan(row=row, name=name, existing=project)
-    for column in TEXT_COLUMNS:
+    for column in ("name", "summary", "owner"):
         limit = Project._meta.get_field(column).max_length
         if len(c.text(column)) > limit:
             c.error(column, f"At most {limit:,} characters (this has {len(c.text(column)):,}).")
@@ -174,6 +177,9 @@ def _plan_row(row, cells, existing, errors, portfolio, *, may_assess: bool) -> _
         if effort is not None:
             plan.fields.update(zip((f"provisional_effort_{p}" for p in PARTS), effort, strict=True))
     _validate_project(c, plan, portfolio)
+    status = plan.fields.get("status", project.status if project is not None else Status.IDEA)
+    plan.outcome = plan_outcome(c, project, status)
+    plan.estimators = plan_estimators(c)
     plan.links = {
         kind: specs for column, kind in LINK_COLUMNS.items() if (specs := _link_specs(c, column, kind)) is not None
     }

@@ -2,7 +2,7 @@
 current assessments, its reuse links and its settings, compared when the preview is confirmed (and, for the
 projects an import touched, when it is undone)."""
 
-from ..models import FeasibilityAssessment, Portfolio, Project, ReuseLink
+from ..models import FeasibilityAssessment, Portfolio, Project, ProjectOutcome, ReuseLink
 
 SHOWN = 10  # differences named in a message; the rest are counted
 
@@ -25,6 +25,7 @@ def backlog_state(portfolio_id: int, *, project_ids: set[int] | None = None) -> 
     else:
         links = list(links.values_list("pk", "version", "producer_id", "consumer_id"))
     current = dict(assessments.values_list("project_id", "pk"))
+    outcomes = ProjectOutcome.objects.filter(project__in=projects.values("pk")).values_list("project_id", "version")
     return {
         "settings": Portfolio.objects.values_list("version", flat=True).get(pk=portfolio_id),
         "projects": {
@@ -32,6 +33,7 @@ def backlog_state(portfolio_id: int, *, project_ids: set[int] | None = None) -> 
             for pk, version, name in projects.values_list("pk", "version", "name")
         },
         "links": {str(pk): version for pk, version, _, _ in links},
+        "outcomes": {str(pk): version for pk, version in outcomes},
     }
 
 
@@ -49,6 +51,13 @@ def state_differences(seen: dict, now: dict, *, settings: bool = True) -> list[s
         elif after[pk][1] != assessment:
             found.append(f"“{name}” got a new feasibility assessment")
     found += [f"“{name}” was added" for pk, (_, _, name) in after.items() if pk not in before]
+    outcomes_before, outcomes_after = seen.get("outcomes"), now.get("outcomes")
+    if outcomes_before is not None and outcomes_before != outcomes_after:  # (not kept by earlier records)
+        found += [
+            f"the outcome of “{after[pk][2] if pk in after else pk}” was recorded or changed"
+            for pk in sorted(set(outcomes_before) | set(outcomes_after or {}))
+            if outcomes_before.get(pk) != (outcomes_after or {}).get(pk)
+        ]
     links_before, links_after = seen.get("links", {}), now.get("links", {})
     moved = sum(links_after.get(pk) != version for pk, version in links_before.items())
     moved += sum(pk not in links_before for pk in links_after)

@@ -9,8 +9,8 @@ recomputed once it commits."""
 
 from django.db import transaction
 
-from .. import services
-from ..models import FeasibilityAssessment, Portfolio, Project, ReuseLink
+from .. import crediting, delivery, services
+from ..models import FeasibilityAssessment, Portfolio, Project, ProjectOutcome, ReuseLink
 from .state import backlog_state, state_differences
 
 
@@ -36,6 +36,9 @@ def undo_changes(*, portfolio: Portfolio, changes: dict, user=None) -> str:
         for pk, data in changes["links_updated"].items():
             link = ReuseLink.objects.get(pk=pk)
             services.link_update(link=link, data=data, user=user, expected_version=after["links"][pk])
+        for pk, before in changes.get("outcomes", {}).items():
+            if int(pk) not in created:
+                delivery.outcome_set_back(project=Project.objects.get(pk=pk), before=_outcome(before), user=user)
         for pk, ids in changes["assessed"].items():
             if int(pk) not in created:
                 _withdraw_assessment(project=Project.objects.get(pk=pk), user=user, **ids)
@@ -43,11 +46,20 @@ def undo_changes(*, portfolio: Portfolio, changes: dict, user=None) -> str:
             project = Project.objects.get(pk=pk)
             data = {f: Project._meta.get_field(f).to_python(v) for f, v in before.items()}
             services.project_update(project=project, data=data, user=user, expected_version=after["projects"][pk][0])
+        for pk, before in changes.get("credits", {}).items():
+            crediting.credit_set_back(Project.objects.get(pk=pk), before, user=user)
         for project in Project.objects.filter(pk__in=created):
             services.project_delete(project=project, user=user, expected_version=after["projects"][str(project.pk)][0])
         for link in changes["links_deleted"]:
             _link_restore(link, user)
     return _summary(changes)
+
+
+def _outcome(before: dict | None) -> dict | None:
+    """An outcome's fields as JSON kept them, as the model takes them (dates from ISO text)."""
+    if before is None:
+        return None
+    return {f: ProjectOutcome._meta.get_field(f).to_python(v) for f, v in before.items()}
 
 
 def _link_restore(link: dict, user) -> None:

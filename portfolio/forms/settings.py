@@ -10,7 +10,7 @@ from django import forms
 
 from ..models import Portfolio
 from ..services import PORTFOLIO_SETTING_FIELDS
-from .versioned import VersionedModelForm
+from .versioned import VersionedModelForm, VersionedObjectForm
 
 
 class PortfolioSettingsForm(VersionedModelForm):
@@ -36,6 +36,7 @@ class PortfolioSettingsForm(VersionedModelForm):
             "planning_window_weeks": "Planning window (weeks)",
             "roadmap_start": "Roadmap start",
             "seed": "Random seed",
+            "calibrated_ranges": "Calibrated ranges",
         }
         help_texts = {
             "name": "Shown at the top of every page.",
@@ -55,6 +56,9 @@ class PortfolioSettingsForm(VersionedModelForm):
             "seed": "Each project draws its random outcomes from its own streams of this number, so a figure moves "
             "only when an input it depends on moves. Change it to check that a decision does not hang on luck: "
             "every figure is redrawn.",
+            "calibrated_ranges": "Before sampling, correct the ranges of each estimator with at least 5 resolved "
+            "estimates by their track record on the Calibration page (scaled by their bias, widened by their "
+            "stretch). Every page says when it is on.",
         }
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -70,3 +74,32 @@ class PortfolioSettingsForm(VersionedModelForm):
 
     def clean_name(self) -> str:
         return self.cleaned_data["name"].strip()
+
+
+class TagRatesForm(VersionedObjectForm):
+    """Adopt the observed success rate of each feasibility tag (the calibration page's one click): hidden fields
+    with the rates the page showed, on the settings version it showed. A tag with no rate is left as it is."""
+
+    p_easy = forms.FloatField(required=False, min_value=0, max_value=1, widget=forms.HiddenInput)
+    p_hard = forms.FloatField(required=False, min_value=0, max_value=1, widget=forms.HiddenInput)
+    p_impossible = forms.FloatField(required=False, min_value=0, max_value=1, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, instance: Portfolio, rates: dict[str, float] | None = None, **kwargs: Any):
+        initial = kwargs.setdefault("initial", {})
+        for tag, rate in (rates or {}).items():
+            initial[f"p_{tag}"] = rate
+        super().__init__(*args, instance=instance, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not any(cleaned.get(f"p_{tag}") is not None for tag in ("easy", "hard", "impossible")):
+            raise forms.ValidationError("No observed success rate to adopt.")
+        return cleaned
+
+    def service_data(self) -> dict[str, Any]:
+        names = ("p_easy", "p_hard", "p_impossible")
+        return {"data": {name: self.cleaned_data[name] for name in names if self.cleaned_data.get(name) is not None}}
+
+    def field_label(self, name: str) -> str:
+        return PortfolioSettingsForm.Meta.labels.get(name, super().field_label(name))

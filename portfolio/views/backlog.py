@@ -56,6 +56,11 @@ class BacklogRow:
         return effort.range.likely if effort else None
 
     @property
+    def remaining(self):
+        """The progress report whose remaining range is in force (a project being built), else None."""
+        return estimates.building_progress(self.project)
+
+    @property
     def excluded(self) -> bool:
         return self.score is not None and self.score.rank is None
 

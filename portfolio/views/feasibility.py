@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from roadmap.selectors.funding import information_values
 from roadmap.selectors.snapshots import latest_snapshot
 
-from .. import selectors, services
+from .. import calibration_selectors, selectors, services
 from ..forms.feasibility import AssessmentForm, current_of
 from ..models import Project
 from ..permissions import portfolio_access
@@ -87,5 +87,11 @@ def assess(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         earlier=[a for a in form.project.assessment_history if not a.is_current],
         form=form,
         conflict=conflict,
+        reference=calibration_selectors.reference_class(
+            portfolio=access.portfolio,
+            project=form.project,
+            tag=form.current.tag if form.current else None,
+            estimator=request.user.get_username(),
+        ),
     )
     return render(request, ASSESS_TEMPLATE, context, status=status)

@@ -12,9 +12,10 @@ from roadmap.charts.tornado import tornado_chart
 from roadmap.selectors.snapshots import latest_snapshot, scores_for_projects
 
 from .. import history_words, selectors, services
+from ..delivery import OUTCOME_STATUSES
 from ..forms.links import LinkCreateForm
 from ..forms.project import ProjectDeleteForm, ProjectForm
-from ..models import Project
+from ..models import Project, Status
 from ..permissions import Access, portfolio_access
 from .backlog_columns import back_to
 from .common import page_context
@@ -59,6 +60,10 @@ def project_page_context(request: HttpRequest, access: Access, project: Project,
         assessment_count=len(assessments),
         changes=changes,
         lazy_10x_help=Project._meta.get_field("lazy_10x_note").help_text,  # one help text, the form's too
+        progress=getattr(project, "progress", None),
+        outcome=getattr(project, "outcome", None),
+        building=project.status == Status.BUILDING,
+        outcome_due=project.status in OUTCOME_STATUSES,
         **extra,
     )
 

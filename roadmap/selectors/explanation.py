@@ -3,7 +3,7 @@ from its inputs to its figures, with the settings the snapshot was computed with
 two top-ranked projects (standard error, the tie test, P(loss))."""
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Count, Q
 
@@ -32,7 +32,7 @@ class WorkedExample:
     assessment: FeasibilityAssessment | None
     impact: tuple[float, float, float]
     effort: tuple[float, float, float]
-    effort_source: str  # "assessment" | "provisional"
+    effort_source: str  # "progress" (a building project's remaining range) | "assessment" | "provisional"
     p: float
     impact_alpha: float
     impact_beta: float
@@ -95,6 +95,9 @@ def worked_example(*, snapshot: RankingSnapshot | None) -> WorkedExample | None:
         return None  # inputs changed since the snapshot: no effort any more
     p = estimates.success_probability(snapshot, assessment)
     impact = scoring.Range(project.impact_low, project.impact_likely, project.impact_high)
+    if snapshot.calibrated_ranges:  # the ranges the math used: corrected ones, as the snapshot's inputs hold them
+        impact, corrected = _calibrated_ranges(snapshot, project.pk, impact, effort.range)
+        effort = replace(effort, range=corrected)
     impact_shape = sampling.pert_shape(impact.low, impact.likely, impact.high)
     effort_shape = sampling.pert_shape(effort.range.low, effort.range.likely, effort.range.high)
     return WorkedExample(
@@ -116,6 +119,18 @@ def worked_example(*, snapshot: RankingSnapshot | None) -> WorkedExample | None:
         cost_per_person_week=snapshot.cost_per_person_week,
         credits=_credits(snapshot, project, p),
     )
+
+
+def _calibrated_ranges(
+    snapshot: RankingSnapshot, key: int, impact: scoring.Range, effort: scoring.Range
+) -> tuple[scoring.Range, scoring.Range]:
+    """The project's impact and effort ranges as the snapshot's input document holds them (calibrated ranges);
+    the ones given when the snapshot has no document or no entry for it."""
+    document = getattr(getattr(snapshot, "input_document", None), "document", None) or {}
+    for entry in document.get("projects", ()):
+        if entry.get("id") == key and entry.get("effort"):
+            return scoring.Range(*entry["impact"]), scoring.Range(*entry["effort"])
+    return impact, effort
 
 
 def _shipped_saving(project: Project) -> float:

@@ -96,6 +96,7 @@ def _write_snapshot(
     seed: int,
     duration_ms: int,
     document: dict,
+    calibrated_ranges: bool = False,
 ):
     """Write a snapshot with its ranking and roadmap rows and the input ``document`` it was computed from, in one
     transaction: readers see all of it or none."""
@@ -116,6 +117,7 @@ def _write_snapshot(
             capacity=plan.capacity,
             roadmap_start=plan.start,
             **_funding_fields(plan.funding),
+            calibrated_ranges=calibrated_ranges,
         )
         ProjectScore.objects.bulk_create(_score_rows(snapshot, result, plan.funding), batch_size=500)
         ScheduleRow.objects.bulk_create(_schedule_rows(snapshot, plan), batch_size=500)
@@ -304,7 +306,10 @@ def compute_once(*, portfolio_id: int) -> RankingSnapshot | None:
     result, plan = plan_from_inputs(inputs)
     duration_ms = int((time.perf_counter() - started) * 1000)
     try:
-        return _write_snapshot(portfolio, result, plan, seed=seed, duration_ms=duration_ms, document=document)
+        calibrated = inputs.settings.calibrated_ranges
+        return _write_snapshot(
+            portfolio, result, plan, seed=seed, duration_ms=duration_ms, document=document, calibrated_ranges=calibrated
+        )
     except IntegrityError:  # another worker wrote the same version first: same inputs, same seed, same figures
         return RankingSnapshot.objects.get(portfolio_id=portfolio_id, input_version=version)
 

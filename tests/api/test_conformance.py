@@ -264,7 +264,9 @@ def test_every_conditional_change_documents_if_match_412_and_428(schema):
                 assert "422" in operation["responses"] and "412" not in operation["responses"], (method, path)
     assert "PATCH /api/v1/portfolios/{slug}/settings/" in conditional
     assert "POST /api/v1/portfolios/{slug}/projects/{id}/assessments/" in conditional
-    assert len(conditional) == 6
+    assert "PUT /api/v1/portfolios/{slug}/projects/{id}/progress/" in conditional
+    assert "PUT /api/v1/portfolios/{slug}/projects/{id}/outcome/" in conditional
+    assert len(conditional) == 8
 
 
 def test_the_schema_states_the_name_and_date_rules(schema):

@@ -165,3 +165,44 @@ def test_plain_numbers_drop_trailing_zeros(value, text):
 
 def test_roi_changes_are_in_percentage_points():
     assert (formatting.roi_points(0.8), formatting.roi_points(-0.0123)) == ("+80 pts", "−1.23 pts")
+
+
+def test_progress_and_outcomes_are_changes_the_changes_page_words():
+    outcome = input_documents.OutcomeFacts(12.0, datetime.date(2026, 1, 5), None, "yes", None)
+    base = _document([_project(1, "A", status="building"), _project(2, "B", status="shipped")])
+    now = _document(
+        [
+            _project(
+                1,
+                "A",
+                status="building",
+                effort=(1.0, 2.0, 4.0),
+                effort_from=datetime.date(2026, 11, 2),
+                effort_spent=6.0,
+            ),
+            _project(2, "B", status="shipped", outcome=outcome),
+        ]
+    )
+    groups = {g.key: g.description for g in input_changes.groups_between(base, now)}
+    assert "effort spent so far none → 6 person-weeks" in groups["project:1"]
+    assert "remaining effort counted from none → 2026-11-02" in groups["project:1"]
+    assert "actual effort none → 12 person-weeks" in groups["project:2"]
+    assert "succeeded none → yes" in groups["project:2"]
+    assert input_documents.from_document(now).projects[1].outcome == outcome
+
+
+def test_a_document_stored_before_progress_and_outcomes_reads_the_same():
+    document = _document([_project(1, "A")])
+    assert set(document["projects"][0]) == {
+        "id",
+        "name",
+        "status",
+        "impact",
+        "effort",
+        "tag",
+        "probability_override",
+        "staffing",
+        "target_date",
+        "pin",
+    }
+    assert input_changes.groups_between(document, _document([_project(1, "A")])) == []

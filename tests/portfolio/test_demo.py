@@ -38,13 +38,15 @@ def test_load_demo_creates_about_thirty_projects_with_a_realistic_mix():
     output = load_demo()
 
     portfolio = Portfolio.objects.get(slug=demo.DEMO_SLUG)
-    projects = Project.objects.filter(portfolio=portfolio)
+    projects = Project.objects.filter(portfolio=portfolio, outcome__isnull=True)  # the backlog, not the past ones
     assert 25 <= projects.count() <= 35
     statuses = set(projects.values_list("status", flat=True))
     assert statuses == {"idea", "discovery", "building", "shipped", "iterating", "parked"}
-    tags = set(FeasibilityAssessment.objects.filter(project__portfolio=portfolio, is_current=True).values_list(
-        "tag", flat=True
-    ))
+    tags = set(
+        FeasibilityAssessment.objects.filter(project__portfolio=portfolio, is_current=True).values_list(
+            "tag", flat=True
+        )
+    )
     assert tags == {"easy", "hard", "impossible"}
     assert projects.filter(assessments__isnull=True, provisional_effort_low__isnull=False).exists()
     assert projects.filter(assessments__isnull=True, provisional_effort_low__isnull=True).exists()
@@ -112,7 +114,7 @@ def test_load_demo_reset_reloads_the_portfolio():
     load_demo("--reset")
 
     portfolio = Portfolio.objects.get(slug=demo.DEMO_SLUG)
-    assert portfolio.projects.count() == len(demo.PROJECTS)
+    assert portfolio.projects.count() == len(demo.PROJECTS) + len(demo.PAST_PROJECTS)
     assert RankingSnapshot.objects.filter(portfolio=portfolio, input_version=portfolio.input_version).exists()
 
 
@@ -168,3 +170,22 @@ def test_running_load_demo_again_leaves_a_changed_password_alone():
     load_demo()
 
     assert get_user_model().objects.get(username="pm").check_password("changed-after-the-demo-9")
+
+
+def test_demo_past_projects_tell_a_true_calibration_story():
+    from portfolio import calibration_selectors
+
+    load_demo()
+    portfolio = Portfolio.objects.get(slug=demo.DEMO_SLUG)
+    report = calibration_selectors.calibration_report(portfolio=portfolio)
+    rows = {(r.kind, r.estimator): r for r in report.estimators}
+    assert len(demo.PAST_PROJECTS) >= 20
+    optimist, calibrated = rows[("effort", "em")], rows[("effort", "Ines")]
+    assert optimist.n >= 5 and calibrated.n >= 5
+    assert optimist.bias > 1.3 and optimist.hit_rate < 0.5  # the optimistic EM: efforts overrun
+    assert calibrated.hit_rate >= 0.6 and 0.9 < calibrated.bias < 1.2
+    assert rows[("effort", "all")].bias > 1  # efforts overrun
+    assert rows[("impact", "pm")].bias < 0.8  # impact falls short
+    assert optimist.stretch is not None and rows[("effort", "all")].n == len(demo.PAST_PROJECTS)
+    tags = {t.tag: t for t in report.tags}
+    assert set(tags) == {"easy", "hard"} and tags["easy"].flagged  # easy problems succeed less often than assumed

@@ -18,7 +18,8 @@ from tests.factories import AssessmentFactory, ProjectFactory, ReuseLinkFactory
 
 IMPORT_HEADER = (
     "name,summary,status,owner,impact_low,impact_likely,impact_high,effort_low,effort_likely,effort_high,"
-    "feasibility,success_probability,requires,reuses,target_date,staffing"
+    "feasibility,success_probability,requires,reuses,target_date,staffing,"
+    "actual_effort,actual_start,actual_finish,succeeded,realized_impact,impact_estimated_by,effort_estimated_by"
 )
 HOSTILE = "<b>\"Fraud\", & 'spam'</b>"
 

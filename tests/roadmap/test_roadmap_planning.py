@@ -18,6 +18,7 @@ class Facts:
     staffing: int = 1
     target_date: datetime.date | None = None
     pin: int | None = None
+    effort_from: datetime.date | None = None  # a building project's remaining effort counts from this day
 
 
 def _project(key, impact, effort, *, status="idea", tag="easy", p=1.0):
