@@ -62,6 +62,8 @@ class Webhook(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    recent: list["WebhookDelivery"]  # not a column: the latest deliveries, set by the webhooks page
+
     class Meta:
         ordering = ["created_at", "id"]
 

@@ -41,14 +41,14 @@ def documents(n: int, trials: int, groups: int) -> tuple[dict, dict]:
     ]
     unique = list({(lk.producer, lk.consumer): lk for lk in links}.values())
     base = input_documents.PlanInputs(settings, tuple(records), tuple(unique))
-    edited = [r for r in records if r.effort is not None][: groups - 5]
+    edited = [(r, r.effort) for r in records if r.effort is not None][: groups - 5]
     changed = {
         r.key: replace(
             r,
             impact=scoring.Range(r.impact.low, r.impact.likely, r.impact.high * 1.5),
-            effort=scoring.Range(r.effort.low, r.effort.likely * 1.2, r.effort.high * 1.2),
+            effort=scoring.Range(effort.low, effort.likely * 1.2, effort.high * 1.2),
         )
-        for r in edited
+        for r, effort in edited
     }
     now_links = unique[2:]  # two removed
     now_links[0] = replace(now_links[0], fraction=min(0.9, now_links[0].fraction + 0.1))  # one changed

@@ -17,8 +17,10 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
+sys.path.insert(0, str(REPO_ROOT / "bench"))
 
-from bench.bench_ranking import synthetic_portfolio  # noqa: E402
+from bench_ranking import synthetic_portfolio  # noqa: E402  (as bench_changes imports it: one module name)
+
 from portfolio import funding, scoring  # noqa: E402  (pure NumPy: no Django settings needed)
 
 TARGETS = {1000: 1.0, 10000: 2.0}

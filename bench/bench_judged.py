@@ -22,7 +22,8 @@ FIELDS = (*judging.IMPACT_FIELDS, *judging.ASSESSED_FIELDS, *judging.PROVISIONAL
 
 def history(rng: random.Random, edits: int, start_id: int) -> list[judging.HistoryRow]:
     """A created row, ``edits`` estimate changes with a move to building half-way, then an outcome."""
-    rows, values, next_id = [judging.HistoryRow(start_id, "created", "", "P")], {}, start_id + 1
+    rows, next_id = [judging.HistoryRow(start_id, "created", "", "P")], start_id + 1
+    values: dict[str, str] = {}
     for n in range(edits):
         if n == edits // 2:
             rows.append(judging.HistoryRow(next_id, "status", "idea", "building"))

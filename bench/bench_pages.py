@@ -98,7 +98,7 @@ def _bump_input_version(portfolio_id: int) -> None:
 
 def _recompute_figures(portfolio_id: int, repeat: int) -> tuple[float, float]:
     """(median full recompute ms, median math-alone ms); each full run follows an input-version bump."""
-    from portfolio import selectors
+    from portfolio import input_documents
     from roadmap.services import recompute as services
 
     full, math = [], []
@@ -107,10 +107,10 @@ def _recompute_figures(portfolio_id: int, repeat: int) -> tuple[float, float]:
         started = time.perf_counter()
         services.portfolio_recompute(portfolio_id=portfolio_id)
         full.append((time.perf_counter() - started) * 1000)
-        portfolio, projects, links, facts = selectors.planning_inputs(portfolio_id=portfolio_id)
-        seed = services.seed_for(portfolio_id, portfolio.input_version)
+        _, document = services.read_document(portfolio_id=portfolio_id)
+        inputs = input_documents.from_document(document)
         started = time.perf_counter()
-        services.plan_for(portfolio, projects, links, facts, seed=seed)
+        services.plan_from_inputs(inputs)  # the recompute's math: the same inputs, settings and seed
         math.append((time.perf_counter() - started) * 1000)
     return statistics.median(full), statistics.median(math)
 

@@ -42,7 +42,9 @@ def synthetic_portfolio(n: int, seed: int = SEED):
         tag = None if tags[key] == "none" else str(tags[key])
         impact_low, effort_low = rng.uniform(0, 200), rng.uniform(0.5, 20)
         impact = scoring.Range(impact_low, impact_low * rng.uniform(1, 3), impact_low * rng.uniform(3, 6))
-        effort = scoring.Range(effort_low, effort_low * rng.uniform(1, 2), effort_low * rng.uniform(2, 5))
+        effort: scoring.Range | None = scoring.Range(
+            effort_low, effort_low * rng.uniform(1, 2), effort_low * rng.uniform(2, 5)
+        )
         if tag is None and rng.random() < 0.5:
             effort = None  # neither assessed nor provisionally estimated: left out of the ranking
         p = scoring.success_probability(tag=tag, override=None, by_tag=scoring.DEFAULT_SUCCESS_PROBABILITY)

@@ -63,7 +63,9 @@ def pert_parameters(rng: np.random.Generator, m: int, low: float, high: float) -
 def draw(rng: np.random.Generator, trials: int, effort_pert: tuple, impact_pert: tuple) -> tuple[np.ndarray, ...]:
     """The raw draws, nothing else: the floor. Returns uniform, effort beta, impact beta, each (trials, m)."""
     m = effort_pert[0].size
-    return rng.random((trials, m)), rng.beta(*effort_pert[2:], (trials, m)), rng.beta(*impact_pert[2:], (trials, m))
+    effort = rng.beta(effort_pert[2], effort_pert[3], (trials, m))
+    impact = rng.beta(impact_pert[2], impact_pert[3], (trials, m))
+    return rng.random((trials, m)), effort, impact
 
 
 def simulate(items: list[RoadmapItem], effort: np.ndarray, success: np.ndarray, impact: np.ndarray) -> tuple:

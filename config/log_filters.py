@@ -21,7 +21,7 @@ def _why(record: logging.LogRecord) -> str:
         return f"role {exception.role} may not {exception.action}"  # portfolio.permissions.RoleDenied
     if exception is not None:
         return str(exception) or type(exception).__name__
-    if record.msg == "Forbidden (%s): %s" and record.args:  # the CSRF check's reason
+    if record.msg == "Forbidden (%s): %s" and isinstance(record.args, tuple) and record.args:  # the CSRF reason
         return str(record.args[0])
     return record.getMessage()
 

@@ -19,6 +19,8 @@ from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 
+from portfolio.collisions import SaveCollision, is_collision
+
 logger = logging.getLogger(__name__)
 
 DATABASE_FAULTS = (OperationalError, InterfaceError)
@@ -29,12 +31,21 @@ _FAULT_MARK = "_planner_database_fault"
 def database_unavailable_response(request: HttpRequest) -> HttpResponse:
     """The 503 page. Rendered without the request, so no context processor touches the session or the user."""
     try:
-        body = render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS, "path": request.path})
+        body: str = render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS, "path": request.path})
     except Exception:  # the page must come out even if the template cannot be rendered
         logger.exception("rendering 503.html failed")
         body = "<!doctype html><title>Database unavailable</title><h1>The database is not answering</h1>"
     response = HttpResponse(body, status=503, content_type="text/html; charset=utf-8")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def save_collision_response(request: HttpRequest) -> HttpResponse:
+    """409: a write collided with another at the database (a deadlock, a serialization failure) more times than
+    it is retried (``portfolio.collisions``). Nothing was saved and the database is fine: say so, not "down"."""
+    body = render_to_string("409.html", {"message": str(SaveCollision()), "path": request.path})
+    response = HttpResponse(body, status=409, content_type="text/html; charset=utf-8")
     response["Cache-Control"] = "no-store"
     return response
 
@@ -67,6 +78,8 @@ class DatabaseFaultMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, SaveCollision) or is_collision(exception):
+            return save_collision_response(request)
         if not isinstance(exception, DATABASE_FAULTS):
             return None
         logger.warning("database unavailable during %s %s: %s", request.method, request.path, exception)

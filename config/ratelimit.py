@@ -15,9 +15,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django_htmx.http import HttpResponseClientRedirect
+
+from config.requests import HtmxHttpRequest
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +32,7 @@ def rate_limited(scope: str, *, setting: str, what: str) -> Callable:
 
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
-        def limited(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def limited(request: HtmxHttpRequest, *args, **kwargs) -> HttpResponse:
             limit = getattr(settings, setting)
             wait = seconds_to_wait(scope, request.user.pk, limit) if limit > 0 else 0
             if wait:
@@ -60,8 +62,9 @@ def seconds_to_wait(scope: str, who, limit: int, *, window_seconds: int = WINDOW
     return max(1, math.ceil((window + 1) * window_seconds - now))
 
 
-def _too_many_response(request: HttpRequest, *, what: str, limit: int, wait: int) -> HttpResponse:
+def _too_many_response(request: HtmxHttpRequest, *, what: str, limit: int, wait: int) -> HttpResponse:
     """The 429 page. htmx does not swap a 4xx answer, so an htmx request is told to load the page instead."""
+    response: HttpResponse
     if request.htmx:
         response = HttpResponseClientRedirect(request.get_full_path())
     else:

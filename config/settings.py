@@ -157,8 +157,9 @@ STORAGES = {
 # temporary file); with the caps above no upload is bigger.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
-# The what-if form posts a pin and a version per project (Django's default of 1,000 fields refused "Run scenario"
-# past about 500 projects with a 400); the body cap above is what bounds the parsing.
+# Without JavaScript the what-if form posts a pin per project still to be built (with it, only the changed pins, in
+# one field: roadmap.forms.ScenarioForm); Django's default of 1,000 fields would refuse that past 1,000 projects.
+# The body cap above is what bounds the parsing.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=50_000)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
 IMPORT_FORM_OVERHEAD_BYTES = 64 * 1024  # multipart boundaries and headers, the CSRF token
@@ -167,6 +168,9 @@ IMPORT_FORM_OVERHEAD_BYTES = 64 * 1024  # multipart boundaries and headers, the 
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=2000)
 # An uploaded CSV waits this long, server-side, for its importer to confirm the preview; then it is deleted.
 IMPORT_PREVIEW_MINUTES = env.int("IMPORT_PREVIEW_MINUTES", default=60)
+# A write PostgreSQL rolls back as a deadlock or serialization failure is run again, this many times in all, before
+# the user is told "Someone else was saving at the same moment; try again." (portfolio.collisions).
+SAVE_COLLISION_ATTEMPTS = env.int("SAVE_COLLISION_ATTEMPTS", default=3)
 
 # Security: production behaviour comes from variables (see README "Settings").
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)

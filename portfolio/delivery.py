@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .collisions import lock_portfolio
 from .models import Project, ProjectOutcome, ProjectProgress, Status
-from .services import ConflictError, _record_changes, portfolio_inputs_changed
+from .services import ConflictError, portfolio_inputs_changed, record_changes
 from .signals import project_changed
 
 PROGRESS_FIELDS = ("effort_spent", "remaining_low", "remaining_likely", "remaining_high")
@@ -53,7 +54,7 @@ def _versioned_write(model, project: Project, fields: tuple[str, ...], data: dic
     row.save()
     prefix = "progress." if model is ProjectProgress else "outcome."
     after = {f: getattr(row, f) for f in fields}
-    return row, _record_changes(project=project, user=user, before=before, after=after, prefix=prefix)
+    return row, record_changes(project=project, user=user, before=before, after=after, prefix=prefix)
 
 
 @transaction.atomic
@@ -67,6 +68,7 @@ def progress_record(
     ``expected_version`` (0: none recorded yet), saying which of the values ``seen`` (field -> value the user's
     form showed) they changed.
     """
+    lock_portfolio(project.portfolio_id)  # the first lock of every backlog write (see collisions)
     current = Project.objects.select_for_update().get(pk=project.pk)
     if current.status != Status.BUILDING:
         raise ValidationError(NOT_BUILDING.format(status=current.get_status_display().lower()), code="not_building")
@@ -89,6 +91,7 @@ def outcome_record(
     date in the future, or a project that has not shipped, is not iterated on and was not stopped; ``ConflictError``
     when someone recorded it since ``expected_version`` (0: none yet).
     """
+    lock_portfolio(project.portfolio_id)  # the first lock of every backlog write (see collisions)
     current = Project.objects.select_for_update().get(pk=project.pk)
     if current.status not in OUTCOME_STATUSES:
         raise ValidationError(NO_OUTCOME_YET.format(status=current.get_status_display().lower()), code="no_outcome")
@@ -104,14 +107,13 @@ def outcome_record(
 def outcome_set_back(*, project: Project, before: dict[str, Any] | None, user=None) -> None:
     """Put a project's outcome back as it was (``before``: its fields, None when it had none, which deletes it),
     with history rows: how an undone import takes back the outcome it recorded."""
+    lock_portfolio(project.portfolio_id)  # the first lock of every backlog write (see collisions)
     current = Project.objects.select_for_update().get(pk=project.pk)
     stored = ProjectOutcome.objects.select_for_update().filter(project=current).first()
-    if stored is None and before is None:
-        return
     if before is not None:
         _versioned_write(ProjectOutcome, current, OUTCOME_FIELDS, before, user=user, expected_version=None)
-    else:
-        _record_changes(
+    elif stored is not None:
+        record_changes(
             project=current,
             user=user,
             before={f: getattr(stored, f) for f in OUTCOME_FIELDS},
@@ -119,4 +121,6 @@ def outcome_set_back(*, project: Project, before: dict[str, Any] | None, user=No
             prefix="outcome.",
         )
         stored.delete()
+    else:
+        return
     portfolio_inputs_changed(portfolio_id=current.portfolio_id)

@@ -6,6 +6,9 @@ versioned like every other input and its changes are kept in the project's histo
 ``progress.`` and ``outcome.``).
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -29,7 +32,11 @@ class Succeeded(models.TextChoices):
 
 def _effort_field(minimum: float, **kwargs) -> models.FloatField:
     """Person-weeks, at least ``minimum``."""
-    validators = [MinValueValidator(minimum), MaxValueValidator(MAX_EFFORT), validate_finite]
+    validators: list[Callable[[Any], None]] = [
+        MinValueValidator(minimum),
+        MaxValueValidator(MAX_EFFORT),
+        validate_finite,
+    ]
     return models.FloatField(validators=validators, **kwargs)
 
 

@@ -24,7 +24,7 @@ JUDGED_FIELDS = (
 
 
 def _text(value) -> str:
-    """A value as the history keeps it (``services._record_changes``): "" for none, else ``str``."""
+    """A value as the history keeps it (``services.record_changes``): "" for none, else ``str``."""
     return "" if value is None else str(value)
 
 
@@ -39,7 +39,8 @@ def values_now(project: Project, assessment: FeasibilityAssessment | None) -> di
 
 
 def _judged(project: Project, rows: list[judging.HistoryRow]) -> dict[str, judging.JudgedEstimate | None]:
-    current = project.current_assessments[0] if project.current_assessments else None
+    prefetched: list[FeasibilityAssessment] = getattr(project, "current_assessments")  # noqa: B009 (to_attr)
+    current = prefetched[0] if prefetched else None
     return judging.judged_estimates(rows, now=values_now(project, current), status_now=project.status)
 
 

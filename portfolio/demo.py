@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -47,15 +48,16 @@ class DemoResult:
     users: tuple[DemoUser, ...]
 
 
-def _demo_users() -> tuple[dict[str, object], tuple[DemoUser, ...]]:
+def _demo_users() -> tuple[dict[str, User], tuple[DemoUser, ...]]:
     """Create the demo users that do not exist yet; an existing account of that name is never changed (its
     password, superuser flag and e-mail stay as they are). Returns username -> user, and what was done."""
     user_model = get_user_model()
-    users, report = {}, []
+    users: dict[str, User] = {}
+    report = []
     for username in (*DEMO_USERS, DEMO_ADMIN):
         user = user_model.objects.filter(username=username).first()
         created = user is None
-        if created:
+        if user is None:
             user = user_model(username=username, email=f"{username}@example.com")
             user.set_password(DEMO_PASSWORD)
             user.is_staff = user.is_superuser = username == DEMO_ADMIN
@@ -162,8 +164,16 @@ def _load_past_project(portfolio: Portfolio, users: dict, past: PastProject, tod
         impact_high=high,
     )
     estimator = users["em"] if past.effort_by == OPTIMIST else None
-    effort = dict(zip(("effort_low", "effort_likely", "effort_high"), past.effort, strict=True))
-    services.assessment_record(project=project, user=estimator, tag=past.tag, rationale="Past project.", **effort)
+    low, likely, high = past.effort
+    services.assessment_record(
+        project=project,
+        user=estimator,
+        tag=past.tag,
+        rationale="Past project.",
+        effort_low=low,
+        effort_likely=likely,
+        effort_high=high,
+    )
     if estimator is None:  # an EM who has left: credited by name, as a CSV import would
         crediting.credit_saved(project, [EFFORT], estimators={EFFORT: (None, past.effort_by)})
     for status in ("building", past.status):
@@ -195,7 +205,7 @@ def demo_load(*, reset: bool = False) -> DemoResult:
         portfolio.delete()
         portfolio = None
     created = portfolio is None
-    if created:
+    if portfolio is None:
         portfolio = _load_portfolio(users)
     for username, role in DEMO_USERS.items():
         services.membership_set(user=users[username], portfolio=portfolio, role=role)

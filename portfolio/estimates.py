@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Case, F, OuterRef, Subquery, When
+from django.db.models import Case, F, FilteredRelation, Q, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -77,21 +77,28 @@ def effort_estimate(project: Project, assessment: FeasibilityAssessment | None) 
     if assessment is not None:
         effort = scoring.Range(assessment.effort_low, assessment.effort_likely, assessment.effort_high)
         return EffortInForce(effort, ASSESSMENT)
-    if project.has_provisional_effort:
-        effort = scoring.Range(
-            project.provisional_effort_low, project.provisional_effort_likely, project.provisional_effort_high
-        )
-        return EffortInForce(effort, PROVISIONAL)
+    low, likely = project.provisional_effort_low, project.provisional_effort_likely
+    high = project.provisional_effort_high
+    if low is not None and likely is not None and high is not None:  # the model's clean() keeps all three or none
+        return EffortInForce(scoring.Range(low, likely, high), PROVISIONAL)
     return None
+
+
+CURRENT_ASSESSMENT = "current_assessment"  # the alias of ``current_assessment_join`` in a query over projects
+
+
+def current_assessment_join() -> FilteredRelation:
+    """A project's current assessment as a join (LEFT OUTER: NULLs without one), to alias as ``CURRENT_ASSESSMENT``:
+    one hash or merge join over the backlog instead of a subquery per project (and per use) in the sort."""
+    return FilteredRelation("assessments", condition=Q(assessments__is_current=True))
 
 
 def effort_likely_in_force() -> Coalesce:
     """``effort_in_force``'s likely effort (person-weeks) as an expression over a project, for ordering in the
     database: a building project's remaining one, else the current assessment's, else the provisional one, NULL
-    when the project has none."""
-    current = FeasibilityAssessment.objects.filter(project=OuterRef("pk"), is_current=True).order_by()
+    when the project has none. The query needs ``current_assessment_join()`` aliased as ``CURRENT_ASSESSMENT``."""
     remaining = Case(When(status=Status.BUILDING, then=F("progress__remaining_likely")))
-    return Coalesce(remaining, Subquery(current.values("effort_likely")[:1]), F("provisional_effort_likely"))
+    return Coalesce(remaining, F(f"{CURRENT_ASSESSMENT}__effort_likely"), F("provisional_effort_likely"))
 
 
 def tag_probabilities(settings: TagProbabilities) -> dict[str, float]:

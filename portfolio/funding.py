@@ -276,7 +276,9 @@ def compute_funding(
     expected_roi = np.array([s.expected_roi for s in ranked_scores], dtype=float)
     total = budget(capacity, window_weeks)
     # The frontier spans the total expected effort of the ranked, not impossible projects, summed in rank order.
-    total_effort = sum(float(s.expected_effort) for s in ranked_scores if s.tag != IMPOSSIBLE_TAG)
+    total_effort = sum(
+        float(e) for s in ranked_scores if s.tag != IMPOSSIBLE_TAG and (e := s.expected_effort) is not None
+    )
     steps = [j / FRONTIER_STEPS * total_effort for j in range(FRONTIER_STEPS + 1)]
     budgets = [total, budget(capacity + 1, window_weeks), budget(max(capacity - 1, 0), window_weeks), *steps]
     codes, masks = _deterministic(expected_effort, cands, budgets)

@@ -11,10 +11,10 @@ from collections.abc import Hashable, Iterable, Mapping
 from typing import TypeVar
 
 Node = TypeVar("Node", bound=Hashable)
-Graph = Mapping[Node, Iterable[Node]]
+Graph = Mapping[Node, Iterable[Node]]  # generic alias: Graph[int] maps ids to ids
 
 
-def path(edges: Graph, start: Node, goal: Node) -> list[Node] | None:
+def path(edges: Graph[Node], start: Node, goal: Node) -> list[Node] | None:
     """The projects from ``start`` to ``goal`` along the links, both included, or None when ``goal`` cannot be
     reached (breadth-first: one of the shortest such paths; ``[start]`` when start is goal)."""
     came_from: dict[Node, Node | None] = {start: None}
@@ -23,8 +23,10 @@ def path(edges: Graph, start: Node, goal: Node) -> list[Node] | None:
         node = queue.popleft()
         if node == goal:
             found = [node]
-            while came_from[found[-1]] is not None:
-                found.append(came_from[found[-1]])
+            previous = came_from[node]
+            while previous is not None:
+                found.append(previous)
+                previous = came_from[previous]
             return found[::-1]
         for nxt in edges.get(node, ()):
             if nxt not in came_from:
@@ -33,7 +35,7 @@ def path(edges: Graph, start: Node, goal: Node) -> list[Node] | None:
     return None
 
 
-def cycle_closed_by(edges: Graph, *, producer: Node, consumer: Node) -> list[Node] | None:
+def cycle_closed_by(edges: Graph[Node], *, producer: Node, consumer: Node) -> list[Node] | None:
     """The cycle a new link ``producer -> consumer`` would close, as the projects around it starting and ending
     with ``producer`` (``[producer, consumer, ..., producer]``), or None when it closes none.
 
@@ -43,7 +45,7 @@ def cycle_closed_by(edges: Graph, *, producer: Node, consumer: Node) -> list[Nod
     return None if back is None else [producer, *back]
 
 
-def any_cycle(edges: Graph) -> list[Node] | None:
+def any_cycle(edges: Graph[Node]) -> list[Node] | None:
     """One cycle of the graph (the projects around it, the first repeated at the end), or None when it has
     none. Iterative depth-first search, linear in nodes plus links: a chain of 50,000 links needs no recursion."""
     state: dict[Node, int] = {}  # 1: on the current path, 2: done

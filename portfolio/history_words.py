@@ -112,6 +112,7 @@ def link_change(old: str, new: str) -> str:
     if before is None and after is None:
         return f"Reuse link: {old or NONE} {ARROW} {new or NONE}"
     if before is None:
+        assert after is not None  # not both None: handled above
         return f"Reuse link added: {after[0]} ({after[2]})"
     if after is None:
         return f"Reuse link removed: {before[0]} ({before[2]})"
@@ -175,11 +176,12 @@ def _delivery_changes(old: dict, new: dict, *, value_unit: str) -> list[str]:
         words.append(
             f"remaining effort counted from {_plain(old.get('effort_from'))} {ARROW} {_plain(new.get('effort_from'))}"
         )
-    before, after = old.get("outcome") or {}, new.get("outcome") or {}
+    was: dict = old.get("outcome") or {}
+    now: dict = new.get("outcome") or {}
     for key, label, unit in OUTCOME_ENTRIES:
-        if before.get(key) != after.get(key):
+        if was.get(key) != now.get(key):
             shown = " " + value_unit_per_year(value_unit) if unit == _VALUE else unit
-            words.append(f"{label} {_plain(before.get(key))} {ARROW} {_plain(after.get(key))}{shown}")
+            words.append(f"{label} {_plain(was.get(key))} {ARROW} {_plain(now.get(key))}{shown}")
     return words
 
 

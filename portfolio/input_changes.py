@@ -45,8 +45,11 @@ def _names(*documents: dict) -> dict[int, str]:
 
 
 def _project_group(key: int, old: dict | None, new: dict | None, value_unit: str) -> ChangeGroup:
-    name = (new or old)["name"]
+    either = new or old
+    assert either is not None  # a group is made only for a project on one side at least
+    name = either["name"]
     if old is None:
+        assert new is not None
         words = f"added (impact {history_words.range_words(new['impact'])} "
         words += f"{history_words.value_unit_per_year(value_unit)}, status {new['status']})"
     elif new is None:
@@ -60,6 +63,7 @@ def _link_group(key: tuple[int, int], old: dict | None, new: dict | None, names:
     producer, consumer = key
     subject = f"Reuse link {names.get(producer, producer)} {history_words.ARROW} {names.get(consumer, consumer)}"
     if old is None:
+        assert new is not None
         words = f"{subject} added ({history_words.link_words(new['kind'], new['fraction'])})"
     elif new is None:
         words = f"{subject} removed ({history_words.link_words(old['kind'], old['fraction'])})"
@@ -87,10 +91,10 @@ def groups_between(base: dict, now: dict) -> list[ChangeGroup]:
     names = _names(base, now)
     old_links = {_link_key(lk): lk for lk in base["links"]}
     new_links = {_link_key(lk): lk for lk in now["links"]}
-    for key in sorted(old_links.keys() | new_links.keys()):
-        old, new = old_links.get(key), new_links.get(key)
+    for link_key in sorted(old_links.keys() | new_links.keys()):
+        old, new = old_links.get(link_key), new_links.get(link_key)
         if old != new:
-            groups.append(_link_group(key, old, new, names))
+            groups.append(_link_group(link_key, old, new, names))
     return groups
 
 
@@ -112,11 +116,11 @@ def apply_groups(base: dict, now: dict, groups: Iterable[ChangeGroup]) -> dict:
     new_links = {_link_key(lk): lk for lk in now["links"]}
     for group in chosen:
         if group.kind == PROJECT:
-            (key,) = group.projects
-            _put(projects, key, new_projects.get(key))
+            (project_key,) = group.projects
+            _put(projects, project_key, new_projects.get(project_key))
         elif group.kind == LINK:
-            key = (group.projects[0], group.projects[1])
-            _put(links, key, new_links.get(key))
+            link_key = (group.projects[0], group.projects[1])
+            _put(links, link_key, new_links.get(link_key))
     return {
         **base,
         "settings": settings,
@@ -137,11 +141,11 @@ def apply_to_inputs(
     new_links = {(lk.producer, lk.consumer): lk for lk in now.links}
     for group in chosen:
         if group.kind == PROJECT:
-            (key,) = group.projects
-            _put(projects, key, new_projects.get(key))
+            (project_key,) = group.projects
+            _put(projects, project_key, new_projects.get(project_key))
         elif group.kind == LINK:
-            key = (group.projects[0], group.projects[1])
-            _put(links, key, new_links.get(key))
+            link_key = (group.projects[0], group.projects[1])
+            _put(links, link_key, new_links.get(link_key))
     settings = now.settings if any(g.kind == SETTINGS for g in chosen) else base.settings
     return input_documents.PlanInputs(
         settings, tuple(projects[k] for k in sorted(projects)), tuple(links[k] for k in sorted(links))

@@ -40,7 +40,7 @@ def statistically_tied(roi_a: float | None, se_a: float | None, roi_b: float | N
     Strictly less, so two exact figures (SE 0, such as impossible projects, all at −100%) are never marked tied:
     they are equal, not uncertain.
     """
-    if None in (roi_a, se_a, roi_b, se_b):
+    if roi_a is None or se_a is None or roi_b is None or se_b is None:
         return False
     return abs(roi_a - roi_b) < TIE_STANDARD_ERRORS * math.hypot(se_a, se_b)
 

@@ -11,7 +11,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -53,7 +53,7 @@ class AlreadyMember(Exception):
 
 @transaction.atomic
 def invitation_create(
-    *, portfolio: Portfolio, role: str, invited_by: AbstractBaseUser, email: str = ""
+    *, portfolio: Portfolio, role: str, invited_by: User, email: str = ""
 ) -> tuple[Invitation, str]:
     """Invite someone to ``portfolio`` with ``role``; returns the invitation and its link's token.
 
@@ -104,7 +104,7 @@ def invitation_revoke(*, invitation: Invitation) -> None:
         raise ValidationError("This invitation was already used or revoked.")
 
 
-def _claim(invitation: Invitation, user: AbstractBaseUser) -> None:
+def _claim(invitation: Invitation, user: User) -> None:
     """Mark a pending invitation used by ``user`` (one conditional UPDATE: of two racing accepts, one wins)."""
     now = timezone.now()
     claimed = Invitation.objects.filter(
@@ -122,7 +122,7 @@ def _require_pending(invitation: Invitation) -> None:
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Membership:
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """``user`` joins the invitation's portfolio with its role; the invitation is used up.
 
     Raises InvitationUnusable (used, revoked, expired) or AlreadyMember (the invitation stays unused).

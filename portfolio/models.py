@@ -227,6 +227,7 @@ class Project(EstimatorAttribution, models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    assessment_history: list["FeasibilityAssessment"]  # not a column: selectors.project_for_assessment's prefetch
 
     class Meta:
         ordering = ["name"]
@@ -395,6 +396,7 @@ class Change(models.Model):
     field = models.CharField(max_length=80)
     old = models.CharField(max_length=500, blank=True)
     new = models.CharField(max_length=500, blank=True)
+    words: str  # not a column: the change in words, set by the project page
 
     class Meta:
         ordering = ["-at", "-id"]

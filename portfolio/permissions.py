@@ -10,6 +10,7 @@ portfolio and may do everything.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 
 from .models import Membership, Portfolio, Role
@@ -87,13 +88,13 @@ def portfolio_access(user, slug: str) -> Access:
     """The portfolio named by ``slug`` with the user's role in it; 404 for non-members."""
     if not user.is_authenticated:
         raise Http404
-    try:
-        portfolio = Portfolio.objects.get(slug=slug)
-    except Portfolio.DoesNotExist:
-        raise Http404 from None
+    # One query: the portfolio with the user's role in it (NULL for a non-member).
+    role_in_it = Membership.objects.filter(user=user.pk, portfolio=OuterRef("pk")).values("role")[:1]
+    portfolio = Portfolio.objects.filter(slug=slug).annotate(member_role=Subquery(role_in_it)).first()
+    if portfolio is None:
+        raise Http404
     if user.is_superuser:
         return Access(portfolio, SUPERUSER_ROLE)
-    role = Membership.objects.filter(user=user, portfolio=portfolio).values_list("role", flat=True).first()
-    if role is None:
+    if portfolio.member_role is None:
         raise Http404
-    return Access(portfolio, role)
+    return Access(portfolio, portfolio.member_role)

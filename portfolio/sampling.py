@@ -147,6 +147,7 @@ def draw_columns(
             raise ValueError(f"project keys must be non-negative integers (they seed the streams), got {key!r}")
         np.less(project_stream(seed, key, SUCCESS_STREAM).random(trials), probabilities[j], out=success[j])
         impact[j] = pert_draws(impacts[j], trials, project_stream(seed, key, IMPACT_STREAM))
-        if efforts[j] is not None:
-            effort[j] = pert_draws(efforts[j], trials, project_stream(seed, key, EFFORT_STREAM))
+        effort_range = efforts[j]
+        if effort_range is not None:
+            effort[j] = pert_draws(effort_range, trials, project_stream(seed, key, EFFORT_STREAM))
     return Samples(keys=keys, success=success.T, impact=impact.T, effort=effort.T)

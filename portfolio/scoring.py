@@ -9,11 +9,14 @@ over trials and projects at once.
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
 from .mc_error import roi_error_and_loss, tied_with_above
-from .sampling import Range, Samples, draw_columns, finite
+from .sampling import Range as Range  # re-exported: callers build inputs from scoring alone
+from .sampling import Samples as Samples
+from .sampling import draw_columns, finite
 
 # The one definition of which statuses are delivered (they count as producers, not ranked), still to be built
 # (ranked when they have an effort range) and parked; every query, form and page takes them from here.
@@ -297,7 +300,7 @@ def _p_top_k(roi: np.ndarray, top_k: int) -> np.ndarray:
     tied = roi == threshold
     share = (k - np.count_nonzero(above, axis=1)) / np.count_nonzero(tied, axis=1)
     shared = np.sum(np.broadcast_to(share[:, None], roi.shape), axis=0, where=tied)
-    return (np.count_nonzero(above, axis=0) + shared) / trials
+    return np.asarray((np.count_nonzero(above, axis=0) + shared) / trials, dtype=np.float64)
 
 
 def _risk_adjusted_value(samples: Samples, columns: np.ndarray) -> np.ndarray:
@@ -400,7 +403,8 @@ def rank_from_samples(
     ranked = []
     for rank, j in enumerate(sorted(range(len(columns)), key=order), start=1):
         base = _excluded_score(projects[columns[j]])
-        numbers = {name: float(values[j]) for name, values in figures.items()}
+        # Any: the figures are keyed by ScoredProject field names, which replace() checks when it runs.
+        numbers: dict[str, Any] = {name: float(values[j]) for name, values in figures.items()}
         ranked.append(replace(base, rank=rank, excluded_reason="", **numbers))
     ties = tied_with_above([s.expected_roi for s in ranked], [s.roi_se for s in ranked])
     ranked = [replace(score, tied_with_above=tied) if tied else score for score, tied in zip(ranked, ties, strict=True)]

@@ -4,7 +4,8 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db.models import Case, Exists, Expression, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Lower, NullIf
 
 from . import calibration, estimates, input_documents, scoring
@@ -61,7 +62,7 @@ def _filtered_projects(
         named = [t for t in tags if t != "none"]
         tag_q = Q(Exists(current.filter(tag__in=named))) if named else Q()
         if "none" in tags:
-            tag_q |= ~Exists(current)
+            tag_q |= Q(~Exists(current))
         qs = qs.filter(tag_q)
     return qs
 
@@ -78,18 +79,12 @@ def project_list(
     return qs.order_by("name")
 
 
-def _current(field: str) -> Subquery:
-    """A field of the project's current assessment (NULL when it has none), for ``annotate``."""
-    current = FeasibilityAssessment.objects.filter(project=OuterRef("pk"), is_current=True).order_by()
-    return Subquery(current.values(field)[:1])
-
-
 def _choice_order(field: str, values: list[str]) -> Case:
     """The position of a choice in its list (NULL for an unknown or missing one), so it sorts as listed."""
     return Case(*(When(**{field: value}, then=Value(i)) for i, value in enumerate(values)), default=None)
 
 
-def backlog_sort_keys() -> dict[str, Expression]:
+def backlog_sort_keys() -> dict[str, Combinable]:
     """What each backlog column sorts by, as expressions over a project; NULL means "no value".
 
     Names and owners sort case-insensitively (an empty owner has no value), status and tag in their
@@ -101,8 +96,18 @@ def backlog_sort_keys() -> dict[str, Expression]:
         "owner": NullIf(Lower("owner"), Value("")),
         "impact": F("impact_likely"),
         "effort": estimates.effort_likely_in_force(),
-        "tag": _choice_order("current_tag", Tag.values),
+        "tag": _choice_order(f"{estimates.CURRENT_ASSESSMENT}__tag", Tag.values),
     }
+
+
+@dataclass(frozen=True)
+class ExtraSortKeys:
+    """Sort columns computed elsewhere (the roadmap's figures): ``keys`` are expressions over a project that may
+    read the relations ``joins`` adds: alias -> (relation, condition), a ``FilteredRelation`` made afresh for each
+    query (Django binds one to the query it joins), joined only when sorted by."""
+
+    keys: Mapping[str, Combinable]
+    joins: Mapping[str, tuple[str, Q]]
 
 
 def backlog_page(
@@ -113,7 +118,7 @@ def backlog_page(
     tags: list[str] | None = None,
     sort: str = "name",
     direction: str = "asc",
-    score_keys: Mapping[str, Expression] | None = None,
+    score_keys: ExtraSortKeys | None = None,
 ) -> QuerySet[Project]:
     """The backlog's projects filtered, then ordered by one column in the database, ready to be counted
     (one query) and sliced to a page (two queries: the projects, their current assessments).
@@ -124,11 +129,26 @@ def backlog_page(
     """
     qs = _filtered_projects(portfolio=portfolio, search=search, statuses=statuses, tags=tags)
     qs = qs.prefetch_related(_current_assessment_prefetch())
-    keys = {**backlog_sort_keys(), **(score_keys or {})}
+    keys = {**backlog_sort_keys(), **(score_keys.keys if score_keys else {})}
     if sort not in keys:  # e.g. the figures of a portfolio never ranked: no row has a value
         return qs.order_by("name")
     value = F("sort_value").desc(nulls_last=True) if direction == "desc" else F("sort_value").asc(nulls_last=True)
-    return qs.alias(current_tag=_current("tag"), sort_value=keys[sort]).order_by(value, "name")
+    # Joins, not a subquery per project: the database sorts the backlog after one pass over each table.
+    joins = {
+        estimates.CURRENT_ASSESSMENT: estimates.current_assessment_join(),
+        **{
+            alias: FilteredRelation(relation, condition=q)
+            for alias, (relation, q) in (score_keys.joins.items() if score_keys else ())
+        },
+    }
+    return qs.alias(**joins).alias(sort_value=keys[sort]).order_by(value, "name")
+
+
+def projects_in_order(*, ids: list[int]) -> list[Project]:
+    """The projects ``ids`` (a page of ``backlog_page``'s ids), in that order, with their current assessments
+    (two queries)."""
+    found = Project.objects.filter(pk__in=ids).prefetch_related(_current_assessment_prefetch()).in_bulk()
+    return [found[pk] for pk in ids if pk in found]
 
 
 def project_detail(*, portfolio: Portfolio, project_id: int) -> Project:
@@ -364,7 +384,7 @@ def project_for_assessment(*, portfolio: Portfolio, project_id: int) -> Project:
             Prefetch(
                 "assessments",
                 queryset=FeasibilityAssessment.objects.select_related("assessed_by").order_by("-created_at", "-id"),
-                to_attr="assessment_history",
+                to_attr="assessment_history",  # type: ignore[no-redef]  # the stubs add it again; Project declares it
             )
         )
         .get(pk=project_id)

@@ -9,6 +9,7 @@ unchanged (the ' put before text that looks like a formula is taken off again).
 import csv
 import io
 import math
+from typing import Any
 
 from portfolio import csv_import, estimates
 from portfolio import selectors as portfolio_selectors
@@ -151,7 +152,7 @@ def project_dict(
     estimate = estimates.effort_estimate(project, assessment)
     override = assessment.success_probability_override if assessment else None
     tag = assessment.tag if assessment else None
-    links = {"requires": [], "reuses": []}
+    links: dict[str, list[dict[str, Any]]] = {"requires": [], "reuses": []}
     for link in project.links_in.all():
         key = "requires" if link.kind == "requires" else "reuses"
         links[key].append({"name": link.producer.name, "fraction": link.fraction})

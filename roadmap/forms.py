@@ -4,12 +4,14 @@ All three are versioned forms (``portfolio.forms.versioned``): they carry the ve
 so the shared versioned save refuses a change on top of someone else's.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 
 from portfolio.forms.versioned import VersionedForm, VersionedObjectForm
 from portfolio.models import MAX_ROADMAP_PIN, Portfolio, Project
+from portfolio.parsing import whole_number
 from portfolio.scoring import TO_BUILD_STATUSES
 
 from .planning import Scenario
@@ -53,12 +55,52 @@ class PinClearForm(_PinChangeForm):
     someone changed since (moved its pin, say) keeps its pin."""
 
 
+def _lenient_pairs(text: str) -> dict[int, int | None]:
+    """The readable entries of ``"12:3,15:-"`` (the rest is left to ``_pairs`` to refuse)."""
+    try:
+        return _pairs(text, what="pin", allow_blank=True)
+    except forms.ValidationError:
+        return {}
+
+
+def _pairs(text: str, *, what: str, allow_blank: bool = False) -> dict[int, int | None]:
+    """``"12:3,15:-"`` -> {12: 3, 15: None} (``-`` or nothing after the colon only with ``allow_blank``); a
+    ValidationError naming the first entry that is not ``<id>:<whole number>``."""
+    pairs: dict[int, int | None] = {}
+    for entry in filter(None, (part.strip() for part in text.split(","))):
+        key, colon, value = entry.partition(":")
+        pk, number = whole_number(key), whole_number(value)
+        if not colon or pk is None or (number is None and not (allow_blank and value in ("", "-"))):
+            raise forms.ValidationError(f"“{entry[:40]}” is not a {what} (write project id:number).", code="invalid")
+        pairs[pk] = number
+    return pairs
+
+
+def saved_pin(project: Project) -> str:
+    """A project's pin as a form shows it ("" for none)."""
+    return "" if project.roadmap_pin is None else str(project.roadmap_pin)
+
+
+def encode_pairs(pairs: dict[int, int | None]) -> str:
+    """The inverse of ``_pairs``: {12: 3, 15: None} -> ``"12:3,15:-"``."""
+    return ",".join(f"{pk}:{'-' if value is None else value}" for pk, value in pairs.items())
+
+
 class ScenarioForm(VersionedForm, forms.Form):
     """A what-if: capacity (people), projects to drop or add, pins; plus the versions it was based on.
 
-    One ``pin_<id>`` field per project still to be built; ``v_<id>`` hidden versions for every project
-    the scenario may touch, checked when a PM saves the scenario as the plan. Its own version is the
-    portfolio settings' (``settings_version``), with the capacity they had (``base_capacity``).
+    A scenario sends only what it changes, so it works whatever the portfolio's size (2,000 projects and more:
+    Django refuses a request of over ``DATA_UPLOAD_MAX_NUMBER_FIELDS`` fields, a proxy a URL of over ~8 KB):
+
+    - ``pins``: the changed pins as ``<project id>:<place>`` pairs, ``-`` to unpin (``"12:1,40:-"``); a project
+      not named keeps its pin. The page's per-project ``pin_<id>`` inputs are read too when they are sent: a
+      browser without JavaScript sends them all (a POST body, within ``DATA_UPLOAD_MAX_NUMBER_FIELDS``); with it,
+      ``static/js/whatif.js`` folds the changed ones into ``pins`` and sends no ``pin_<id>``. The bound form
+      puts the compact pins into the rows (``pin_<id>``), so the table shows the scenario's pins either way;
+    - ``versions``: ``<project id>:<version>`` of the projects the page showed, checked when a PM saves the
+      scenario as the plan (only those it changes need to be there; the page carries them all in one field);
+    - its own version is the portfolio settings' (``settings_version``), with the capacity they had
+      (``base_capacity``).
     """
 
     version_field = version_argument = "settings_version"
@@ -83,6 +125,8 @@ class ScenarioForm(VersionedForm, forms.Form):
     add = forms.TypedMultipleChoiceField(
         label="Add parked projects", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
+    pins = forms.CharField(label="Pins", required=False, widget=forms.HiddenInput(attrs={"id": "whatif-pins"}))
+    versions = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"id": "whatif-versions"}))
     settings_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     base_capacity = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -95,19 +139,39 @@ class ScenarioForm(VersionedForm, forms.Form):
             "window_weeks": portfolio.planning_window_weeks,
             "base_capacity": portfolio.capacity,
             "settings_version": portfolio.version,
+            "versions": encode_pairs({p.pk: p.version for p in [*self.to_build, *self.parked]}),
             **{f"pin_{p.pk}": p.roadmap_pin for p in self.to_build},
-            **{f"v_{p.pk}": p.version for p in projects},
             **kwargs.pop("initial", {}),
         }
-        super().__init__(*args, initial=initial, **kwargs)
-        self.fields["drop"].choices = [(p.pk, p.name) for p in self.to_build]
-        self.fields["add"].choices = [(p.pk, p.name) for p in self.parked]
+        if args and args[0] is not None:
+            args = (self._pins_into_rows(args[0]), *args[1:])
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["drop"]).choices = [(p.pk, p.name) for p in self.to_build]
+        cast(forms.ChoiceField, self.fields["add"]).choices = [(p.pk, p.name) for p in self.parked]
         for project in self.to_build:
             self.fields[f"pin_{project.pk}"] = forms.IntegerField(
-                label=f"Pin {project.name}", required=False, min_value=1, max_value=MAX_ROADMAP_PIN
+                label=f"Pin {project.name}",
+                required=False,
+                min_value=1,
+                max_value=MAX_ROADMAP_PIN,
+                widget=forms.NumberInput(attrs={"data-pin-of": project.pk, "data-saved-pin": saved_pin(project)}),
             )
-        for project in projects:
-            self.fields[f"v_{project.pk}"] = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def _pins_into_rows(self, data):
+        """``data`` with a ``pin_<id>`` for every project still to be built: the one sent, else the compact ``pins``
+        entry, else the pin it has now; the compact field is kept aside for ``clean`` and sent back empty."""
+        data = data.copy()
+        self.compact_pins = data.get("pins", "")
+        changed = _lenient_pairs(self.compact_pins)
+        for project in self.to_build:
+            name = f"pin_{project.pk}"
+            if project.pk in changed:
+                data[name] = "" if changed[project.pk] is None else str(changed[project.pk])
+            elif name not in data:
+                data[name] = saved_pin(project)
+        data["pins"] = ""
+        return data
 
     @classmethod
     def for_portfolio(cls, portfolio: Portfolio, data=None) -> "ScenarioForm":
@@ -117,11 +181,27 @@ class ScenarioForm(VersionedForm, forms.Form):
 
     def project_rows(self) -> list[tuple[Project, forms.BoundField, bool]]:
         """(project, its pin field, dropped?) for each project still to be built, for the scenario table."""
-        dropped = {str(v) for v in (self.data.getlist("drop") if self.is_bound else [])}
+        dropped = {str(v) for v in (cast(QueryDict, self.data).getlist("drop") if self.is_bound else [])}
         return [(p, self[f"pin_{p.pk}"], str(p.pk) in dropped) for p in self.to_build]
 
     def version_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name.startswith("v_")]
+        return [self["versions"], self["pins"]]
+
+    def clean(self) -> dict[str, Any]:
+        """Read the compact fields, with a message above the form (they are hidden): pins that do not read or name
+        no project still to be built here (their places are checked by the rows' fields they were put into), and
+        versions that do not read."""
+        cleaned = super().clean() or {}
+        try:
+            pins = _pairs(getattr(self, "compact_pins", ""), what="pin", allow_blank=True)
+            cleaned["versions"] = _pairs(cleaned.get("versions", ""), what="version")
+        except forms.ValidationError as error:
+            self.add_error(None, error)
+            return cleaned
+        to_build = {p.pk for p in self.to_build}
+        if unknown := [str(pk) for pk in pins if pk not in to_build]:
+            self.add_error(None, f"Pins name projects that are not still to be built here: {', '.join(unknown[:10])}.")
+        return cleaned
 
     def scenario(self) -> Scenario:
         """The validated scenario (call after is_valid)."""
@@ -135,7 +215,7 @@ class ScenarioForm(VersionedForm, forms.Form):
         )
 
     def project_versions(self) -> dict[int, int]:
-        return {int(name[2:]): value for name, value in self.cleaned_data.items() if name.startswith("v_") and value}
+        return {pk: version for pk, version in self.cleaned_data["versions"].items() if version}
 
     def base_version(self) -> Portfolio:
         return self.portfolio
@@ -150,10 +230,11 @@ class ScenarioForm(VersionedForm, forms.Form):
 
     def rebased(self, current: Any) -> "ScenarioForm":
         """The user's scenario on top of the stored versions (settings, capacity, each project's), so pressing
-        Save again applies it; ``current`` is what was in the way (the settings or a project)."""
+        Save again applies it; ``current`` is what was in the way (the settings or a project). Its changed pins
+        are in the rows (``pin_<id>``) by now, whichever way they were sent."""
         stored = type(self).for_portfolio(Portfolio.objects.get(pk=self.portfolio.pk))
-        data = self.data.copy()
-        for name in ("settings_version", "base_capacity", *(f"v_{p.pk}" for p in stored.projects)):
+        data = cast(QueryDict, self.data).copy()  # a bound form's POST
+        for name in ("settings_version", "base_capacity", "versions"):
             data[name] = str(stored.initial[name])
         rebased = type(self)(data, portfolio=stored.portfolio, projects=stored.projects)
         rebased.is_valid()

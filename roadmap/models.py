@@ -3,12 +3,13 @@
 from django.db import models
 
 from portfolio.funding import robustness
+from portfolio.model_fields import column
 from portfolio.models import Portfolio, Project
 
 
 def _portfolio_default(field: str):
     """The Portfolio model's default of a setting: a snapshot field holding that setting defaults to it."""
-    return Portfolio._meta.get_field(field).default
+    return column(Portfolio, field).default
 
 
 class RankingSnapshot(models.Model):
@@ -159,6 +160,9 @@ class ScheduleRow(models.Model):
     p_meet_target = models.FloatField(null=True)
     finish_cdf = models.JSONField(default=list)
     requires = models.JSONField(default=list)
+    # Not columns: set by the roadmap page on the rows it shows.
+    waits_for_names: list[str]  # the producers it requires that are on the roadmap
+    project_version: int | None  # the project's version a "clear pin" is based on
 
     class Meta:
         ordering = [models.F("position").asc(nulls_last=True), "name"]

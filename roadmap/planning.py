@@ -27,12 +27,17 @@ MAX_QUARTERS = 40  # rows of the what-if table of value by quarter end (ten year
 
 class PlanFacts(Protocol):
     """A project's roadmap inputs (portfolio.selectors.PlanFacts): staffing (people), target date, PM's pin, and
-    for a building project with a progress report the day its remaining effort counts from (None otherwise)."""
+    for a building project with a progress report the day its remaining effort counts from (None otherwise).
+    Read-only, so frozen dataclasses satisfy it."""
 
-    staffing: int
-    target_date: datetime.date | None
-    pin: int | None
-    effort_from: datetime.date | None
+    @property
+    def staffing(self) -> int: ...
+    @property
+    def target_date(self) -> datetime.date | None: ...
+    @property
+    def pin(self) -> int | None: ...
+    @property
+    def effort_from(self) -> datetime.date | None: ...
 
 
 @dataclass(frozen=True)
@@ -107,10 +112,11 @@ def roadmap_list(
     ranked = [s for s in ranking.scores if s.rank is not None]
     impossible = {s.key: LEFT_OFF_IMPOSSIBLE for s in ranked if s.tag == scoring.IMPOSSIBLE_TAG}
     candidates = [s for s in ranked if s.key not in impossible]
-    candidates.sort(key=lambda s: (by_key[s.key].status != "building", s.rank))
+    candidates.sort(key=lambda s: (by_key[s.key].status != "building", s.rank or 0))  # all ranked here
     unpinned = [s for s in candidates if facts[s.key].pin is None]
-    for score in sorted((s for s in candidates if facts[s.key].pin is not None), key=lambda s: facts[s.key].pin):
-        unpinned.insert(min(facts[score.key].pin - 1, len(unpinned)), score)
+    pinned = sorted((pin, n, s) for n, s in enumerate(candidates) if (pin := facts[s.key].pin) is not None)
+    for pin, _, score in pinned:
+        unpinned.insert(min(pin - 1, len(unpinned)), score)
     items = [
         simulation.RoadmapItem(
             key=s.key,
@@ -182,7 +188,7 @@ def _curve_by_date(start: datetime.date, curve: Sequence[simulation.ValuePoint])
     return tuple(CurvePoint(day, p.p10, p.p50, p.p90) for day, p in by_date.items())
 
 
-def _with_dates(item: simulation.RoadmapItem, fact: PlanFacts, start: datetime.date):
+def _with_dates(item: simulation.RoadmapItem, fact: PlanFacts, start: datetime.date) -> simulation.RoadmapItem:
     """The item with its target date as weeks from the roadmap start, and (a building project's remaining effort)
     the week it may start from: the day the remaining range was recorded, not before the roadmap start."""
     week = None if fact.target_date is None else simulation.date_to_weeks(start, fact.target_date)
@@ -345,6 +351,8 @@ def date_shifts(saved: RoadmapPlan, scenario: RoadmapPlan) -> list[DateShift]:
     shifts = []
     for key in keys:
         old, new = before.get(key), after.get(key)
+        named = new or old
+        assert named is not None  # every key comes from one of the two plans
         on_old = old is not None and old.position is not None
         on_new = new is not None and new.position is not None
         note = "added" if on_new and not on_old else "dropped" if on_old and not on_new else ""
@@ -353,11 +361,11 @@ def date_shifts(saved: RoadmapPlan, scenario: RoadmapPlan) -> list[DateShift]:
         shifts.append(
             DateShift(
                 key=key,
-                name=(new or old).name,
+                name=named.name,
                 saved=old,
                 scenario=new,
-                finish_p50_days=_days(old and old.finish_p50, new and new.finish_p50),
-                finish_p90_days=_days(old and old.finish_p90, new and new.finish_p90),
+                finish_p50_days=_days(old.finish_p50 if old else None, new.finish_p50 if new else None),
+                finish_p90_days=_days(old.finish_p90 if old else None, new.finish_p90 if new else None),
                 note=note,
             )
         )
@@ -377,7 +385,7 @@ def value_at(curve: Sequence[CurvePoint], date: datetime.date) -> CurvePoint:
 def quarter_ends(start: datetime.date, last: datetime.date, *, most: int = MAX_QUARTERS) -> list[datetime.date]:
     """The last day of every calendar quarter from the one holding ``start`` to the one holding ``last``,
     at most ``most`` of them (a what-if table of ten years of quarters is already more than anyone reads)."""
-    ends = []
+    ends: list[datetime.date] = []
     year, quarter = start.year, (start.month - 1) // 3
     while len(ends) < most:
         if quarter == 3 and year == datetime.MAXYEAR:

@@ -269,7 +269,8 @@ def _percentiles_of_sorted(rows: np.ndarray) -> np.ndarray:
     weight = position - below
     low, high = rows[:, below], rows[:, above]
     gap = high - low
-    return np.where(weight >= 0.5, high - gap * (1 - weight), low + gap * weight)  # NumPy's _lerp, for equality
+    lerp = np.where(weight >= 0.5, high - gap * (1 - weight), low + gap * weight)  # NumPy's _lerp, for equality
+    return np.asarray(lerp, dtype=np.float64)
 
 
 def _share_by(sorted_finish: np.ndarray, week: float) -> float:

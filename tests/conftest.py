@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.test import Client, override_settings
+from django.test import override_settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from config.celery import app as celery_app
 
@@ -23,10 +25,16 @@ from .factories import (
     ProjectFactory,
     ReuseLinkFactory,
     UserFactory,
+    client_for,
     shipped_project,
 )
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+
+# Hypothesis times each example and fails one slower than 200 ms (its default ``deadline``): on a busy machine that
+# fails for no fault of the code. No deadline, and no "too slow" health check, for every property test here.
+hypothesis_settings.register_profile("planner", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "planner"))
 
 
 def _is_postgres() -> bool:
@@ -195,35 +203,29 @@ def outsider(db):
     return UserFactory(username="olga-outsider")
 
 
-def _client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def owner_client(owner_user):
-    return _client_for(owner_user)
+    return client_for(owner_user)
 
 
 @pytest.fixture
 def pm_client(pm_user):
-    return _client_for(pm_user)
+    return client_for(pm_user)
 
 
 @pytest.fixture
 def em_client(em_user):
-    return _client_for(em_user)
+    return client_for(em_user)
 
 
 @pytest.fixture
 def leader_client(leader_user):
-    return _client_for(leader_user)
+    return client_for(leader_user)
 
 
 @pytest.fixture
 def outsider_client(outsider):
-    return _client_for(outsider)
+    return client_for(outsider)
 
 
 @pytest.fixture
@@ -235,3 +237,41 @@ def role_clients(owner_client, pm_client, em_client, leader_client, outsider_cli
         "leadership": leader_client,
         "outsider": outsider_client,
     }
+
+
+SESSION_WAIT_LIMIT_SECONDS = 60  # a bound on waiting for another session's state, never a measure of speed
+
+
+@pytest.fixture
+def wait_until_blocked():
+    """``wait_until_blocked(pid)``: return once PostgreSQL session ``pid`` waits for a lock another session holds.
+
+    How tests with concurrent sessions force an interleaving without sleeps: the next step starts only once the
+    other session is known to be queued on a lock (``pg_stat_activity.wait_event_type = 'Lock'``). It polls; the
+    limit only stops a hung test, it is not an assertion about speed.
+    """
+    import time
+
+    from django.db import connections
+
+    def wait(pid: int) -> None:
+        deadline = time.monotonic() + SESSION_WAIT_LIMIT_SECONDS
+        with connections["default"].cursor() as cursor:
+            while True:
+                cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+                row = cursor.fetchone()
+                if row and row[0] == "Lock":
+                    return
+                assert time.monotonic() < deadline, f"session {pid} never waited for a lock (state {row})"
+                time.sleep(0.01)
+
+    return wait
+
+
+def backend_pid() -> int:
+    """The PostgreSQL process id of this thread's database session."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import factory
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from portfolio.models import (
@@ -216,3 +217,17 @@ def shipped_project(portfolio, effort, actual, *, estimator, tag="easy", succeed
     AssessmentFactory(project=project, tag=tag, effort_low=effort[0], effort_likely=effort[1], effort_high=effort[2])
     OutcomeFactory(project=project, actual_effort=actual, succeeded=succeeded, realized_impact=impact)
     return project
+
+
+def client_for(user, *, raise_errors: bool = True) -> Client:
+    """A test client logged in as ``user``; with ``raise_errors=False`` a 500 comes back as a response."""
+    client = Client(raise_request_exception=raise_errors)
+    client.force_login(user)
+    return client
+
+
+def with_provisional_effort(*projects) -> None:
+    """Give ``projects`` a PM's provisional effort range (1-2-4 person-weeks), so they are ranked."""
+    Project.objects.filter(pk__in=[p.pk for p in projects]).update(
+        provisional_effort_low=1, provisional_effort_likely=2, provisional_effort_high=4
+    )

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -35,6 +36,7 @@ from portfolio.models import (
     ReuseLink,
 )
 
+from .conftest import backend_pid
 from .factories import AssessmentFactory, MembershipFactory, ProjectFactory, ReuseLinkFactory, UserFactory
 
 THREADS = 20
@@ -449,37 +451,51 @@ def test_twelve_pms_creating_the_same_name_at_once_get_one_project_and_field_err
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_an_import_whose_new_name_another_session_takes_meanwhile_is_refused_on_its_row(
-    no_recompute, portfolio, monkeypatch
+def test_a_rename_to_the_name_an_import_creates_waits_for_the_import_and_is_refused(
+    no_recompute, portfolio, monkeypatch, wait_until_blocked
 ):
     """Another PM's session renames a project to the name a row creates, between the import's checks and its
-    insert: the import is refused with the row and column named and nothing of it is saved (the unique
-    constraint's IntegrityError was a 500)."""
+    insert. Every writer takes the portfolio first (``portfolio.collisions``), so the rename waits for the import
+    (the test waits until PostgreSQL shows it queued on the lock) and then gets the field error; the import
+    saves whole. (Before, the rename went through and the import's insert hit the unique constraint.)"""
     other = ProjectFactory(portfolio=portfolio, name="Churn model (old name)")
     original = Project.validate_constraints
+    renamed: list = []
 
-    def another_session_takes_the_name_now(self, *args, **kwargs):
+    def another_session_renames_now(self, *args, **kwargs):
         original(self, *args, **kwargs)
-        if self.pk is None and self.name == SAME_NAME:
+        if self.pk is None and self.name == SAME_NAME and not renamed:
+            pids: list[int] = []
+            started = threading.Event()
 
             def rename() -> None:
                 try:
+                    pids.append(backend_pid())
+                    started.set()
                     services.project_update(project=Project.objects.get(pk=other.pk), data={"name": SAME_NAME})
+                    renamed.append("saved")
+                except ValidationError as exc:
+                    renamed.append(exc.message_dict)
                 finally:
+                    started.set()
                     connection.close()
 
             session = threading.Thread(target=rename)
             session.start()
-            session.join(timeout=60)
+            assert started.wait(60) and pids
+            wait_until_blocked(pids[0])
+            renamed.append(session)
 
-    monkeypatch.setattr(Project, "validate_constraints", another_session_takes_the_name_now)
+    monkeypatch.setattr(Project, "validate_constraints", another_session_renames_now)
     data = f"name,impact_low,impact_likely,impact_high\nFirst row,1,2,3\n{SAME_NAME},4,5,6\n".encode()
 
-    with pytest.raises(csv_import.ImportErrors) as refused:
-        csv_import.import_csv(portfolio=portfolio, data=data)
+    csv_import.import_csv(portfolio=portfolio, data=data)
+    session = renamed.pop(0)
+    session.join(60)
 
-    assert [str(e) for e in refused.value.errors] == [f"row 3, column name: {PROJECT_NAME_TAKEN}"]
-    assert list(Project.objects.filter(portfolio=portfolio).values_list("pk", "name")) == [(other.pk, SAME_NAME)]
+    assert renamed == [{"name": [PROJECT_NAME_TAKEN]}]
+    names = set(Project.objects.filter(portfolio=portfolio).values_list("name", flat=True))
+    assert names == {"Churn model (old name)", "First row", SAME_NAME}
 
 
 

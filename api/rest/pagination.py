@@ -4,6 +4,8 @@
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 
+from portfolio.parsing import whole_number
+
 MAX_OFFSET = 999_999_999
 
 
@@ -11,9 +13,10 @@ def _whole(request, name: str, default: int, *, least: int, most: int) -> int:
     text = request.query_params.get(name)
     if text is None:
         return default
-    if not (text.isascii() and text.isdigit() and len(text) < 10) or not least <= int(text) <= most:
+    number = whole_number(text, least=least, most=most)
+    if number is None:
         raise ValidationError({name: [f"A whole number from {least} to {most:,}."]})
-    return int(text)
+    return number
 
 
 class Pagination(LimitOffsetPagination):

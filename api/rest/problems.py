@@ -22,6 +22,8 @@ from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from portfolio.collisions import SaveCollision, is_collision
+
 CONTENT_TYPE = "application/problem+json"
 
 # name -> (status, title, what it means)
@@ -193,6 +195,8 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):  # a role that may not (portfolio.permissions.RoleDenied)
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, SaveCollision) or is_collision(exc):  # a deadlock retried in vain: not "database down"
+        exc = Conflict(str(SaveCollision()))
     response = drf_exception_handler(exc, context)
     if isinstance(exc, exceptions.ValidationError) and response is not None:
         response.status_code = refusal_status(exc)

@@ -2,6 +2,7 @@
 its problem responses and the If-Match its changes need (``ApiSchema``, the default schema class)."""
 
 import datetime
+from typing import Literal
 
 from django.core.validators import MaxValueValidator
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -43,7 +44,10 @@ class ProblemSerializer(serializers.Serializer):
     title = serializers.CharField()
     status = serializers.IntegerField()
     detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    # The metaclass takes declared fields off the class: this does not shadow Serializer.errors at run time.
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
     current = serializers.DictField(required=False)
     etag = serializers.CharField(required=False)
 
@@ -119,13 +123,13 @@ class ApiSchema(AutoSchema):
             parameters = [*parameters, IF_MATCH]
         return parameters
 
-    def _get_response_bodies(self, direction: str = "response") -> dict:
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict:
         responses = super()._get_response_bodies(direction)
         if getattr(self.view, "conditional_methods", ()):
             for code in ("200", "201"):
                 if code in responses:
                     responses[code]["headers"] = {"ETag": ETAG_HEADER}
-        codes = READ_PROBLEMS if self.method in ("GET", "HEAD", "OPTIONS") else WRITE_PROBLEMS
+        codes: tuple[str, ...] = READ_PROBLEMS if self.method in ("GET", "HEAD", "OPTIONS") else WRITE_PROBLEMS
         if self._is_conditional():
             codes += CONDITIONAL_PROBLEMS
         for code in codes:

@@ -38,7 +38,7 @@ def caller_key(request) -> str:
 class _WaitingThrottle(BaseThrottle):
     """A throttle that remembers how long the caller must wait (DRF sends it as ``Retry-After``)."""
 
-    wait_seconds = None
+    wait_seconds: int | None = None
 
     def wait(self):
         return self.wait_seconds

@@ -85,6 +85,6 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
     if link is None:
         return _noindex(render(request, "api/shared_gone.html", status=404))
     snapshot = snapshots.latest_snapshot(portfolio=link.portfolio)
-    template, build = PAGES[link.page]
+    template, build = PAGES[SharedPage(link.page)]
     context = {"link": link, "portfolio": link.portfolio, "snapshot": snapshot, **build(link, snapshot)}
     return _noindex(render(request, template, context))

@@ -40,7 +40,7 @@ def resolve(url: str) -> list[str]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise UnsafeAddress(f"The host {host} does not resolve ({exc}).") from None
-    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not settings.WEBHOOK_ALLOW_PRIVATE and any(_private(a) for a in addresses):
         raise UnsafeAddress(f"{host} resolves to a loopback or private address; webhooks go to public addresses only.")
     return addresses

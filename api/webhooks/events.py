@@ -15,6 +15,7 @@ Every body has ``id`` (the event's, the same in each delivery of it), ``event``,
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.utils import timezone
 
@@ -64,7 +65,9 @@ def _ranks(snapshot: RankingSnapshot | None) -> dict[int, tuple[str, int | None,
 def rank_moves(previous: RankingSnapshot | None, current: RankingSnapshot) -> dict:
     """Projects whose rank moved between two snapshots, and those that gained or lost a rank."""
     before, after = _ranks(previous), _ranks(current)
-    moves, entered, left = [], [], []
+    moves: list[dict[str, Any]] = []
+    entered: list[dict[str, Any]] = []
+    left: list[dict[str, Any]] = []
     for pk, (name, rank, roi) in after.items():
         old = before.get(pk)
         old_rank, old_roi = (old[1], old[2]) if old else (None, None)

@@ -33,7 +33,7 @@ _ATTRIBUTE = "_planner_webhook_outbox"
 
 def _pending(buffer: _Buffer) -> bool:
     """Whether ``buffer``'s flush still waits for the current transaction to commit."""
-    return not buffer.flushed and any(callback == buffer.flush for _, callback, _ in connection.run_on_commit)
+    return not buffer.flushed and any(entry[1] == buffer.flush for entry in connection.run_on_commit)
 
 
 def add(*, portfolio_id: int, event: str, item: dict, user, emit: Emit) -> None:

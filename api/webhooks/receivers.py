@@ -2,8 +2,10 @@
 a transaction gathered (``outbox``) and emitted after it commits; a completed snapshot handed to a task."""
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
-from django.db.models.signals import Signal
+from django.dispatch import Signal
 
 from portfolio.models import Portfolio
 from portfolio.signals import assessment_recorded, project_changed
@@ -62,7 +64,7 @@ def on_snapshot_completed(sender, *, snapshot, **kwargs) -> None:
         log.warning("could not enqueue the webhook event of snapshot %s: %s", snapshot.pk, exc)
 
 
-CONNECTIONS: list[tuple[Signal, object]] = [
+CONNECTIONS: list[tuple[Signal, Callable[..., Any]]] = [
     (project_changed, on_project_changed),
     (assessment_recorded, on_assessment_recorded),
     (snapshot_completed, on_snapshot_completed),

@@ -41,12 +41,13 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     """An HTTPS connection to ``ip`` whose certificate must be the URL's host's."""
 
     def __init__(self, host: str, port: int, ip: str, timeout: float):
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self.tls = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=self.tls)
         self.ip = ip
 
     def connect(self) -> None:
         sock = socket.create_connection((self.ip, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self.tls.wrap_socket(sock, server_hostname=self.host)
 
 
 def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> Outcome:

@@ -2,6 +2,7 @@
 delivery each, sent by a Celery task after commit), attempt a delivery (retried with exponential backoff by the
 task), send one again."""
 
+import functools
 import json
 import logging
 import secrets
@@ -76,7 +77,7 @@ def event_emit(*, portfolio_id: int, event: str, body: dict, text: str) -> list[
             webhook=hook, event=event, event_id=body["id"], body=json.dumps(payload, ensure_ascii=False)
         )
         deliveries.append(delivery)
-        transaction.on_commit(lambda pk=delivery.pk: enqueue(pk))
+        transaction.on_commit(functools.partial(enqueue, delivery.pk))
     return deliveries
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .. import crediting, delivery, services
+from ..collisions import lock_portfolio
 from ..models import Portfolio, Project, ReuseLink
 from .columns import ASSESSMENT_COLUMN, COLUMNS, LINK_COLUMNS, PROJECT_COLUMN
 from .outcomes import OUTCOME_COLUMNS, current_outcome, estimators_of, users_named
@@ -43,9 +44,9 @@ def import_apply(*, portfolio: Portfolio, data: bytes, user=None, expected_state
     previewed) it is refused with PreviewStale if any project, assessment, link or setting changed since."""
     rows = read_rows(data)
     with transaction.atomic():
-        # Hold the portfolio (on PostgreSQL) so no other import, creation or link edit lands between checking and
-        # writing; project edits do not take it, so each update below is checked against the version planned.
-        Portfolio.objects.select_for_update().filter(pk=portfolio.pk).first()
+        # Hold the portfolio (on PostgreSQL), the first lock of every writer (portfolio.collisions): no other write
+        # lands between checking and writing; each update below is still checked against the version planned.
+        lock_portfolio(portfolio.pk)
         if expected_state is not None and (
             differences := state_differences(expected_state, backlog_state(portfolio.pk))
         ):

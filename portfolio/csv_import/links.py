@@ -40,12 +40,12 @@ def _plan_links(portfolio, plans, existing, errors) -> _LinkOps:
                     ops.delete.append(link)
                     following[producer].pop(plan.name, None)
         for producer, spec in listed.items():
-            link = current.get(producer)
-            if link is None:
+            existing = current.get(producer)
+            if existing is None:
                 ops.create.append((producer, plan.name, spec.kind, spec.fraction))
                 new_edges.append((plan.row, spec.column, producer, plan.name))
-            elif (link.kind, link.fraction) != (spec.kind, spec.fraction):
-                ops.update.append((link, spec.kind, spec.fraction))
+            elif (existing.kind, existing.fraction) != (spec.kind, spec.fraction):
+                ops.update.append((existing, spec.kind, spec.fraction))
     _refuse_cycles(following, new_edges, errors)
     return ops
 

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from .. import model_fields
 from ..models import FeasibilityAssessment, Portfolio, Project, ReuseLink, Status, Tag, normalize_project_name
+from ..parsing import whole_number
 from .columns import (
     ASSESSMENT_COLUMN,
     ASSESSMENT_FIELDS,
@@ -61,7 +63,8 @@ class _Cells:
     """Typed access to one row's cells, collecting an error per bad cell."""
 
     def __init__(self, row: int, cells: dict[str, str], errors: list[CellError]):
-        self.row, self.cells, self.errors, self.bad = row, cells, errors, set()
+        self.row, self.cells, self.errors = row, cells, errors
+        self.bad: set[str] = set()
 
     def error(self, column: str, message: str) -> None:
         self.bad.add(column)
@@ -124,10 +127,10 @@ class _Cells:
         raw = self.text(column)
         if not raw:
             return None
-        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
-            self.error(column, f"“{raw}” is not a whole number of people (1 or more).")
-            return None
-        return int(raw)
+        number = whole_number(raw, least=1)
+        if number is None:
+            self.error(column, f"“{raw[:40]}” is not a whole number of people (1 or more).")
+        return number
 
     def model_errors(self, exc: ValidationError, columns: dict[str, str]) -> None:
         """Report a model's validation messages against the CSV columns (skipping cells already reported)."""
@@ -148,7 +151,7 @@ def _plan_row(row, cells, existing, errors, portfolio, *, may_assess: bool) -> _
     project = existing.get(name)
     plan = _RowPlan(row=row, name=name, existing=project)
     for column in ("name", "summary", "owner"):
-        limit = Project._meta.get_field(column).max_length
+        limit = _max_length(column)
         if len(c.text(column)) > limit:
             c.error(column, f"At most {limit:,} characters (this has {len(c.text(column)):,}).")
         elif c.text(column) and column != "name":
@@ -200,6 +203,14 @@ def _validate_project(c: _Cells, plan: _RowPlan, portfolio: Portfolio) -> None:
         c.model_errors(exc, PROJECT_COLUMN)
 
 
+def _max_length(column: str) -> int:
+    """The most characters a text column of Project holds."""
+    limit = model_fields.column(Project, column).max_length
+    if limit is None:
+        raise ValueError(f"Project.{column} has no length limit")
+    return limit
+
+
 def _plan_assessment(c: _Cells, project: Project | None, tag, probability, effort, *, may_assess: bool) -> dict | None:
     """The assessment the row records; None when its cells equal the current assessment (nothing to record,
     whoever imports the file) or are refused (reported on their cells)."""
@@ -224,6 +235,7 @@ def _plan_assessment(c: _Cells, project: Project | None, tag, probability, effor
     if current is not None and all(getattr(current, f) == v for f, v in fields.items()):
         return None
     if not may_assess:
+        assert current is not None  # refused above when there is none
         _refuse_changes(c, current, fields)
         return None
     return fields
@@ -277,7 +289,7 @@ def _link_specs(c: _Cells, column: str, kind: str) -> list[_LinkSpec] | None:
         if fraction_text.strip():
             try:
                 fraction = float(fraction_text)
-                ReuseLink._meta.get_field("fraction").run_validators(fraction)
+                model_fields.column(ReuseLink, "fraction").run_validators(fraction)
             except ValueError:
                 c.error(column, f"{name}: “{fraction_text.strip()}” is not a fraction (0 to 0.9).")
                 continue

@@ -13,17 +13,15 @@ def backlog_state(portfolio_id: int, *, project_ids: set[int] | None = None) -> 
     links into or out of them. Three queries whatever the size."""
     projects = Project.objects.filter(portfolio_id=portfolio_id)
     assessments = FeasibilityAssessment.objects.filter(project__portfolio_id=portfolio_id, is_current=True)
-    links = ReuseLink.objects.filter(producer__portfolio_id=portfolio_id)
+    link_rows = ReuseLink.objects.filter(producer__portfolio_id=portfolio_id).values_list(
+        "pk", "version", "producer_id", "consumer_id"
+    )
     if project_ids is not None:
         projects = projects.filter(pk__in=project_ids)
         assessments = assessments.filter(project_id__in=project_ids)
-        links = [
-            lk
-            for lk in links.values_list("pk", "version", "producer_id", "consumer_id")
-            if lk[2] in project_ids or lk[3] in project_ids
-        ]
+        links = [lk for lk in link_rows if lk[2] in project_ids or lk[3] in project_ids]
     else:
-        links = list(links.values_list("pk", "version", "producer_id", "consumer_id"))
+        links = list(link_rows)
     current = dict(assessments.values_list("project_id", "pk"))
     outcomes = ProjectOutcome.objects.filter(project__in=projects.values("pk")).values_list("project_id", "version")
     return {

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from ..collisions import collisions_retried, lock_portfolio, retry_collisions
 from ..models import ImportRecord, ImportStatus, Portfolio
 from .apply import import_apply
 from .planning import may_record_assessments, plan_import, read_rows
@@ -60,21 +61,27 @@ def pending_preview(*, portfolio: Portfolio, user, record_id: int) -> ImportReco
 
 def confirm_preview(*, record: ImportRecord, user) -> ImportRecord:
     """Apply a kept upload, checked against what its preview showed (PreviewStale otherwise, ImportErrors when a
-    row no longer holds); the record then keeps what changed, for an undo, and drops the file."""
-    with transaction.atomic():
-        applied = import_apply(
-            portfolio=record.portfolio, data=bytes(record.data), user=user, expected_state=record.backlog_state
-        )
-        record.status, record.applied_at, record.data = ImportStatus.APPLIED, timezone.now(), b""
-        record.summary, record.changes = str(applied.result)[:500], applied.changes
-        record.save()
-    return record
+    row no longer holds); the record then keeps what changed, for an undo, and drops the file. A collision with
+    another write is retried (``portfolio.collisions``), from the file as it was kept."""
+    data, expected_state = bytes(record.data), record.backlog_state
+
+    def apply() -> ImportRecord:
+        with transaction.atomic():
+            applied = import_apply(portfolio=record.portfolio, data=data, user=user, expected_state=expected_state)
+            record.status, record.applied_at, record.data = ImportStatus.APPLIED, timezone.now(), b""
+            record.summary, record.changes = str(applied.result)[:500], applied.changes
+            record.save()
+        return record
+
+    return retry_collisions(apply)
 
 
+@collisions_retried
 def undo_import(*, portfolio: Portfolio, user, record_id: int) -> ImportRecord:
     """Undo an applied import of the portfolio (UndoRefused when something newer touched its projects;
     PermissionDenied when it recorded assessments and ``user`` may not record them)."""
     with transaction.atomic():
+        lock_portfolio(portfolio.pk)  # the portfolio first, as every writer (portfolio.collisions)
         record = (
             ImportRecord.objects.select_for_update()
             .filter(pk=record_id, portfolio=portfolio, status=ImportStatus.APPLIED)

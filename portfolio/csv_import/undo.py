@@ -9,7 +9,8 @@ recomputed once it commits."""
 
 from django.db import transaction
 
-from .. import crediting, delivery, services
+from .. import crediting, delivery, model_fields, services
+from ..collisions import lock_portfolio
 from ..models import FeasibilityAssessment, Portfolio, Project, ProjectOutcome, ReuseLink
 from .state import backlog_state, state_differences
 
@@ -25,7 +26,7 @@ class UndoRefused(Exception):
 def undo_changes(*, portfolio: Portfolio, changes: dict, user=None) -> str:
     """Take back what ``import_apply`` recorded in ``changes``, all or nothing; a summary of what was undone."""
     with transaction.atomic():
-        Portfolio.objects.select_for_update().filter(pk=portfolio.pk).first()
+        lock_portfolio(portfolio.pk)
         after = changes["after"]
         now = backlog_state(portfolio.pk, project_ids={int(pk) for pk in after["projects"]})
         if differences := state_differences(after, now, settings=False):
@@ -44,7 +45,7 @@ def undo_changes(*, portfolio: Portfolio, changes: dict, user=None) -> str:
                 _withdraw_assessment(project=Project.objects.get(pk=pk), user=user, **ids)
         for pk, before in changes["updated"].items():
             project = Project.objects.get(pk=pk)
-            data = {f: Project._meta.get_field(f).to_python(v) for f, v in before.items()}
+            data = {f: model_fields.column(Project, f).to_python(v) for f, v in before.items()}
             services.project_update(project=project, data=data, user=user, expected_version=after["projects"][pk][0])
         for pk, before in changes.get("credits", {}).items():
             crediting.credit_set_back(Project.objects.get(pk=pk), before, user=user)
@@ -59,7 +60,7 @@ def _outcome(before: dict | None) -> dict | None:
     """An outcome's fields as JSON kept them, as the model takes them (dates from ISO text)."""
     if before is None:
         return None
-    return {f: ProjectOutcome._meta.get_field(f).to_python(v) for f, v in before.items()}
+    return {f: model_fields.column(ProjectOutcome, f).to_python(v) for f, v in before.items()}
 
 
 def _link_restore(link: dict, user) -> None:
@@ -88,7 +89,7 @@ def _withdraw_assessment(*, project: Project, new: int, previous: int | None, us
         restored.is_current = True
         restored.save(update_fields=["is_current"])
     fields = services.TRACKED_ASSESSMENT_FIELDS
-    services._record_changes(
+    services.record_changes(
         project=project,
         user=user,
         before={f: getattr(withdrawn, f) for f in fields},

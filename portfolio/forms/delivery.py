@@ -39,9 +39,9 @@ class _DeliveryForm(VersionedModelForm):
 
     def service_arguments(self) -> dict[str, Any]:
         seen = super().base_version()
-        return {"data": self.service_data(), "seen": {name: getattr(seen, name) for name in self._meta.fields}}
+        return {"data": self.service_data(), "seen": {name: getattr(seen, name) for name in self._meta.fields or ()}}
 
-    def rebased(self, current: Any, **kwargs: Any) -> "_DeliveryForm":
+    def rebased(self, current: Any, **kwargs: Any) -> VersionedModelForm:
         if isinstance(current, Project):
             return type(self).for_project(current, **kwargs)
         return super().rebased(current, **kwargs)

@@ -7,12 +7,13 @@ the PM changed the project, or after another EM assessed it, is refused and the 
 (it is a ``VersionedForm``: the shared versioned save records it).
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core import signing
+from django.http import QueryDict
 
-from .. import selectors
+from .. import model_fields, selectors
 from ..models import FeasibilityAssessment, Portfolio, Project, Tag
 from .fields import PercentField, plain_number_inputs
 from .versioned import VersionedForm
@@ -67,7 +68,7 @@ def project_changes(snapshot: str, project: Project) -> dict[str, tuple[str | No
     for name in PROJECT_SNAPSHOT_FIELDS:
         now = _shown(getattr(project, name))
         if name in then and then[name] != now:
-            changes[str(Project._meta.get_field(name).verbose_name)] = (then[name], now)
+            changes[str(model_fields.column(Project, name).verbose_name)] = (then[name], now)
     return changes
 
 
@@ -129,11 +130,12 @@ class AssessmentForm(VersionedForm, forms.ModelForm):
             impact_high_seen=project.impact_high,
         )
         kwargs.setdefault("initial", {}).update(self._prefill(project, current))
-        super().__init__(*args, instance=instance, **kwargs)
+        kwargs["instance"] = instance
+        super().__init__(*args, **kwargs)
         plain_number_inputs(self)  # "100", not "100.0"
         self.portfolio = portfolio
         defaults = {tag: portfolio.success_probability_for(tag) for tag in Tag.values}
-        self.fields["tag"].choices = [
+        cast(forms.ChoiceField, self.fields["tag"]).choices = [
             (tag, f"{label} (default {defaults[tag] * 100:.0f}% chance of success)") for tag, label in Tag.choices
         ]
         self.fields["success_probability_override"].help_text = (
@@ -180,7 +182,7 @@ class AssessmentForm(VersionedForm, forms.ModelForm):
         """
         project = selectors.project_for_assessment(portfolio=self.portfolio, project_id=self.project.pk)
         current = current_of(project)
-        data = self.data.copy()
+        data = cast(QueryDict, self.data).copy()  # a bound form's POST
         data["project_version"] = str(project.version)
         data["project_snapshot"] = project_snapshot(project)
         data["based_on"] = str(current.pk) if current else ""

@@ -1,7 +1,7 @@
 """Reuse link forms: add a link from a project's page (either direction), edit or remove one with its version."""
 
 import math
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -36,7 +36,7 @@ class LinkCreateForm(forms.Form):
     def __init__(self, *args: Any, project: Project, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.project = project
-        other = self.fields["other"]
+        other = cast(forms.ModelChoiceField, self.fields["other"])
         # Validation accepts any project of the portfolio (so a self link gets its own clear message);
         # the list offers the others.
         other.queryset = Project.objects.filter(portfolio_id=project.portfolio_id).only("id", "name")
@@ -49,7 +49,7 @@ class LinkCreateForm(forms.Form):
         return _check_fraction(self.cleaned_data.get("fraction"))
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         other = cleaned.get("other")
         if other is None:
             return cleaned

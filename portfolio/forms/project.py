@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from ..models import Project, Status, Tag, normalize_project_name
 from .versioned import SeenVersionField, VersionedModelForm, VersionedObjectForm
@@ -33,19 +34,6 @@ PROJECT_FIELDS = (
     "provisional_effort_likely",
     "provisional_effort_high",
 )
-ROW_FIELDS = (
-    "name",
-    "status",
-    "owner",
-    "impact_low",
-    "impact_likely",
-    "impact_high",
-    "provisional_effort_low",
-    "provisional_effort_likely",
-    "provisional_effort_high",
-    "staffing",
-    "target_date",
-)
 CREATE_FIELDS = (
     "name",
     "status",
@@ -57,6 +45,7 @@ CREATE_FIELDS = (
     "provisional_effort_likely",
     "provisional_effort_high",
 )
+ROW_FIELDS = (*CREATE_FIELDS, "staffing", "target_date")  # the backlog row edits these too
 
 
 class ProjectForm(VersionedModelForm):
@@ -64,7 +53,7 @@ class ProjectForm(VersionedModelForm):
 
     class Meta:
         model = Project
-        fields = PROJECT_FIELDS
+        fields: tuple[str, ...] = PROJECT_FIELDS
         widgets = {
             "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 3}),
@@ -102,7 +91,7 @@ class ProjectForm(VersionedModelForm):
             raise ValidationError("This portfolio already has a project with this name.", code="duplicate")
         return name
 
-    def rebased(self, current: Project, **kwargs: Any) -> "ProjectForm":
+    def rebased(self, current: models.Model, **kwargs: Any) -> "ProjectForm":
         return type(self)(instance=current, portfolio=self.portfolio, **kwargs)
 
 

@@ -92,7 +92,7 @@ class TagRatesForm(VersionedObjectForm):
         super().__init__(*args, instance=instance, **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if not any(cleaned.get(f"p_{tag}") is not None for tag in ("easy", "hard", "impossible")):
             raise forms.ValidationError("No observed success rate to adopt.")
         return cleaned

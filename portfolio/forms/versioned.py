@@ -19,6 +19,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from ..parsing import whole_number
 from .fields import plain_number_inputs
 
 NO_VERSION = -1  # what a missing or unreadable version reads as: it matches no stored version
@@ -48,11 +49,11 @@ class SeenVersionField(forms.Field):
         super().__init__(required=False, **kwargs)
 
     def to_python(self, value: Any) -> int:
-        text = str(value or "")
-        return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else NO_VERSION
+        number = whole_number(str(value or ""))
+        return NO_VERSION if number is None else number
 
 
-class VersionedForm:
+class VersionedForm(forms.BaseForm):
     """What every versioned form offers the shared save; mixed into ``forms.Form`` or ``forms.ModelForm``.
 
     Subclasses set ``version_field`` (the hidden input with the version, "version" unless told),
@@ -64,6 +65,7 @@ class VersionedForm:
     version_field = "version"
     version_argument = "expected_version"
     reapply_when_untouched = False
+    instance: Any  # the stored object the form is about (set by ModelForm, or by VersionedObjectForm)
 
     def expected_version(self) -> int:
         """The version the user's page was based on (call after ``is_valid``)."""
@@ -83,7 +85,8 @@ class VersionedForm:
 
     def rebased(self, current: Any) -> "VersionedForm":
         """A fresh form on the stored object, for the user to apply their change again."""
-        return type(self)(instance=current)
+        form_class: Any = type(self)  # every concrete versioned form takes ``instance``; BaseForm does not
+        return form_class(instance=current)
 
     def field_label(self, name: str) -> str:
         """How a conflict names the field ``name``: its label on this form ("Impact likely", not "impact_likely")."""
@@ -98,9 +101,9 @@ class VersionedForm:
 class VersionedObjectForm(VersionedForm, forms.Form):
     """A versioned form about one stored object (a project to pin, a link to remove): ``instance`` is it."""
 
-    version = SeenVersionField()
+    version: forms.Field = SeenVersionField()
 
-    def __init__(self, *args: Any, instance: models.Model, **kwargs: Any):
+    def __init__(self, *args: Any, instance: Any, **kwargs: Any):
         self.instance = instance
         kwargs.setdefault("initial", {}).setdefault(self.version_field, instance.version)
         super().__init__(*args, **kwargs)
@@ -122,14 +125,14 @@ class VersionedModelForm(VersionedForm, forms.ModelForm):
         self._as_loaded = copy.copy(self.instance)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
-            for name in self._meta.fields:
+            for name in self._meta.fields or ():
                 self.fields[name].show_hidden_initial = True
         else:
             del self.fields["version"]
 
     def service_data(self) -> dict[str, Any]:
         """The cleaned values of the model's fields, for the service."""
-        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
+        return {name: self.cleaned_data[name] for name in self._meta.fields or () if name in self.cleaned_data}
 
     def service_arguments(self) -> dict[str, Any]:
         """An edit service takes the new values as ``data``."""
@@ -138,7 +141,7 @@ class VersionedModelForm(VersionedForm, forms.ModelForm):
     def base_version(self):
         """The object as the user saw it (their values where the loaded ones are missing or unreadable)."""
         seen = copy.copy(self._as_loaded)
-        for name in self._meta.fields:
+        for name in self._meta.fields or ():
             field = self.fields[name]
             try:
                 value = field.clean(self.data[self.add_initial_prefix(name)])

@@ -5,17 +5,19 @@ it); a row is ``project-row`` (read-only) or ``project-row-edit`` (inline edit).
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from config.requests import HtmxHttpRequest
 from roadmap.models import ProjectScore
 from roadmap.selectors.baselines import rank_moves
 from roadmap.selectors.snapshots import latest_snapshot, score_sort_keys, scores_for_projects
@@ -24,6 +26,7 @@ from .. import estimates, selectors, services
 from ..forms.project import SORT_CHOICES, BacklogFilterForm, ProjectCreateForm, ProjectRowForm
 from ..forms.versioned import add_service_errors
 from ..models import FeasibilityAssessment, Project
+from ..parsing import whole_number
 from ..permissions import Access, portfolio_access
 from .backlog_columns import shown_columns
 from .common import page_context
@@ -65,7 +68,7 @@ class BacklogRow:
         return self.score is not None and self.score.rank is None
 
 
-def _columns(request: HttpRequest, base_url: str, sort: str, direction: str, top_k: int) -> list[dict]:
+def _columns(request: HtmxHttpRequest, base_url: str, sort: str, direction: str, top_k: int) -> list[dict]:
     """Column headers with the link that sorts by them (a second click reverses the order) and whether the
     person chose to see them."""
     columns, shown = [], shown_columns(request)
@@ -91,7 +94,7 @@ def _columns(request: HttpRequest, base_url: str, sort: str, direction: str, top
     return columns
 
 
-def backlog_table(request: HttpRequest, access: Access) -> dict:
+def backlog_table(request: HtmxHttpRequest, access: Access) -> dict:
     """Context of the table partial: one page of the filtered, sorted rows with figures from the latest
     snapshot. The database counts, sorts and slices, so the cost does not grow with the backlog."""
     portfolio = access.portfolio
@@ -112,8 +115,10 @@ def backlog_table(request: HttpRequest, access: Access) -> dict:
     query = request.GET.copy()
     query.pop("editing", None)
     table_query = query.urlencode()
-    page = _page(request, Paginator(projects, PAGE_SIZE))  # counted, sorted and sliced by the database
-    shown = list(page.object_list)
+    # Counted, sorted and sliced by the database on the ids alone (narrow rows sort faster), then the page's
+    # projects read by id with their current assessments.
+    page = _page(request, Paginator(projects.prefetch_related(None).values_list("pk", flat=True), PAGE_SIZE))
+    shown = selectors.projects_in_order(ids=list(page.object_list))
     matching = page.paginator.count
     scores = scores_for_projects(snapshot=snapshot, project_ids=[p.pk for p in shown])
     moves = rank_moves(portfolio=portfolio, scores=scores)
@@ -146,16 +151,16 @@ def backlog_table(request: HttpRequest, access: Access) -> dict:
         "table_url": f"{base_url}?{table_query}" if table_query else base_url,
         "back_query": urlencode({"next": f"{base_url}?{table_query}"}) if table_query else "",
         "show": shown_columns(request),
-        "editing": {int(pk) for pk in request.GET.getlist("editing") if pk.isascii() and pk.isdigit()},
+        "editing": {pk for pk in map(whole_number, request.GET.getlist("editing")) if pk is not None},
         "needs_assessment": selectors.feasibility_queue_count(portfolio=portfolio) if access.can_assess else 0,
     }
 
 
-def _page(request: HttpRequest, paginator: Paginator) -> Page:
+def _page(request: HtmxHttpRequest, paginator: Paginator) -> Page:
     """The page of rows ``?page=`` asks for (1-based): the first when it is missing or not a plain number,
     the last when it is past the end."""
     asked = request.GET.get("page", "")
-    number = int(asked) if asked.isascii() and asked.isdigit() and len(asked) < 7 else 1
+    number = whole_number(asked, most=999_999) or 1
     return paginator.get_page(max(number, 1))
 
 
@@ -175,10 +180,11 @@ def _neighbour_urls(page: Page, base_url: str, query) -> dict[str, str]:
 
 @login_required
 @require_safe
-def backlog(request: HttpRequest, slug: str) -> HttpResponse:
+def backlog(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The backlog table; an htmx request (search, filter, sort, live refresh) gets the table alone."""
     access = portfolio_access(request.user, slug)
-    context = page_context(request, access, nav="backlog", **backlog_table(request, access))
+    table = backlog_table(request, access)
+    context = page_context(request, access, nav="backlog", latest=table["snapshot"], **table)
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, TEMPLATE + "#project-table", context)
     if access.can_edit:
@@ -188,7 +194,7 @@ def backlog(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def project_create(request: HttpRequest, slug: str) -> HttpResponse:
+def project_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Add a project from the compact form; htmx swaps the form (and, on success, the table)."""
     access = portfolio_access(request.user, slug)
     access.require("edit_projects")
@@ -200,6 +206,7 @@ def project_create(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
     if request.htmx:  # the form (fresh, or with its errors as 200: htmx 2 does not swap 4xx) and the new table
+        extra: dict[str, Any]
         if project is None:
             extra = {"create_form": form}
         else:
@@ -228,7 +235,7 @@ def _get_project(access: Access, pk: int) -> Project:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def project_row(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def project_row(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """One backlog row for htmx inline editing: GET the edit row (or ``?cancel=1``: the read-only row),
     POST save it (the read-only row back, or the edit row with errors or a conflict)."""
     access = portfolio_access(request.user, slug)
@@ -247,7 +254,7 @@ def project_row(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _save_row(request, access, project)
 
 
-def _save_row(request: HttpRequest, access: Access, project: Project) -> HttpResponse:
+def _save_row(request: HtmxHttpRequest, access: Access, project: Project) -> HttpResponse:
     name, row_url = project.name, reverse("portfolio:project-row", args=[access.portfolio.slug, project.pk])
     form = ProjectRowForm(request.POST, instance=project, portfolio=access.portfolio)
     result = save_versioned(form, services.project_update, "project", user=request.user)

@@ -2,10 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from config.requests import HtmxHttpRequest
 from roadmap.selectors.funding import information_values
 from roadmap.selectors.snapshots import latest_snapshot
 
@@ -33,7 +34,7 @@ def by_information_value(portfolio, waiting: list) -> list:
 
 @login_required
 @require_safe
-def queue(request: HttpRequest, slug: str) -> HttpResponse:
+def queue(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Projects still to be built that need an assessment, with the reason; below, the assessed ones.
 
     The list refreshes itself (htmx, the ``feasibility-queue`` partial) when newer figures land, which
@@ -51,7 +52,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def assess(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def assess(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Record a new assessment of a project (EM); the earlier ones are kept and shown for context.
 
     If the project changed after the form was loaded, or another EM assessed it meanwhile, the save is
@@ -77,7 +78,7 @@ def assess(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             tag = result.saved.get_tag_display().lower()
             messages.success(request, f"Assessment of “{project.name}” recorded: {tag}.")
             return redirect("portfolio:feasibility", slug=slug)
-        form, conflict, status = result.form, result.conflict, 409 if result.conflict else 200
+        form, conflict, status = result.form, result.conflict, 409 if result.status == 409 else 200
     context = page_context(
         request,
         access,

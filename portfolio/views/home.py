@@ -3,9 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
+
+from config.requests import AuthenticatedHttpRequest
 
 from .. import selectors, services
 from ..forms.members import PortfolioCreateForm
@@ -23,7 +25,7 @@ def portfolio_list(request):
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def portfolio_new(request: HttpRequest) -> HttpResponse:
+def portfolio_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create a portfolio (name, description, value unit; every other setting starts at its default)."""
     form = PortfolioCreateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

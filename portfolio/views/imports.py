@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,7 +22,7 @@ SAMPLE_CSV = Path(settings.BASE_DIR) / "docs" / "sample-import.csv"
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def import_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def import_csv(request: HttpRequest, slug: str) -> HttpResponseBase:
     """The upload page (GET ``?sample`` downloads the sample file); an upload is previewed, never applied here."""
     access = portfolio_access(request.user, slug)
     access.require("import")

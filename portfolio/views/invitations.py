@@ -3,6 +3,7 @@ account there and joins. A link that was used, revoked or has expired says which
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,8 +32,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     status = found.status()
     if status != InvitationStatus.PENDING:
         return _unusable(request, found, memberships.InvitationUnusable(status))
-    if request.user.is_authenticated:
-        return _accept_as_member(request, found)
+    if isinstance(request.user, User):  # signed in (an AnonymousUser otherwise)
+        return _accept_as_member(request, found, request.user)
     return _sign_up(request, found)
 
 
@@ -47,17 +48,18 @@ def _joined(request: HttpRequest, membership: Membership) -> HttpResponse:
     return redirect("portfolio:backlog", slug=membership.portfolio.slug)
 
 
-def _accept_as_member(request: HttpRequest, found: Invitation) -> HttpResponse:
+def _accept_as_member(request: HttpRequest, found: Invitation, user: User) -> HttpResponse:
     """A logged-in user: a button to join; a member already says so (and the invitation stays unused)."""
+    current_role: str | None
     if request.method == "POST":
         try:
-            return _joined(request, memberships.invitation_accept(invitation=found, user=request.user))
+            return _joined(request, memberships.invitation_accept(invitation=found, user=user))
         except memberships.InvitationUnusable as error:
             return _unusable(request, found, error)
         except memberships.AlreadyMember as error:
             current_role = error.membership.role
     else:
-        current_role = membership_selectors.user_role(portfolio=found.portfolio, user=request.user)
+        current_role = membership_selectors.user_role(portfolio=found.portfolio, user=user)
     context = {"invitation": found, "current_role": role_label(current_role) if current_role else None}
     return render(request, TEMPLATE, context)
 

@@ -3,15 +3,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
+
+from config.requests import HtmxHttpRequest
 
 from .. import selectors, services
 from ..forms.links import LinkCreateForm, LinkEditForm, LinkRemoveForm
 from ..forms.versioned import add_service_errors
 from ..models import Project, ReuseLink
+from ..parsing import whole_number
 from ..permissions import Access, portfolio_access
 from .common import page_context
 from .project import TEMPLATE as PROJECT_TEMPLATE
@@ -36,14 +39,14 @@ def _link(access: Access, link_id: int) -> ReuseLink:
         raise Http404 from None
 
 
-def _return_to(request: HttpRequest, link: ReuseLink) -> int:
+def _return_to(request: HtmxHttpRequest, link: ReuseLink) -> int:
     """The project page the user came from: one end of the link (``from``), else its consumer."""
     asked = request.POST.get("from") or request.GET.get("from")
     ends = {link.producer_id, link.consumer_id}
-    return int(asked) if asked and asked.isascii() and asked.isdigit() and int(asked) in ends else link.consumer_id
+    return pk if (pk := whole_number(asked)) in ends else link.consumer_id
 
 
-def _links_response(request: HttpRequest, access: Access, project_id: int, **extra) -> HttpResponse:
+def _links_response(request: HtmxHttpRequest, access: Access, project_id: int, **extra) -> HttpResponse:
     project = _project(access, project_id)
     context = project_page_context(request, access, project, **extra)
     return render(request, PROJECT_TEMPLATE + "#project-links", context)
@@ -51,7 +54,7 @@ def _links_response(request: HttpRequest, access: Access, project_id: int, **ext
 
 @login_required
 @require_POST
-def link_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def link_create(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Add a reuse link with this project as consumer or producer; a cycle is refused with its path."""
     access = portfolio_access(request.user, slug)
     access.require("edit_links")
@@ -78,7 +81,7 @@ def link_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def link_edit(request: HttpRequest, slug: str, link_id: int) -> HttpResponse:
+def link_edit(request: HtmxHttpRequest, slug: str, link_id: int) -> HttpResponse:
     """Change a link's kind, fraction and note; a save on top of someone else's is refused and explained."""
     access = portfolio_access(request.user, slug)
     access.require("edit_links")
@@ -110,7 +113,7 @@ def link_edit(request: HttpRequest, slug: str, link_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def link_delete(request: HttpRequest, slug: str, link_id: int) -> HttpResponse:
+def link_delete(request: HtmxHttpRequest, slug: str, link_id: int) -> HttpResponse:
     """Remove a reuse link and go back to the project page it was removed from.
 
     The form carries the link's version; a link someone changed since stays, and the links are shown as
@@ -128,6 +131,8 @@ def link_delete(request: HttpRequest, slug: str, link_id: int) -> HttpResponse:
             return _links_response(request, access, back, link_note=note)
         messages.success(request, note)
         return redirect("portfolio:project", slug=slug, pk=back)
+    if result.collided:  # the remove form shows no fields: say it above the page
+        messages.error(request, str(result.form.non_field_errors()[0]))
     if request.htmx:
         return _links_response(request, access, back, conflict=result.conflict)
     context = project_page_context(request, access, _project(access, back), conflict=result.conflict)

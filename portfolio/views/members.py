@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from config.requests import AuthenticatedHttpRequest
+
 from .. import membership_selectors, memberships
 from ..forms.members import InvitationForm, MemberRoleForm
 from ..models import Invitation, Membership, Role
@@ -54,7 +56,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def invite(request: HttpRequest, slug: str) -> HttpResponse:
+def invite(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Create an invitation; its link is shown once on the page (and emailed when an address is given)."""
     access = portfolio_access(request.user, slug)
     access.require("manage_members")

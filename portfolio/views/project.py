@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from config.requests import HtmxHttpRequest
 from roadmap.charts.roi_bar import roi_bar
 from roadmap.charts.tornado import tornado_chart
 from roadmap.selectors.snapshots import latest_snapshot, scores_for_projects
@@ -31,7 +32,7 @@ def _detail(access: Access, pk: int) -> Project:
         raise Http404 from None
 
 
-def project_page_context(request: HttpRequest, access: Access, project: Project, **extra) -> dict:
+def project_page_context(request: HtmxHttpRequest, access: Access, project: Project, **extra) -> dict:
     """Everything the project page (or one of its partials) shows."""
     snapshot = latest_snapshot(portfolio=access.portfolio)
     score = scores_for_projects(snapshot=snapshot, project_ids=[project.pk]).get(project.pk)
@@ -70,7 +71,7 @@ def project_page_context(request: HttpRequest, access: Access, project: Project,
 
 @login_required
 @require_safe
-def project_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def project_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """A project's page; htmx refreshes of its figures or its links get that partial alone."""
     access = portfolio_access(request.user, slug)
     context = project_page_context(request, access, _detail(access, pk))
@@ -82,7 +83,7 @@ def project_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def project_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def project_edit(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Edit every field of a project; a save based on an older version is refused and explained."""
     access = portfolio_access(request.user, slug)
     access.require("edit_projects")
@@ -117,7 +118,7 @@ def project_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def project_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def project_delete(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Delete a project after an explicit confirmation (a POST with ``confirm=yes``).
 
     The confirmation carries the project's version and its current assessment as the page showed them; a

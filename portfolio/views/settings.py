@@ -40,7 +40,7 @@ def portfolio_settings(request: HttpRequest, slug: str) -> HttpResponse:
             note = " The ranking and roadmap are being recomputed." if result.saved.input_version != before else ""
             messages.success(request, f"Settings of “{result.saved.name}” saved.{note}")
             return redirect("portfolio:settings", slug=result.saved.slug)
-        form, conflict, status = result.form, result.conflict, 409 if result.conflict else 200
+        form, conflict, status = result.form, result.conflict, 409 if result.status == 409 else 200
     return render(
         request, TEMPLATE, page_context(request, access, nav="settings", form=form, conflict=conflict), status=status
     )

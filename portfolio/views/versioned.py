@@ -4,7 +4,10 @@ the user's page was based on, and on a refusal give the page what to show.
 A page builds its form (a ``portfolio.forms.versioned.VersionedForm``), calls ``save_versioned`` with the
 service, and renders what comes back: on success what the service returned; on a conflict (409) the form
 re-based on the stored object and the conflict with the fields named by their labels; on bad input (400)
-the form with the messages next to its fields, a service's ValidationError included.
+the form with the messages next to its fields, a service's ValidationError included. A write the database rolls
+back as a collision with another (a deadlock, a serialization failure) is run again a few times
+(``portfolio.collisions``); if it still collides the form comes back with "Someone else was saving at the same
+moment; try again." (409), nothing saved.
 """
 
 from dataclasses import dataclass
@@ -12,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from ..collisions import SaveCollision, retry_collisions
 from ..forms.versioned import VersionedForm, add_service_errors
 from ..services import ConflictError
 
@@ -25,11 +29,12 @@ class VersionedSave:
     form: Any
     saved: Any = None
     conflict: ConflictError | None = None
+    collided: bool = False
 
     @property
     def status(self) -> int:
-        """The status of a refused save: 409 for a conflict, 400 for bad input."""
-        return 409 if self.conflict else 400
+        """The status of a refused save: 409 for a conflict or a collision, 400 for bad input."""
+        return 409 if self.conflict or self.collided else 400
 
 
 def write_versioned(service, target: str, form: VersionedForm, **kwargs: Any) -> Any:
@@ -39,12 +44,16 @@ def write_versioned(service, target: str, form: VersionedForm, **kwargs: Any) ->
     no conflict: the edit is applied on top of it. Otherwise ``ConflictError`` propagates.
     """
     arguments = {target: form.base_version(), **form.service_arguments(), **kwargs}
-    try:
-        return service(**arguments, **{form.version_argument: form.expected_version()})
-    except ConflictError as error:
-        if error.changes or not form.reapply_when_untouched:
-            raise
-        return service(**arguments, **{form.version_argument: error.obj.version})
+
+    def write() -> Any:
+        try:
+            return service(**arguments, **{form.version_argument: form.expected_version()})
+        except ConflictError as error:
+            if error.changes or not form.reapply_when_untouched:
+                raise
+            return service(**arguments, **{form.version_argument: error.obj.version})
+
+    return retry_collisions(write)
 
 
 def save_versioned(form: VersionedForm, service, target: str, **kwargs: Any) -> VersionedSave:
@@ -59,4 +68,7 @@ def save_versioned(form: VersionedForm, service, target: str, **kwargs: Any) -> 
             return VersionedSave(False, form.rebased(error.obj), conflict=explained)
         except ValidationError as error:
             add_service_errors(form, error)
+        except SaveCollision as collision:
+            form.add_error(None, str(collision))
+            return VersionedSave(False, form, collided=True)
     return VersionedSave(False, form)

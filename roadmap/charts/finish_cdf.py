@@ -6,8 +6,9 @@ Plain Python over dates (no Django): the template tag ``project_schedule`` passe
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
 from .timeline import target_colour
 
@@ -34,13 +35,29 @@ class FinishCdf:
     y_half: float  # the 50% line
 
 
-def finish_cdf_chart(row: Any) -> FinishCdf:
+class FinishFigures(Protocol):
+    """What the chart reads of a schedule row (``ScheduleRow``)."""
+
+    @property
+    def finish_cdf(self) -> Sequence[Sequence[str | float]]: ...
+    @property
+    def finish_p50(self) -> datetime.date | None: ...
+    @property
+    def target_date(self) -> datetime.date | None: ...
+    @property
+    def p_meet_target(self) -> float | None: ...
+
+
+def finish_cdf_chart(row: FinishFigures) -> FinishCdf:
     """Lay out a schedule row's ``finish_cdf`` ([[ISO date, cumulative share of trials], ...], at least one bin).
 
     The axis runs from the first finish (the first bin's start: one bin before its date) to the last bin, and
     takes in the target date (``row.target_date``) when it lies outside; ``row.finish_p50`` gets a line.
     """
-    points = [(datetime.date.fromisoformat(d), share) for d, share in row.finish_cdf]
+    if row.finish_p50 is None:
+        raise ValueError("a schedule row with a finish-date distribution has a P50 finish")
+    p50 = row.finish_p50
+    points = [(datetime.date.fromisoformat(str(d)), float(share)) for d, share in row.finish_cdf]
     bin_width = points[1][0] - points[0][0] if len(points) > 1 else datetime.timedelta(days=1)
     earliest = points[0][0] - bin_width  # the first finish: the CDF's first bin starts there
     first = min([earliest] + ([row.target_date] if row.target_date else []))
@@ -50,7 +67,7 @@ def finish_cdf_chart(row: Any) -> FinishCdf:
     bottom = HEIGHT - BOTTOM
 
     def x(day: datetime.date) -> float:
-        return round(LEFT + (day - first).days / days * plot, 1)
+        return round(LEFT + float((day - first).days) / days * plot, 1)
 
     def y(share: float) -> float:
         return round(bottom - share * (bottom - TOP), 1)
@@ -68,7 +85,7 @@ def finish_cdf_chart(row: Any) -> FinishCdf:
         top=TOP,
         bottom=bottom,
         line=" ".join(line),
-        p50_x=x(row.finish_p50),
+        p50_x=x(p50),
         target_x=x(row.target_date) if row.target_date else None,
         target_colour=target_colour(row.p_meet_target),
         first=first,

@@ -16,12 +16,13 @@ computes and ``roi_svg.py`` draws the bubbles. Axes (DESIGN.md "The numbers"):
 
 import dataclasses
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from portfolio.formatting import compact_number, compact_roi
 
 from .labels import Box, Mark, place_labels
+from .score_row import ScoreRow
 from .ticks import linear_ticks, log_ticks, nice_floor
 
 WIDTH = 1000
@@ -79,34 +80,35 @@ class ChartPoint:
     expected_effort: float
     effort_p10: float
     effort_p90: float
-    source: object = field(default=None, compare=False, repr=False)
+    source: ScoreRow | None = field(default=None, compare=False, repr=False)
 
 
-def point_from_score(score, horizon_years: float) -> ChartPoint | None:
+def point_from_score(score: ScoreRow, horizon_years: float) -> ChartPoint | None:
     """A chart point from a ranking row (any object with ProjectScore's fields), or None when it has no figures.
 
     The vertical whisker divides the value P10/P90 (over the horizon, reuse credit included) by the
     horizon in years so it shares the y axis's "per year" unit: ``horizon_years`` must be the horizon the
     row was computed with (the snapshot's), which the caller passes in.
     """
-    needed = (score.rank, score.expected_roi, score.risk_adjusted_value_per_year, score.expected_effort)
-    if any(v is None for v in needed) or not score.expected_effort > 0:
+    rank, roi, effort = score.rank, score.expected_roi, score.expected_effort
+    per_year = score.risk_adjusted_value_per_year
+    if rank is None or roi is None or per_year is None or effort is None or not effort > 0:
         return None
     horizon = horizon_years if horizon_years and horizon_years > 0 else 1.0
-    value_p10 = score.value_p10 if score.value_p10 is not None else score.risk_adjusted_value_per_year * horizon
-    value_p90 = score.value_p90 if score.value_p90 is not None else score.risk_adjusted_value_per_year * horizon
+    value_p10 = score.value_p10 if score.value_p10 is not None else per_year * horizon
+    value_p90 = score.value_p90 if score.value_p90 is not None else per_year * horizon
     return ChartPoint(
         key=score.project_id,
         name=score.name,
-        rank=score.rank,
+        rank=rank,
         tag=score.tag or "",
-        expected_roi=score.expected_roi,
-        value_per_year=score.risk_adjusted_value_per_year,
+        expected_roi=roi,
+        value_per_year=per_year,
         value_p10_per_year=value_p10 / horizon,
         value_p90_per_year=value_p90 / horizon,
-        expected_effort=score.expected_effort,
-        effort_p10=score.effort_p10 if score.effort_p10 else score.expected_effort,
-        effort_p90=score.effort_p90 if score.effort_p90 else score.expected_effort,
+        expected_effort=effort,
+        effort_p10=score.effort_p10 if score.effort_p10 else effort,
+        effort_p90=score.effort_p90 if score.effort_p90 else effort,
         source=score,
     )
 
@@ -267,7 +269,7 @@ def _y_scale(points: Sequence[ChartPoint]) -> tuple[float, tuple[Tick, ...]]:
     return top, tuple(Tick(PLOT_BOTTOM - v / top * (PLOT_BOTTOM - PLOT_TOP), compact_number(v)) for v in values)
 
 
-def _place(point: ChartPoint, xs: _LogScale, y, max_roi: float, href: str) -> Bubble:
+def _place(point: ChartPoint, xs: _LogScale, y: Callable[[float], float], max_roi: float, href: str) -> Bubble:
     cx, cy = xs.x(point.expected_effort), y(point.value_per_year)
     r = bubble_radius(point.expected_roi, max_roi)
     style = style_for(point.tag)

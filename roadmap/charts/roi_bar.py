@@ -63,10 +63,11 @@ def roi_bar(score: RoiFigures | None) -> RoiBar | None:
     """Lay out the ROI range of one project on an axis that always includes 0%; None without figures."""
     if score is None:
         return None
-    values = (score.roi_p10, score.roi_p50, score.roi_p90, score.expected_roi)
-    if any(v is None or not math.isfinite(v) for v in values):
+    p10, p50, p90, mean = score.roi_p10, score.roi_p50, score.roi_p90, score.expected_roi
+    if p10 is None or p50 is None or p90 is None or mean is None:
         return None
-    p10, p50, p90, mean = values
+    if not all(math.isfinite(v) for v in (p10, p50, p90, mean)):
+        return None
     low, high = min(p10, mean, 0.0), max(p90, mean, 0.0)
     span = (high - low) or 1.0
     inner = BAR_WIDTH - 2 * BAR_MARGIN

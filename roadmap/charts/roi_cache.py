@@ -32,16 +32,17 @@ def cache_key(portfolio: Portfolio, snapshot: RankingSnapshot, *, link_base: str
     The script prefix is part of it: links drawn by the worker (prefix "/") must not be served by a web
     process mounted under ``/planner/``; that one draws its own."""
     texts = [portfolio.name, portfolio.slug, snapshot.value_unit, link_base, get_script_prefix()]
-    texts = hashlib.sha256("\0".join(texts).encode()).hexdigest()[:32]
+    digest = hashlib.sha256("\0".join(texts).encode()).hexdigest()[:32]
     stamp = snapshot.computed_at.timestamp() if snapshot.computed_at else ""
-    parts = [portfolio.pk, snapshot.pk, snapshot.input_version, stamp, texts]
+    parts = [portfolio.pk, snapshot.pk, snapshot.input_version, stamp, digest]
     return f"roi-chart-svg:v{CHART_CACHE_VERSION}:" + ":".join(map(str, parts))
 
 
 def _cache_get(key: str) -> str | None:
     """The cached value, or None when missing or when the cache is down (Redis raises on connection errors)."""
     try:
-        return cache.get(key)
+        value = cache.get(key)
+        return value if isinstance(value, str) else None
     except Exception as error:  # noqa: BLE001 - any cache failure means "draw it again", never a broken page
         logger.warning("ROI chart cache read failed, drawing the chart: %r", error)
         return None
@@ -64,14 +65,23 @@ def project_urls(portfolio: Portfolio, keys: list[int], *, link_base: str = "") 
 
 def chart_points(portfolio: Portfolio, snapshot: RankingSnapshot | None) -> list[roi.ChartPoint]:
     """The snapshot's ranking rows that have figures to plot, as chart points."""
+    if snapshot is None:
+        return []
     rows = snapshots.snapshot_scores(snapshot=snapshot)
     return [p for p in (roi.point_from_score(r, snapshot.horizon_years) for r in rows) if p is not None]
 
 
-def _draw(portfolio, snapshot, points, *, link_base: str, standalone: bool) -> str:
+def _draw(
+    portfolio: Portfolio,
+    snapshot: RankingSnapshot | None,
+    points: list[roi.ChartPoint],
+    *,
+    link_base: str,
+    standalone: bool,
+) -> str:
     """Place the points and render ``roi_chart.svg`` around the marks."""
     chart = marks = None
-    if points:
+    if points and snapshot is not None:
         hrefs = project_urls(portfolio, [p.key for p in points if p.key is not None], link_base=link_base)
         chart = roi.build_chart(points, hrefs)
         marks = roi_svg.draw_marks(chart, value_unit=snapshot.value_unit, top_k=snapshot.top_k)
@@ -98,7 +108,9 @@ def drawn_chart(
     the drawing.
     """
     if snapshot is None:
-        return mark_safe(_draw(portfolio, None, [], link_base=link_base, standalone=True)) if standalone else ""
+        if not standalone:
+            return mark_safe("")
+        return mark_safe(_draw(portfolio, None, [], link_base=link_base, standalone=True))
     key = cache_key(portfolio, snapshot, link_base=link_base)
     svg = _cache_get(key)
     if svg is None:

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from portfolio.formatting import fixed, number, percent, roi, roi_error, roi_within_error
 
 from .roi import Bubble, Chart, TagStyle
+from .score_row import ScoreRow
 
 _BUBBLE = (
     '<g class="bubble{funded_class}" data-rank="{rank}" data-roi="{roi}" data-effort="{effort}" data-r="{r}"'
@@ -37,7 +38,7 @@ CENTRE_RADIUS = 3.0  # px
 _RING = '  <circle class="funded-ring" cx="{}" cy="{}" r="{}" fill="none" stroke="#1d2430" stroke-width="2.5"/>\n'
 
 
-def _funding_words(s) -> str:
+def _funding_words(s: ScoreRow) -> str:
     """The tooltip's funding line: funded or not, why, and P(funded if known) with its badge."""
     if s.funded is None:
         return ""
@@ -50,9 +51,11 @@ def _funding_words(s) -> str:
     return f"\n{state}: {s.funding_reason}{sure}"
 
 
-def _title(bubble: Bubble, *, value_unit: str, top_k) -> str:
+def _title(bubble: Bubble, *, value_unit: str, top_k: int) -> str:
     """The tooltip, unescaped: the project's name and figures in words."""
     s = bubble.point.source  # the ranking row (ProjectScore) the point was made from
+    if s is None:
+        raise ValueError(f"chart point {bubble.point.name!r} has no ranking row to write its tooltip from")
     return (
         f"{s.name} — rank {s.rank}{' (≈ statistically tied with the one above)' if s.tied_with_above else ''}\n"
         f"Expected ROI {roi_within_error(s.expected_roi, s.roi_se)} {roi_error(s.roi_se)}"
@@ -90,7 +93,7 @@ def _marker(bubble: Bubble) -> SafeString:
     )
 
 
-def _bubble(bubble: Bubble, *, value_unit: str, top_k) -> SafeString:
+def _bubble(bubble: Bubble, *, value_unit: str, top_k: int) -> SafeString:
     """One project's bubble group: tooltip, P10-P90 whiskers and marker, wrapped in a link to the project.
 
     Texts are escaped with ``escape`` (the whole tooltip at once: its fixed words hold no markup
@@ -155,7 +158,7 @@ def _rank_label(bubble: Bubble) -> SafeString:
     )
 
 
-def draw_marks(chart: Chart, *, value_unit: str, top_k) -> SafeString:
+def draw_marks(chart: Chart, *, value_unit: str, top_k: int) -> SafeString:
     """The ``bubbles`` and ``rank-labels`` groups of the chart's SVG, every user text escaped.
 
     ``value_unit`` is the portfolio's unit (k$, M€, ...) and ``top_k`` the snapshot's top-k, both shown

@@ -27,8 +27,8 @@ def nice_step(span: float, count: int = 5, multiples: tuple[float, ...] = ROI_ST
     power = 10 ** math.floor(math.log10(raw))
     for multiple in (*multiples, 10):
         if raw <= multiple * power * (1 + _TOLERANCE):
-            return multiple * power
-    return 10 * power
+            return float(multiple * power)
+    return float(10 * power)
 
 
 def linear_ticks(top: float, count: int = 5, multiples: tuple[float, ...] = ROI_STEPS) -> tuple[float, list[float]]:
@@ -46,7 +46,7 @@ def linear_ticks(top: float, count: int = 5, multiples: tuple[float, ...] = ROI_
 def nice_floor(value: float) -> float:
     """The largest 1 / 2 / 5 x 10^k not above ``value`` (> 0): 7 -> 5, 0.3 -> 0.2, 100 -> 100."""
     power = 10 ** math.floor(math.log10(value))
-    return max(m * power for m in (1, 2, 5) if m * power <= value * (1 + _TOLERANCE))
+    return float(max(m * power for m in (1, 2, 5) if m * power <= value * (1 + _TOLERANCE)))
 
 
 def log_ticks(low: float, high: float, most: int = MAX_TICKS) -> list[float]:

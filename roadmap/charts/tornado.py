@@ -8,6 +8,7 @@ ROI in, ``roadmap/tornado.svg`` draws what comes out (px); labels by ``portfolio
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from portfolio.formatting import roi
 
@@ -59,7 +60,7 @@ class TornadoChart:
     high_colour: str = HIGH_COLOUR
 
 
-def tornado_chart(bars: Sequence[Mapping], expected_roi: float) -> TornadoChart | None:
+def tornado_chart(bars: Sequence[Mapping[str, Any]], expected_roi: float) -> TornadoChart | None:
     """Lay out the tornado from the row's bars (already sorted by swing); None when there is nothing to draw."""
     shown = [b for b in bars if b.get("low") is not None or b.get("high") is not None]
     if not shown:

@@ -5,6 +5,7 @@ from django.db.models import Subquery
 from django.utils.dateparse import parse_datetime
 
 from portfolio.models import Change, Portfolio
+from portfolio.parsing import whole_number
 
 from ..models import ChangesReport, ProjectScore, RankingSnapshot, ReviewBaseline
 
@@ -22,9 +23,8 @@ def baseline_list(*, portfolio: Portfolio) -> list[ReviewBaseline]:
 
 def baseline_get(*, portfolio: Portfolio, baseline_id: object) -> ReviewBaseline | None:
     """The portfolio's baseline ``baseline_id`` (a query-string value) with its snapshot, or None."""
-    try:
-        pk = int(str(baseline_id))
-    except ValueError:
+    pk = whole_number(str(baseline_id))
+    if pk is None:
         return None
     found = ReviewBaseline.objects.filter(portfolio=portfolio, pk=pk).select_related("snapshot", "created_by")
     return found.first()

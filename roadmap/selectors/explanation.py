@@ -89,6 +89,8 @@ def worked_example(*, snapshot: RankingSnapshot | None) -> WorkedExample | None:
     if score is None:
         return None
     project = score.project
+    if project is None:  # the query asks for a row with a project
+        return None
     assessment = project.assessments.filter(is_current=True).first()
     effort = estimates.effort_in_force(project, assessment)
     if effort is None:
@@ -157,6 +159,13 @@ def _credits(snapshot: RankingSnapshot, project: Project, p: float) -> tuple[Cre
     return tuple(credits)
 
 
+def _ranked_figure(value: float | None) -> float:
+    """A figure of a ranked row, which always has its figures (None only on an excluded project's row)."""
+    if value is None:
+        raise ValueError("a ranked project's row has every figure")
+    return value
+
+
 @dataclass(frozen=True)
 class ErrorExample:
     """Monte Carlo error on a snapshot's two top-ranked projects: ROIs and standard errors are ratios.
@@ -175,18 +184,22 @@ class ErrorExample:
     @property
     def first_sd(self) -> float:
         """The standard deviation of the top project's roi_t over the trials: SE x sqrt(trials)."""
-        return self.first.roi_se * math.sqrt(self.trials)
+        return _ranked_figure(self.first.roi_se) * math.sqrt(self.trials)
 
     @property
     def difference(self) -> float | None:
-        return None if self.second is None else self.first.expected_roi - self.second.expected_roi
+        if self.second is None:
+            return None
+        return _ranked_figure(self.first.expected_roi) - _ranked_figure(self.second.expected_roi)
 
     @property
     def threshold(self) -> float | None:
         """2 x sqrt(SE_1² + SE_2²): the difference below which the two are tied."""
         if self.second is None:
             return None
-        return self.tie_standard_errors * math.hypot(self.first.roi_se, self.second.roi_se)
+        return self.tie_standard_errors * math.hypot(
+            _ranked_figure(self.first.roi_se), _ranked_figure(self.second.roi_se)
+        )
 
 
 def error_example(*, snapshot: RankingSnapshot | None) -> ErrorExample | None:

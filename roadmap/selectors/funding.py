@@ -43,7 +43,7 @@ class FundingSummary:
     window_weeks: int
     capacity: int
     budget_person_weeks: float
-    cut_line_roi: float
+    cut_line_roi: float | None
     funded_value: dict
     one_more: dict
     one_fewer: dict
@@ -134,7 +134,7 @@ def information_values(*, snapshot: RankingSnapshot | None, project_ids: list[in
     if snapshot is None or not project_ids:
         return {}
     rows = ProjectScore.objects.filter(snapshot=snapshot, project_id__in=project_ids, evpi__isnull=False)
-    return dict(rows.values_list("project_id", "evpi"))
+    return {pk: evpi for pk, evpi in rows.values_list("project_id", "evpi") if evpi is not None}
 
 
 def cut_line_row(*, snapshot: RankingSnapshot | None) -> ProjectScore | None:

@@ -2,13 +2,16 @@
 and the status of a portfolio's figures (when computed, out of date, recompute failed or queue unreachable)."""
 
 from dataclasses import dataclass
+from typing import cast
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, Q
 
 from portfolio.models import Portfolio
+from portfolio.selectors import ExtraSortKeys
 
 from ..models import ProjectScore, RankingSnapshot, RecomputeState
 
+UNREAD = object()  # figures_status(latest=...) not given: it reads the latest snapshot itself
 SCORE_SORT_FIELDS = {"rank": "rank", "roi": "expected_roi", "ptopk": "p_top_k"}  # backlog column -> score field
 
 
@@ -48,20 +51,27 @@ def scores_by_project(*, snapshot: RankingSnapshot | None) -> dict[int, ProjectS
     return {s.project_id: s for s in snapshot_scores(snapshot=snapshot) if s.project_id is not None}
 
 
-def score_sort_keys(*, snapshot: RankingSnapshot | None) -> dict[str, Subquery]:
-    """The backlog's figure columns (rank, expected ROI, P(top-K)) as expressions over a project: its
-    value in ``snapshot``, NULL when it has none there. No snapshot, no figure columns to sort by."""
+SNAPSHOT_SCORE = "snapshot_score"  # the alias of a project's row in the snapshot whose figures the backlog sorts by
+
+
+def score_sort_keys(*, snapshot: RankingSnapshot | None) -> ExtraSortKeys | None:
+    """The backlog's figure columns (rank, expected ROI, P(top-K)) as expressions over a project: its value in
+    ``snapshot``, NULL when it has none there. No snapshot, no figure columns to sort by.
+
+    The rows are joined (the unique (snapshot, project) index) rather than looked up per project: a correlated
+    subquery per project is what a planner with stale statistics made slow."""
     if snapshot is None:
-        return {}
-    score = ProjectScore.objects.filter(snapshot_id=snapshot.pk, project_id=OuterRef("pk")).order_by()
-    return {key: Subquery(score.values(field)[:1]) for key, field in SCORE_SORT_FIELDS.items()}
+        return None
+    keys = {key: F(f"{SNAPSHOT_SCORE}__{field}") for key, field in SCORE_SORT_FIELDS.items()}
+    return ExtraSortKeys(keys=keys, joins={SNAPSHOT_SCORE: ("scores", Q(scores__snapshot_id=snapshot.pk))})
 
 
 def scores_for_projects(*, snapshot: RankingSnapshot | None, project_ids: list[int]) -> dict[int, ProjectScore]:
     """The snapshot's rows of some projects (a page of the backlog) keyed by project id, in one query."""
     if snapshot is None or not project_ids:
         return {}
-    return {s.project_id: s for s in ProjectScore.objects.filter(snapshot=snapshot, project_id__in=project_ids)}
+    rows = ProjectScore.objects.filter(snapshot=snapshot, project_id__in=project_ids)
+    return {s.project_id: s for s in rows if s.project_id is not None}
 
 
 @dataclass(frozen=True)
@@ -93,11 +103,15 @@ class FiguresStatus:
         return bool(self.state and (self.state.running_since or self.state.queued))
 
 
-def figures_status(*, portfolio: Portfolio) -> FiguresStatus:
-    """Fresh status of a portfolio's figures (re-reads the input version)."""
-    version = Portfolio.objects.values_list("input_version", flat=True).get(pk=portfolio.pk)
-    return FiguresStatus(
-        snapshot=latest_snapshot(portfolio=portfolio),
-        input_version=version,
-        state=RecomputeState.objects.filter(portfolio=portfolio).first(),
-    )
+def figures_status(*, portfolio: Portfolio, latest: RankingSnapshot | None | object = UNREAD) -> FiguresStatus:
+    """Fresh status of a portfolio's figures (re-reads the input version; one query once it has a recompute state).
+
+    ``latest`` is the portfolio's latest snapshot when the caller has just read it (``latest_snapshot``), so it is
+    not read twice."""
+    state = RecomputeState.objects.filter(portfolio=portfolio).select_related("portfolio").first()
+    if state is not None:
+        version = state.portfolio.input_version
+    else:
+        version = Portfolio.objects.values_list("input_version", flat=True).get(pk=portfolio.pk)
+    snapshot = latest_snapshot(portfolio=portfolio) if latest is UNREAD else cast(RankingSnapshot | None, latest)
+    return FiguresStatus(snapshot=snapshot, input_version=version, state=state)

@@ -113,14 +113,15 @@ def _figures(snapshot: RankingSnapshot, document: dict | None) -> dict[int, dict
         key(pk, name): (f50, target)
         for pk, name, f50, target in schedule.values_list("project_id", "name", "finish_p50", "p_meet_target")
     }
-    figures = {}
+    figures: dict[int, dict] = {}
     rows = ProjectScore.objects.filter(snapshot=snapshot)
     columns = ("project_id", "name", "rank", "expected_roi", "p_top_k", "roi_se", "tied_with_above")
     for pk, name, rank, roi, top_k, roi_se, tied in rows.values_list(*columns):
-        if key(pk, name) is None:
+        project_key = key(pk, name)
+        if project_key is None:
             continue
-        f50, target = finish.get(key(pk, name), (None, None))
-        figures[key(pk, name)] = {
+        f50, target = finish.get(project_key, (None, None))
+        figures[project_key] = {
             "name": name,
             "rank": rank,
             "expected_roi": roi,
@@ -198,12 +199,12 @@ def _project_rows(before: dict, after: dict, found: attribution.Attribution, his
         old, new = before.get(key), after.get(key)
         change = "added" if old is None else "removed" if new is None else "moved"
         ranks = (old or {}).get("rank"), (new or {}).get("rank")
-        move = ranks[0] - ranks[1] if None not in ranks else None
+        move = ranks[0] - ranks[1] if ranks[0] is not None and ranks[1] is not None else None
         causes, interaction = attribution.project_causes(found, key, _total(before, after, key))
         rows.append(
             {
                 "id": key,
-                "name": (new or old)["name"],
+                "name": (new or old or {})["name"],
                 "change": change,
                 "before": _shown(old),
                 "after": _shown(new),

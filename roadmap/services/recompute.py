@@ -14,8 +14,10 @@ the edit saved and the portfolio dirty; the beat sweep (``sweep_dirty_portfolios
 import json
 import logging
 import time
-from dataclasses import asdict, replace
+from collections.abc import Callable
+from dataclasses import asdict, fields, replace
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -28,6 +30,7 @@ from portfolio.models import Portfolio
 from .. import planning
 from ..models import InputDocument, ProjectScore, RankingSnapshot, RecomputeState, ScheduleRow, ValueCurvePoint
 from ..signals import snapshot_completed
+from . import snapshot_rows
 
 log = logging.getLogger(__name__)
 
@@ -119,15 +122,10 @@ def _write_snapshot(
             **_funding_fields(plan.funding),
             calibrated_ranges=calibrated_ranges,
         )
-        ProjectScore.objects.bulk_create(_score_rows(snapshot, result, plan.funding), batch_size=500)
-        ScheduleRow.objects.bulk_create(_schedule_rows(snapshot, plan), batch_size=500)
-        ValueCurvePoint.objects.bulk_create(
-            (
-                ValueCurvePoint(snapshot=snapshot, date=p.date, p10=p.p10, p50=p.p50, p90=p.p90)
-                for p in plan.value_curve
-            ),
-            batch_size=500,
-        )
+        # Tuples written by COPY (multi-row INSERTs off PostgreSQL): no model object per row.
+        snapshot_rows.insert_rows(ProjectScore, _score_rows(snapshot, result, plan.funding))
+        snapshot_rows.insert_rows(ScheduleRow, _schedule_rows(snapshot, plan))
+        snapshot_rows.insert_rows(ValueCurvePoint, _curve_rows(snapshot, plan))
         InputDocument.objects.create(snapshot=snapshot, document=document)
         transaction.on_commit(lambda: snapshot_completed.send(sender=RankingSnapshot, snapshot=snapshot))
     return snapshot
@@ -169,68 +167,46 @@ def _project_funding_fields(row: funding.ProjectFunding | None) -> dict:
     }
 
 
+def _funding_column(rows: dict[int, dict], name: str, default: Any) -> Callable[[scoring.ScoredProject], Any]:
+    """A funding column of a ranking row: the project's value in ``rows`` (its funding fields), else ``default``."""
+    return lambda score: rows.get(score.key, {}).get(name, default)
+
+
 def _score_rows(
     snapshot: RankingSnapshot, result: scoring.RankingResult, decision: funding.FundingResult | None = None
-) -> list[ProjectScore]:
-    """The snapshot's ranking rows, one per ``scoring.ScoredProject`` (figures None for an excluded project)."""
+) -> list[tuple[Any, ...]]:
+    """The snapshot's ranking rows, one per ``scoring.ScoredProject`` (figures None for an excluded project), in
+    ``ProjectScore``'s column order: a column named as a field of ``ScoredProject`` is copied from it, the funding
+    columns from the project's row of ``decision`` (their defaults without one), and these computed."""
+    computed: dict[str, Callable[[scoring.ScoredProject], Any]] = {
+        "snapshot_id": lambda _: snapshot.pk,
+        "project_id": lambda score: score.key,
+        "tag": lambda score: score.tag or "",
+    }
     by_key = decision.by_key() if decision is not None else {}
-    return [
-        ProjectScore(
-            snapshot=snapshot,
-            project_id=score.key,
-            name=score.name,
-            rank=score.rank,
-            excluded_reason=score.excluded_reason,
-            needs_feasibility=score.needs_feasibility,
-            tag=score.tag or "",
-            success_probability=score.success_probability,
-            expected_value=score.expected_value,
-            expected_effort=score.expected_effort,
-            expected_cost=score.expected_cost,
-            expected_roi=score.expected_roi,
-            roi_p10=score.roi_p10,
-            roi_p50=score.roi_p50,
-            roi_p90=score.roi_p90,
-            value_p10=score.value_p10,
-            value_p90=score.value_p90,
-            effort_p10=score.effort_p10,
-            effort_p90=score.effort_p90,
-            p_top_k=score.p_top_k,
-            risk_adjusted_value_per_year=score.risk_adjusted_value_per_year,
-            roi_se=score.roi_se,
-            p_loss=score.p_loss,
-            tied_with_above=score.tied_with_above,
-            **_project_funding_fields(by_key.get(score.key)),
-        )
-        for score in result.scores
-    ]
+    funding_rows = {key: _project_funding_fields(row) for key, row in by_key.items()}
+    scored = {f.name for f in fields(scoring.ScoredProject)}
+    for column in snapshot_rows.columns(ProjectScore):
+        if column.attname not in computed and column.attname not in scored:
+            computed[column.attname] = _funding_column(funding_rows, column.attname, column.get_default())
+    return snapshot_rows.row_tuples(ProjectScore, result.scores, computed)
 
 
-def _schedule_rows(snapshot: RankingSnapshot, plan: planning.RoadmapPlan) -> list[ScheduleRow]:
-    return [
-        ScheduleRow(
-            snapshot=snapshot,
-            project_id=p.key,
-            name=p.name,
-            status=p.status,
-            position=p.position,
-            rank=p.rank,
-            pin=p.pin,
-            left_off_reason=p.left_off_reason[:300],
-            staffing=p.staffing,
-            target_date=p.target_date,
-            start_p10=p.start_p10,
-            start_p50=p.start_p50,
-            start_p90=p.start_p90,
-            finish_p10=p.finish_p10,
-            finish_p50=p.finish_p50,
-            finish_p90=p.finish_p90,
-            p_meet_target=p.p_meet_target,
-            finish_cdf=[[d.isoformat(), share] for d, share in p.finish_cdf],
-            requires=list(p.requires),
-        )
-        for p in plan.projects
-    ]
+def _schedule_rows(snapshot: RankingSnapshot, plan: planning.RoadmapPlan) -> list[tuple[Any, ...]]:
+    """The snapshot's roadmap rows, one per ``planning.PlannedProject``, in ``ScheduleRow``'s column order."""
+    computed: dict[str, Callable[[planning.PlannedProject], Any]] = {
+        "snapshot_id": lambda _: snapshot.pk,
+        "project_id": lambda p: p.key,
+        "left_off_reason": lambda p: p.left_off_reason[:300],
+        "finish_cdf": lambda p: [[d.isoformat(), share] for d, share in p.finish_cdf],
+        "requires": lambda p: list(p.requires),
+    }
+    return snapshot_rows.row_tuples(ScheduleRow, plan.projects, computed)
+
+
+def _curve_rows(snapshot: RankingSnapshot, plan: planning.RoadmapPlan) -> list[tuple[Any, ...]]:
+    """The snapshot's value curve, one row per ``planning.CurvePoint``, in ``ValueCurvePoint``'s column order."""
+    return snapshot_rows.row_tuples(ValueCurvePoint, plan.value_curve, {"snapshot_id": lambda _: snapshot.pk})
 
 
 def plan_for(
@@ -293,12 +269,14 @@ def compute_once(*, portfolio_id: int) -> RankingSnapshot | None:
     Returns the snapshot for that version (an existing one if another run got there first), or None
     when the inputs changed while they were being read (the caller tries again).
     """
-    version = Portfolio.objects.values_list("input_version", flat=True).get(pk=portfolio_id)
+    version = _input_version(portfolio_id)
+    if version is None:
+        return None
     existing = RankingSnapshot.objects.filter(portfolio_id=portfolio_id, input_version=version).first()
     if existing:
         return existing
     portfolio, document = read_document(portfolio_id=portfolio_id)
-    if portfolio.input_version != version or Portfolio.objects.get(pk=portfolio_id).input_version != version:
+    if portfolio.input_version != version or _input_version(portfolio_id) != version:
         return None
     inputs = input_documents.from_document(document)  # computed FROM the document stored with the snapshot
     seed = inputs.settings.seed
@@ -310,8 +288,21 @@ def compute_once(*, portfolio_id: int) -> RankingSnapshot | None:
         return _write_snapshot(
             portfolio, result, plan, seed=seed, duration_ms=duration_ms, document=document, calibrated_ranges=calibrated
         )
-    except IntegrityError:  # another worker wrote the same version first: same inputs, same seed, same figures
-        return RankingSnapshot.objects.get(portfolio_id=portfolio_id, input_version=version)
+    except IntegrityError:
+        # Another worker wrote the same version first (same inputs, same seed, same figures): use it. Or the inputs
+        # moved on while the math ran (a project deleted: its rows point at nothing); a changed input is not a
+        # failure, so the caller runs again on the new version. Anything else is a real failure.
+        written = RankingSnapshot.objects.filter(portfolio_id=portfolio_id, input_version=version).first()
+        if written is not None:
+            return written
+        if _input_version(portfolio_id) != version:
+            return None
+        raise
+
+
+def _input_version(portfolio_id: int) -> int | None:
+    """The portfolio's input version now (None once the portfolio is deleted)."""
+    return Portfolio.objects.filter(pk=portfolio_id).values_list("input_version", flat=True).first()
 
 
 def portfolio_recompute(*, portfolio_id: int) -> RankingSnapshot | None:
@@ -324,7 +315,9 @@ def portfolio_recompute(*, portfolio_id: int) -> RankingSnapshot | None:
     snapshot = None
     for _ in range(MAX_ROUNDS):
         snapshot = compute_once(portfolio_id=portfolio_id) or snapshot
-        latest = Portfolio.objects.values_list("input_version", flat=True).get(pk=portfolio_id)
+        latest = _input_version(portfolio_id)
+        if latest is None:
+            return None  # the portfolio was deleted meanwhile: nothing is left to compute
         if snapshot is not None and snapshot.input_version == latest:
             break
     RecomputeState.objects.filter(portfolio_id=portfolio_id).update(

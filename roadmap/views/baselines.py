@@ -3,10 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from config.requests import HtmxHttpRequest
 from portfolio.models import Portfolio
 from portfolio.permissions import portfolio_access
 from portfolio.views.common import page_context
@@ -17,7 +18,9 @@ from ..selectors import baselines, snapshots
 from ..services.baselines import baseline_mark
 
 
-def shown_snapshot(request: HttpRequest, portfolio: Portfolio) -> tuple[RankingSnapshot | None, ReviewBaseline | None]:
+def shown_snapshot(
+    request: HtmxHttpRequest, portfolio: Portfolio
+) -> tuple[RankingSnapshot | None, ReviewBaseline | None]:
     """The snapshot a page shows: a baseline's with ``?baseline=<id>`` (404 if the portfolio has no such baseline),
     else the latest; and the baseline, if any."""
     if "baseline" not in request.GET:
@@ -30,7 +33,7 @@ def shown_snapshot(request: HttpRequest, portfolio: Portfolio) -> tuple[RankingS
 
 @login_required
 @require_POST
-def baseline_create(request: HttpRequest, slug: str) -> HttpResponse:
+def baseline_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """PM: mark the current figures as a review baseline; back to the chart, or its page again with the field error."""
     from .chart import chart_context  # the chart page renders the form; it imports this module for shown_snapshot
 

@@ -1,10 +1,11 @@
 """The "Changes since" page: a baseline's figures against the current ones, with the causes of every move."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from config.requests import HtmxHttpRequest
 from portfolio.permissions import portfolio_access
 from portfolio.views.common import page_context
 
@@ -32,7 +33,7 @@ def _rows(result: dict) -> dict:
 
 @login_required
 @require_safe
-def changes_since(request: HttpRequest, slug: str) -> HttpResponse:
+def changes_since(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Every role: pick a baseline (default the latest); the report is computed by the worker once per (baseline,
     input version) and stored. While it runs, htmx polls the #changes-report partial, which shows the progress."""
     access = portfolio_access(request.user, slug)
@@ -46,7 +47,7 @@ def changes_since(request: HttpRequest, slug: str) -> HttpResponse:
         report = baselines.changes_report(baseline=baseline, snapshot=snapshot)
         if report is None or (not request.htmx and report.status != ChangesReport.Status.DONE):
             report = changes_request(baseline=baseline, snapshot=snapshot, retry=not request.htmx)
-    done = report is not None and report.status == ChangesReport.Status.DONE
+    result = report.result if report is not None and report.status == ChangesReport.Status.DONE else None
     context = page_context(
         request,
         access,
@@ -55,8 +56,8 @@ def changes_since(request: HttpRequest, slug: str) -> HttpResponse:
         baseline=baseline,
         snapshot=snapshot,
         report=report,
-        result=report.result if done else None,
-        rows=_rows(report.result) if done else None,
+        result=result,
+        rows=_rows(result) if result is not None else None,
     )
     template = "roadmap/changes.html#changes-report" if request.htmx else "roadmap/changes.html"
     return render(request, template, context)

@@ -1,10 +1,11 @@
 """The leadership ROI chart and ranking, and the same chart as a downloadable SVG file."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from config.requests import HtmxHttpRequest
 from portfolio.permissions import portfolio_access
 from portfolio.views.common import page_context
 
@@ -20,7 +21,7 @@ from .downloads import deck_download
 TABLE_ROWS = 50  # ranked (and unranked) rows listed under the chart unless ?all=1; the chart itself shows every project
 
 
-def chart_context(request: HttpRequest, portfolio) -> dict:
+def chart_context(request: HtmxHttpRequest, portfolio) -> dict:
     """Snapshot (the latest, or a baseline's with ``?baseline=<id>``), the ranked and unranked rows listed under the
     chart, each ranked row's move since the latest baseline (``rank_move``: one query), and the drawn chart (empty
     when there is nothing to plot). Only the listed rows are read; the chart's points when it is not drawn yet."""
@@ -61,7 +62,7 @@ def funding_context(snapshot, ranked_rows) -> dict:
 
 @login_required
 @require_safe
-def roi_chart(request: HttpRequest, slug: str) -> HttpResponse:
+def roi_chart(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """ROI chart (ease x risk-adjusted value, bubble = ROI) with the ranked table; htmx gets the #roi-chart partial."""
     access = portfolio_access(request.user, slug)
     context = page_context(request, access, nav="chart", **chart_context(request, access.portfolio))
@@ -72,7 +73,7 @@ def roi_chart(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def roi_chart_svg(request: HttpRequest, slug: str, fmt: str = "svg") -> HttpResponse:
+def roi_chart_svg(request: HtmxHttpRequest, slug: str, fmt: str = "svg") -> HttpResponse:
     """The chart for a slide deck (``chart.svg`` or ``chart.png``): title, portfolio, date, input version and seed
     above it, its legend, and a key from the rank numbers on the chart to the projects' names below it."""
     access = portfolio_access(request.user, slug)

@@ -1,10 +1,11 @@
 """ "How scores are computed": the formulas with this portfolio's settings, and a worked example."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from config.requests import HtmxHttpRequest
 from portfolio.permissions import portfolio_access
 from portfolio.scoring import EXCLUDED_DELIVERED, EXCLUDED_NO_EFFORT, EXCLUDED_PARKED, MAX_SAVING_FRACTION
 from portfolio.views.common import page_context
@@ -15,7 +16,7 @@ from ..selectors.funding import cut_line_row, funding_summary
 
 @login_required
 @require_safe
-def how_scores(request: HttpRequest, slug: str) -> HttpResponse:
+def how_scores(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The math of the ranking explained with the portfolio's own numbers; htmx gets the #worked-example partial."""
     access = portfolio_access(request.user, slug)
     snapshot = snapshots.latest_snapshot(portfolio=access.portfolio)

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django_htmx.http import trigger_client_event
 
+from portfolio.parsing import whole_number
 from portfolio.permissions import portfolio_access
 from portfolio.views.common import page_context
 
@@ -14,10 +15,7 @@ FIGURES_UPDATED = "figures-updated"
 
 def _seen_version(request: HttpRequest) -> int | None:
     """The snapshot version the page shows (``?seen=``), or None when absent or not a whole number."""
-    try:
-        return int(request.GET.get("seen", ""))
-    except ValueError:
-        return None
+    return whole_number(request.GET.get("seen", ""))
 
 
 @login_required

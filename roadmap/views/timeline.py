@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from config.requests import HtmxHttpRequest
 from portfolio import services as portfolio_services
 from portfolio.models import Portfolio, Project
 from portfolio.permissions import Access, portfolio_access
@@ -25,7 +26,7 @@ from .baselines import shown_snapshot
 from .downloads import deck_download
 
 
-def timeline_context(request: HttpRequest, portfolio: Portfolio, *, absolute_links: bool = False) -> dict:
+def timeline_context(request: HtmxHttpRequest, portfolio: Portfolio, *, absolute_links: bool = False) -> dict:
     """The latest snapshot's (or with ``?baseline=<id>`` a baseline's) roadmap rows, curve and both charts laid out
     (None when there is nothing to draw), with the team capacity and roadmap start the snapshot was computed with
     (the settings may have moved on since; with no snapshot yet, the settings the first one will use)."""
@@ -37,7 +38,9 @@ def timeline_context(request: HttpRequest, portfolio: Portfolio, *, absolute_lin
     versions = dict(Project.objects.filter(portfolio=portfolio).values_list("pk", "version"))
     for row in rows:  # producers it requires that are on the roadmap (delivered ones impose no wait)
         row.waits_for_names = [names[pk] for pk in row.requires if pk in names]
-        row.project_version = versions.get(row.project_id)  # what a "clear pin" of the row is based on
+        row.project_version = (
+            versions.get(row.project_id) if row.project_id is not None else None
+        )  # what a "clear pin" of the row is based on
     start = snapshot.roadmap_start if snapshot else portfolio.roadmap_start
     today = timezone.localdate()
 
@@ -67,7 +70,7 @@ def scenario_form(portfolio: Portfolio, data=None) -> ScenarioForm:
 
 @login_required
 @require_safe
-def timeline(request: HttpRequest, slug: str) -> HttpResponse:
+def timeline(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The roadmap with its confidence bands and the what-if form; htmx gets the #timeline-figures partial."""
     access = portfolio_access(request.user, slug)
     context = page_context(
@@ -99,7 +102,7 @@ VALUE_LEGEND = (
 
 @login_required
 @require_safe
-def timeline_svg(request: HttpRequest, slug: str, fmt: str = "svg") -> HttpResponse:
+def timeline_svg(request: HtmxHttpRequest, slug: str, fmt: str = "svg") -> HttpResponse:
     """The Gantt (or, with ?chart=value, the value band chart) for a slide deck, as ``roadmap.svg`` or
     ``roadmap.png``: title, portfolio, date, input version and seed, a legend and (Gantt) the key of row numbers."""
     access = portfolio_access(request.user, slug)
@@ -125,7 +128,7 @@ def timeline_svg(request: HttpRequest, slug: str, fmt: str = "svg") -> HttpRespo
     return deck_download(framed, filename=f"{portfolio.slug}-{which}", fmt=fmt)
 
 
-def _next_url(request: HttpRequest, project: Project) -> str:
+def _next_url(request: HtmxHttpRequest, project: Project) -> str:
     """Where to go after a pin change: the page it came from when that is ours, else the project page."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     host, https = {request.get_host()}, request.is_secure()
@@ -136,7 +139,11 @@ def _next_url(request: HttpRequest, project: Project) -> str:
 
 
 def _pin_page(
-    request: HttpRequest, access: Access, form: PinForm, clear_form: PinClearForm, result: VersionedSave | None = None
+    request: HtmxHttpRequest,
+    access: Access,
+    form: PinForm,
+    clear_form: PinClearForm,
+    result: VersionedSave | None = None,
 ) -> HttpResponse:
     """The pin page of ``form``'s project: the pin form, "Clear pin" when it is pinned, a refusal if any."""
     project = form.instance
@@ -147,7 +154,7 @@ def _pin_page(
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def pin_set(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def pin_set(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """PM: pin a project to a place on the roadmap list (GET shows the form; POST saves it, version-checked)."""
     access = portfolio_access(request.user, slug)
     access.require("edit_projects")
@@ -164,7 +171,7 @@ def pin_set(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def pin_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def pin_clear(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """PM: clear a project's pin; it goes back to its rank's place on the roadmap.
 
     The form carries the project's version: a project someone changed since keeps its pin, and the pin
@@ -178,4 +185,6 @@ def pin_clear(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if result.written:
         messages.success(request, f"{project.name} is no longer pinned: it follows its rank on the roadmap.")
         return redirect(_next_url(request, project))
+    if result.collided:  # the clear form shows no fields: say it above the page
+        messages.error(request, str(result.form.non_field_errors()[0]))
     return _pin_page(request, access, PinForm(instance=result.form.instance), result.form, result)

@@ -9,13 +9,14 @@ the recompute then draws the portfolio's full trials.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from config.ratelimit import rate_limited
+from config.requests import HtmxHttpRequest
 from portfolio.permissions import Access, portfolio_access
 from portfolio.views.common import page_context
 from portfolio.views.versioned import save_versioned
@@ -26,7 +27,7 @@ from .timeline import scenario_form, timeline_context
 TEMPLATE = "roadmap/timeline.html"
 
 
-def _render(request: HttpRequest, access: Access, form, *, status: int = 200, **extra) -> HttpResponse:
+def _render(request: HtmxHttpRequest, access: Access, form, *, status: int = 200, **extra) -> HttpResponse:
     """The roadmap page with the what-if part filled in; htmx gets the #whatif partial.
 
     htmx does not swap error responses, so an htmx re-render with errors answers 200; a plain POST
@@ -42,7 +43,7 @@ def _render(request: HttpRequest, access: Access, form, *, status: int = 200, **
 @login_required
 @rate_limited("whatif", setting="WHATIF_RATE_LIMIT", what="what-if runs")
 @require_http_methods(["GET", "POST"])
-def whatif(request: HttpRequest, slug: str) -> HttpResponse:
+def whatif(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Run a scenario (GET or POST, saves nothing) and show it beside the plan, with what moves.
 
     GET is acceptable because the run changes nothing (no write, no task) and its URL is worth sharing
@@ -64,7 +65,7 @@ def whatif(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def whatif_save(request: HttpRequest, slug: str) -> HttpResponse:
+def whatif_save(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """PM: make the scenario the plan (capacity, pins, drops -> parked, additions -> idea), all or nothing.
 
     On top of someone else's change (the settings or a project the scenario touches) nothing is saved (409)

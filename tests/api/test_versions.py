@@ -99,3 +99,26 @@ def test_a_pin_set_through_the_api_goes_through_the_pin_service(world, pm_api):
 def test_an_if_match_that_is_not_an_entity_tag_is_bad_input(world, pm_api):
     response = pm_api.patch(_project_url(world), {"owner": "Ana"}, format="json", HTTP_IF_MATCH="{}")
     assert response.status_code == 400 and "If-Match" in response.json()["errors"]
+
+
+def test_a_write_that_collides_at_the_database_is_a_409_problem_not_database_down(world, pm_api, monkeypatch):
+    """A deadlock (or serialization failure) the database rolled back: the API says to try again (409 problem),
+    not the 503 "database is not answering"."""
+    import psycopg
+    from django.db import OperationalError
+
+    from portfolio import services
+
+    def collides(**kwargs):
+        error = OperationalError("deadlock detected")
+        error.__cause__ = psycopg.errors.DeadlockDetected("deadlock detected")
+        raise error
+
+    monkeypatch.setattr(services, "project_update", collides)
+    etag = pm_api.get(_project_url(world)).headers["ETag"]
+
+    response = pm_api.patch(_project_url(world), {"owner": "Ana"}, format="json", HTTP_IF_MATCH=etag)
+
+    assert response.status_code == 409
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == "Someone else was saving at the same moment; try again."

@@ -30,6 +30,13 @@ def test_a_what_if_names_projects_it_cannot_take(world, pm_api):
     assert set(response.json()["errors"]) == {"drop", "add", "pins"}
 
 
+def test_a_what_if_pin_keyed_by_4301_digits_is_refused_not_a_crash(world, pm_api):
+    body = {"pins": {"9" * 4301: 1}}
+    response = pm_api.post(api_url(world["slug"], "what-if/"), body, format="json")
+    assert response.status_code == 404  # no project with that id here (a refusal, as for any unknown id)
+    assert set(response.json()["errors"]) == {"pins"}
+
+
 def test_what_if_runs_are_rate_limited_with_the_page(world, pm_api, pm_client, settings):
     settings.WHATIF_RATE_LIMIT = 2
     pm_client.get(f"/p/{world['slug']}/roadmap/what-if/", {"capacity": 3})  # the page's run counts too

@@ -3,6 +3,7 @@ move, saves the scenario as the plan, and leadership, who keep the roadmap page 
 without reloading."""
 
 import datetime
+from urllib.parse import parse_qs
 
 import pytest
 from django.urls import reverse
@@ -75,3 +76,31 @@ def test_pm_tries_more_capacity_saves_it_and_leadership_see_the_new_plan(log_in,
     day = "%d %b %Y"  # dates are written "7 Feb 2027" (portfolio.formatting.day)
     assert datetime.datetime.strptime(parallel_finish, day) < datetime.datetime.strptime(serial_finish, day)
     assert lead.evaluate("window.__notReloaded === true"), "the leadership page was reloaded"
+
+
+def test_the_page_sends_only_the_pins_and_versions_the_scenario_changes(log_in, live_server, serial_plan):
+    """The page's script folds the changed rows into one ``pins`` field and sends the versions of only the
+    projects the scenario changes; the run and the save then apply exactly that."""
+    portfolio, users = serial_plan
+    projects = {p.name: p for p in portfolio.projects.all()}
+    moved, dropped = projects["Translation"], projects["Search ranking"]
+    pm = log_in(users["pm"].username)
+    pm.goto(live_server.url + reverse("roadmap:timeline", args=[portfolio.slug]))
+    pm.locator(".whatif-projects summary").click()
+    pm.fill(f"input[name=pin_{moved.pk}]", "1")
+    pm.check(f"#whatif-drop-{dropped.pk}")
+
+    with pm.expect_request(lambda r: r.method == "POST" and "/what-if/" in r.url) as sent:
+        pm.click("#whatif-run")
+    body = parse_qs(sent.value.post_data)
+    assert body["pins"] == [f"{moved.pk}:1"]
+    expected_versions = [f"{moved.pk}:{moved.version}", f"{dropped.pk}:{dropped.version}"]
+    assert sorted(body["versions"][0].split(",")) == sorted(expected_versions)
+    assert not [name for name in body if name.startswith(("pin_", "v_"))]
+    expect(pm.locator("#whatif-result")).to_be_visible(timeout=WAIT_MS)
+
+    pm.click("#whatif-save")
+    expect(pm.locator("#plan-capacity")).to_be_visible(timeout=WAIT_MS)
+    expect(pm.locator(".messages")).to_contain_text("The scenario is now the plan", timeout=WAIT_MS)
+    assert services.Project.objects.get(pk=moved.pk).roadmap_pin == 1
+    assert services.Project.objects.get(pk=dropped.pk).status == "parked"

@@ -55,7 +55,10 @@ def test_the_backlogs_effort_column_sorts_by_the_effort_in_force(portfolio):
     AssessmentFactory(project=assessed, effort_low=4, effort_likely=8, effort_high=16)
     ProjectFactory(portfolio=portfolio, name="guessed", **{**PROVISIONAL, "provisional_effort_likely": 5.0})
     ProjectFactory(portfolio=portfolio, name="unknown")
-    annotated = Project.objects.filter(portfolio=portfolio).annotate(effort=estimates.effort_likely_in_force())
+    joined = Project.objects.filter(portfolio=portfolio).alias(
+        **{estimates.CURRENT_ASSESSMENT: estimates.current_assessment_join()}
+    )
+    annotated = joined.annotate(effort=estimates.effort_likely_in_force())
     in_database = {p.name: p.effort for p in annotated}
     in_python = {}
     for project in annotated:

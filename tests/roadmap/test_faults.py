@@ -244,17 +244,24 @@ def _task_ids(log: str) -> list[str]:
     return re.findall(r"Task roadmap\.recompute_portfolio\[([0-9a-f-]+)\] received", log)
 
 
-def test_worker_killed_mid_recompute_is_redelivered_and_no_half_snapshot_is_visible(celery_on_own_redis, own_redis):
+def _slow_recompute_started(celery):
+    """An edit of a slow portfolio whose recompute a worker (named "worker-killed", for the test to kill) has
+    started: (the portfolio, that worker, the input version being computed)."""
     portfolio = slow_portfolio()
-    first = celery_on_own_redis.start_worker("worker-killed")
+    worker = celery.start_worker("worker-killed")
     services.project_update(project=portfolio.projects.get(name="Project 000"), data={"impact_high": 333})
     version = current_input_version(portfolio)
-
     wait_for(
         lambda: RecomputeState.objects.filter(portfolio=portfolio, running_since__isnull=False).exists(),
-        celery_on_own_redis,
+        celery,
         "the recompute to start",
     )
+    return portfolio, worker, version
+
+
+def test_worker_killed_mid_recompute_is_redelivered_and_no_half_snapshot_is_visible(celery_on_own_redis, own_redis):
+    portfolio, first, version = _slow_recompute_started(celery_on_own_redis)
+
     for _ in range(5):  # while it computes, nothing of this version is visible
         assert not RankingSnapshot.objects.filter(portfolio=portfolio, input_version=version).exists()
         time.sleep(0.1)
@@ -295,15 +302,7 @@ def test_worker_killed_mid_recompute_is_redelivered_and_no_half_snapshot_is_visi
 
 def test_worker_killed_mid_recompute_is_recovered_by_the_beat_sweep(celery_on_own_redis, own_redis):
     """The production path: the visibility timeout is an hour, so the sweep (every 2 s here) recovers first."""
-    portfolio = slow_portfolio()
-    first = celery_on_own_redis.start_worker("worker-killed")
-    services.project_update(project=portfolio.projects.get(name="Project 000"), data={"impact_high": 333})
-    version = current_input_version(portfolio)
-    wait_for(
-        lambda: RecomputeState.objects.filter(portfolio=portfolio, running_since__isnull=False).exists(),
-        celery_on_own_redis,
-        "the recompute to start",
-    )
+    portfolio, first, version = _slow_recompute_started(celery_on_own_redis)
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
     assert not RankingSnapshot.objects.filter(portfolio=portfolio, input_version=version).exists()

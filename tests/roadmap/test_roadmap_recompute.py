@@ -9,6 +9,7 @@ from portfolio import funding, scoring, selectors, services
 from portfolio.information_value import TornadoBar
 from roadmap import planning
 from roadmap.models import ProjectScore, RankingSnapshot, ScheduleRow, ValueCurvePoint
+from roadmap.services import snapshot_rows
 from roadmap.services.recompute import _project_funding_fields, _score_rows, compute_once, portfolio_recompute
 from tests.factories import (
     AssessmentFactory,
@@ -242,9 +243,10 @@ def test_ranking_rows_copy_every_figure_of_the_math_field_by_field():
     values = {name: float(i) + 0.5 for i, name in enumerate(sorted(math_fields))}
     values.update(name="A project", rank=3, excluded_reason="", needs_feasibility=True, tag="hard")
     scored = scoring.ScoredProject(key=41, **values)
-    (row,) = _score_rows(RankingSnapshot(), scoring.RankingResult(scores=(scored,), trials=10, top_k=1))
-    assert row.project_id == 41
-    assert {name: getattr(row, name) for name in math_fields} == values
+    (values_in_order,) = _score_rows(RankingSnapshot(), scoring.RankingResult(scores=(scored,), trials=10, top_k=1))
+    row = dict(zip([f.attname for f in snapshot_rows.columns(ProjectScore)], values_in_order, strict=True))
+    assert row["project_id"] == 41
+    assert {name: row[name] for name in math_fields} == values
 
 
 def test_ranking_rows_copy_every_funding_figure():

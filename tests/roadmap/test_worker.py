@@ -2,9 +2,11 @@
 both on the PostgreSQL test database. The worker and beat fixtures live in conftest.py.
 """
 
-import time
+import contextlib
+import threading
 
 import pytest
+from django.db import connection, transaction
 from django.db.models import F
 
 from portfolio import services
@@ -39,9 +41,11 @@ def test_edit_is_ranked_by_a_real_worker(celery_processes):
     assert "roadmap.recompute_portfolio" in celery_processes.logs()
 
 
-def test_burst_of_edits_coalesces_and_ends_up_current(celery_processes):
-    # 20,000 trials over 30 projects makes one run last longer than the burst, as a real portfolio's would.
-    portfolio = assessed_portfolio(projects=30, trials=20_000)
+def test_burst_of_edits_during_a_recompute_coalesces_into_one_more_snapshot(celery_processes):
+    """Ten edits while a recompute runs send one more task, and the running one chases the latest inputs: two
+    snapshots in all, whatever the machine's pace. The recompute is held (not timed) in the middle: another
+    session locks the snapshot table, and the edits start once PostgreSQL shows the worker waiting on it."""
+    portfolio = assessed_portfolio(projects=30, trials=2000)
     celery_processes.start_worker()
     target = portfolio.projects.get(name="Project 00")
     services.project_update(project=target, data={"impact_high": 301})
@@ -49,17 +53,63 @@ def test_burst_of_edits_coalesces_and_ends_up_current(celery_processes):
     wait_for(worker_idle(portfolio), celery_processes, "the worker to go idle")
     before = RankingSnapshot.objects.filter(portfolio=portfolio).count()
 
-    started = time.monotonic()
-    for i in range(10):
-        services.project_update(project=target, data={"impact_high": 310 + i})
-    burst_seconds = time.monotonic() - started
+    with snapshots_held() as hold:
+        services.project_update(project=target, data={"impact_high": 302})  # sends the task that will be held
+        hold.wait_for_a_writer(celery_processes)
+        for i in range(9):
+            services.project_update(project=target, data={"impact_high": 310 + i})
 
     wait_for(snapshot_is_current(portfolio), celery_processes, "a snapshot of the last edit")
+    wait_for(worker_idle(portfolio), celery_processes, "the worker to go idle")
     written = RankingSnapshot.objects.filter(portfolio=portfolio).count() - before
-    print(f"10 edits in {burst_seconds:.2f} s wrote {written} snapshot(s)")
-    assert 1 <= written <= 3, f"10 edits in {burst_seconds:.2f} s wrote {written} snapshots\n{celery_processes.logs()}"
+    assert written == 2, f"wrote {written} snapshots\n{celery_processes.logs()}"  # the held version, then the last
     latest = RankingSnapshot.objects.filter(portfolio=portfolio).latest()
     assert latest.input_version == current_input_version(portfolio)
+
+
+class _SnapshotHold:
+    """Another database session holding the snapshot table (EXCLUSIVE: reads go on, writes wait)."""
+
+    def __init__(self):
+        self.locked, self.release, self.pid = threading.Event(), threading.Event(), None
+        self.thread = threading.Thread(target=self._hold)
+
+    def _hold(self) -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                self.pid = cursor.fetchone()[0]
+                cursor.execute(f"LOCK TABLE {RankingSnapshot._meta.db_table} IN EXCLUSIVE MODE")
+                self.locked.set()
+                self.release.wait(300)
+        finally:
+            connection.close()
+
+    def wait_for_a_writer(self, processes) -> None:
+        """Return once another session (the worker's) waits for a lock: its snapshot insert is held."""
+
+        def writer_waiting() -> bool:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND wait_event_type = 'Lock' AND pid NOT IN (pg_backend_pid(), %s)",
+                    [self.pid],
+                )
+                return cursor.fetchone()[0] > 0
+
+        wait_for(writer_waiting, processes, "the worker's snapshot insert to wait for the lock")
+
+
+@contextlib.contextmanager
+def snapshots_held():
+    hold = _SnapshotHold()
+    hold.thread.start()
+    assert hold.locked.wait(60), "could not lock the snapshot table"
+    try:
+        yield hold
+    finally:
+        hold.release.set()
+        hold.thread.join(60)
 
 
 def test_beat_sweep_recomputes_a_dirty_portfolio(celery_processes):

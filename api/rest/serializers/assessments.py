@@ -15,13 +15,15 @@ class AssessmentSerializer(StrictModelSerializer):
     """Tag, optional success-probability override (0 to 1), effort range (person-weeks), data readiness,
     rationale; ``is_current`` marks the one in force. ``impact_*_seen`` is the impact range it was made against."""
 
-    assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    assessed_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = FeasibilityAssessment
-        fields = ("id", *ASSESSMENT_FIELDS, "is_current", "assessed_by", "created_at")
+        fields: tuple[str, ...] = ("id", *ASSESSMENT_FIELDS, "is_current", "assessed_by", "created_at")
         fields += ("impact_low_seen", "impact_likely_seen", "impact_high_seen")
-        read_only_fields = ("id", "is_current", "assessed_by", "created_at")
+        read_only_fields: tuple[str, ...] = ("id", "is_current", "assessed_by", "created_at")
         read_only_fields += ("impact_low_seen", "impact_likely_seen", "impact_high_seen")
 
     def create(self, validated_data: dict) -> FeasibilityAssessment:

@@ -6,6 +6,9 @@ same whichever door a write comes through. Before the first one is recorded, a r
 empty fields; its ETag names that version, which a first ``PUT`` names in ``If-Match``.
 """
 
+from collections.abc import Callable
+from typing import Any, ClassVar
+
 from rest_framework import serializers
 
 from portfolio import delivery
@@ -18,9 +21,11 @@ READ_ONLY = ("project", "recorded_by", "recorded_at", "version", "etag")
 
 
 class _DeliverySerializer(StrictModelSerializer):
-    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    recorded_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     etag = serializers.SerializerMethodField()
-    service = None
+    service: ClassVar[Callable[..., Any]]  # the ``portfolio.delivery`` service that records it
 
     def get_etag(self, row) -> str:
         return delivery_etag(self.Meta.model, row.project_id, row.version)

@@ -17,7 +17,8 @@ class FieldChangeSerializer(serializers.Serializer):
 
 class ProjectChangeSerializer(serializers.Serializer):
     name = serializers.CharField()
-    fields = FieldChangeSerializer(many=True)
+    # The metaclass takes declared fields off the class: this does not shadow Serializer.fields at run time.
+    fields = FieldChangeSerializer(many=True)  # type: ignore[assignment]
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -45,12 +46,23 @@ class ImportRecordSerializer(serializers.ModelSerializer):
     """An upload: ``previewed`` (waiting for its uploader's confirmation until ``expires_at``), ``applied`` (it can
     be undone while nothing newer touched its projects) or ``undone``."""
 
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    user: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     expires_at = serializers.SerializerMethodField()
 
     class Meta:
         model = ImportRecord
-        fields = ("id", "filename", "status", "user", "summary", "previewed_at", "expires_at", "applied_at")
+        fields: tuple[str, ...] = (
+            "id",
+            "filename",
+            "status",
+            "user",
+            "summary",
+            "previewed_at",
+            "expires_at",
+            "applied_at",
+        )
         fields += ("undone_at",)
         read_only_fields = fields
 

@@ -22,9 +22,18 @@ class LinkSerializer(StrictModelSerializer):
 
     class Meta:
         model = ReuseLink
-        fields = ("id", "producer", "producer_name", "consumer", "consumer_name", "kind", "fraction", "note")
+        fields: tuple[str, ...] = (
+            "id",
+            "producer",
+            "producer_name",
+            "consumer",
+            "consumer_name",
+            "kind",
+            "fraction",
+            "note",
+        )
         fields += ("version", "etag")
-        read_only_fields = ("id", "version")
+        read_only_fields: tuple[str, ...] = ("id", "version")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@
 feasibility. Writes go through ``portfolio.services`` (history, input version, recompute), like the forms'."""
 
 from django.db import transaction
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portfolio import estimates, services
@@ -70,11 +71,12 @@ class ProjectSerializer(StrictModelSerializer):
 
     class Meta:
         model = Project
-        fields = ("id", "url", *PROJECT_FIELDS, "roadmap_pin", "version", "etag", "feasibility")
+        fields: tuple[str, ...] = ("id", "url", *PROJECT_FIELDS, "roadmap_pin", "version", "etag", "feasibility")
         fields += ("created_at", "updated_at")
-        read_only_fields = ("id", "version", "created_at", "updated_at")
+        read_only_fields: tuple[str, ...] = ("id", "version", "created_at", "updated_at")
 
-    def get_feasibility(self, project: Project) -> FeasibilitySerializer:
+    @extend_schema_field(FeasibilitySerializer)
+    def get_feasibility(self, project: Project) -> dict:
         return feasibility_of(project, self.context["portfolio"])
 
     def get_etag(self, project: Project) -> str:

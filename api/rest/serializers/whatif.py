@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
 from portfolio.models import MAX_ROADMAP_PIN, Project
+from portfolio.parsing import whole_number
 from portfolio.scoring import TO_BUILD_STATUSES
 from roadmap.planning import Scenario
 
@@ -52,10 +53,11 @@ class ScenarioSerializer(serializers.Serializer):
         refuse("add", [pk for pk in data.get("add", []) if statuses.get(pk) != "parked"], "parked")
         pins = {}
         for key, place in data.get("pins", {}).items():
-            if key.isascii() and key.isdigit() and int(key) in to_build:
-                pins[int(key)] = place
+            pk = whole_number(key)
+            if pk in to_build:
+                pins[pk] = place
             else:
-                refuse("pins", [int(key) if key.isascii() and key.isdigit() else key], "still to be built")
+                refuse("pins", [key if pk is None else pk], "still to be built")
         if errors:
             raise serializers.ValidationError(errors)
         return {**data, "pins": pins}
@@ -115,7 +117,8 @@ class ShiftSerializer(serializers.Serializer):
 
 
 class QuarterSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    # The metaclass takes declared fields off the class: this does not shadow Field.label at run time.
+    label = serializers.CharField()  # type: ignore[assignment]
     date = serializers.DateField()
     plan = CurvePointSerializer(source="saved")
     scenario = CurvePointSerializer()

@@ -25,7 +25,7 @@ class PortfolioView(generics.GenericAPIView):
         return self.access.portfolio
 
     def get_serializer_context(self) -> dict:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         if hasattr(self, "access"):
             context.update(portfolio=self.portfolio, user=self.request.user, expected_version=self.expected_version)
         return context

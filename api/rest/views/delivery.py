@@ -4,13 +4,15 @@ records them through ``portfolio.delivery``. A value the schema refuses is a 400
 service enforces (a finish before the start, a date in the future, a range out of order) a 422; a stale version a
 412."""
 
+from typing import cast
+
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
 from portfolio.models import ProjectOutcome, ProjectProgress
 
 from ..conditional import conflict_as_412, delivery_etag, require_if_match
-from ..serializers.delivery import OutcomeSerializer, ProgressSerializer
+from ..serializers.delivery import OutcomeSerializer, ProgressSerializer, _DeliverySerializer
 from .base import PortfolioView
 from .projects import project_of
 
@@ -18,12 +20,15 @@ from .projects import project_of
 class _DeliveryView(PortfolioView):
     http_method_names = ["get", "put", "head", "options"]
     conditional_methods = ("PUT",)
-    model = None
+    model: type[ProjectProgress] | type[ProjectOutcome]
 
     def _row(self, pk: int):
         project = project_of(self.portfolio, pk)
         row = self.model.objects.filter(project=project).select_related("recorded_by").first()
-        return project, row or self.model(project=project, recorded_at=None, version=0)
+        if row is None:  # none recorded yet: version 0, with no date
+            row = self.model(project=project, version=0)
+            row.recorded_at = None  # type: ignore[assignment]  # an unsaved row shown as "not recorded yet"
+        return project, row
 
     def _current(self, pk: int) -> tuple[str, dict]:
         _, row = self._row(pk)
@@ -40,7 +45,7 @@ class _DeliveryView(PortfolioView):
         etag = delivery_etag(self.model, project.pk, row.version)
         require_if_match(request, etag, lambda: self.get_serializer(row).data)
         with conflict_as_412(lambda: self._current(pk)):
-            serializer.save_for(project, expected_version=row.version)
+            cast(_DeliverySerializer, serializer).save_for(project, expected_version=row.version)
         etag, data = self._current(pk)
         return Response(data, headers={"ETag": etag})
 

@@ -10,7 +10,7 @@ from roadmap.selectors.schedule import value_curve_points
 from roadmap.selectors.snapshots import figures_status
 
 from ...selectors import ranking_rows, schedule_rows
-from ..pagination import MAX_OFFSET
+from ..pagination import MAX_OFFSET, Pagination
 from ..serializers.figures import (
     FundingPageSerializer,
     FundingRowSerializer,
@@ -48,13 +48,15 @@ class FiguresView(PortfolioView):
         status = figures_status(portfolio=self.portfolio)
         snapshot = status.snapshot
         page = self.paginate_queryset(self.rows(snapshot)) if snapshot is not None else []
+        paginator = self.paginator
+        assert isinstance(paginator, Pagination)  # settings' DEFAULT_PAGINATION_CLASS
         body = {
             "snapshot": SnapshotSerializer(snapshot).data if snapshot is not None else None,
             "status": status_of(status),
             **self.extra(snapshot),
-            "count": self.paginator.count if snapshot is not None else 0,
-            "next": self.paginator.get_next_link() if snapshot is not None else None,
-            "previous": self.paginator.get_previous_link() if snapshot is not None else None,
+            "count": paginator.count if snapshot is not None else 0,
+            "next": paginator.get_next_link() if snapshot is not None else None,
+            "previous": paginator.get_previous_link() if snapshot is not None else None,
             "results": self.get_serializer(page, many=True).data,
         }
         return Response(body)

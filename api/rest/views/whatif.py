@@ -20,6 +20,7 @@ class WhatIfView(PortfolioView):
     @extend_schema(summary="Run a what-if (saves nothing)", responses=ComparisonSerializer)
     def post(self, request, slug: str):
         serializer = self.get_serializer(data=request.data)
+        assert isinstance(serializer, ScenarioSerializer)  # this view's serializer_class
         serializer.is_valid(raise_exception=True)
         comparison = whatif_services.scenario_compare(portfolio_id=self.portfolio.pk, scenario=serializer.scenario())
         return Response(ComparisonSerializer(comparison).data)

@@ -53,7 +53,7 @@ class Command(BaseCommand):
         created = target is None
         try:
             with transaction.atomic():  # a refused file (or a dry run) leaves no new, empty portfolio behind
-                if created:
+                if target is None:
                     target = services.portfolio_create(name=portfolio, owner=user)
                 _may_import(user, target)
                 if dry_run:

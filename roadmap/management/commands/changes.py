@@ -37,8 +37,11 @@ class Command(BaseCommand):
         if baseline is None:
             raise CommandError(f'"{found.name}" has no baseline called "{since}".')
         snapshot = snapshots.latest_snapshot(portfolio=found)
+        if snapshot is None:  # a baseline marks a snapshot, so there is one; the check keeps the types honest
+            raise CommandError(f'"{found.name}" has no figures yet.')
         report = changes_now(baseline=baseline, snapshot=snapshot)
-        if report.status != ChangesReport.Status.DONE:
+        result = report.result
+        if report.status != ChangesReport.Status.DONE or result is None:
             raise CommandError(f"The comparison could not be computed: {report.error or report.status}")
         projects = [
             {
@@ -49,14 +52,14 @@ class Command(BaseCommand):
                 "causes": row["causes"],
                 "interaction": row["interaction"],
             }
-            for row in report.result["projects"]
+            for row in result["projects"]
         ]
         if output_format == "json":
-            document = {"portfolio": found.name, "baseline": baseline.name, **report.result, "projects": projects}
+            document = {"portfolio": found.name, "baseline": baseline.name, **result, "projects": projects}
             document.pop("groups", None)
             self.stdout.write(json.dumps(document, indent=2))
             return
-        self._text(found, baseline, report.result, projects)
+        self._text(found, baseline, result, projects)
 
     def _text(self, portfolio, baseline, result: dict, projects: list[dict]) -> None:
         self.stdout.write(

@@ -1,6 +1,8 @@
 """``manage.py recompute --portfolio NAME_OR_SLUG`` (or ``--all``): rank a portfolio now, in this process."""
 
+import datetime
 import time
+from collections.abc import Iterable
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -10,6 +12,11 @@ from roadmap.selectors import schedule, snapshots
 from roadmap.services.recompute import portfolio_recompute
 
 TOP = 5
+
+
+def _last(dates: Iterable[datetime.date | None]) -> datetime.date | None:
+    """The latest of the dates (a scheduled row has them all), None when there is none."""
+    return max((d for d in dates if d is not None), default=None)
 
 
 class Command(BaseCommand):
@@ -29,7 +36,7 @@ class Command(BaseCommand):
             if not portfolios:
                 self.stdout.write("There are no portfolios.")
         else:
-            found = portfolio_selectors.portfolio_by_name_or_slug(portfolio)
+            found = portfolio_selectors.portfolio_by_name_or_slug(portfolio or "")
             if found is None:
                 raise CommandError(f'No portfolio has the slug or name "{portfolio}".')
             portfolios = [found]
@@ -73,7 +80,7 @@ class Command(BaseCommand):
         curve = schedule.value_curve_points(snapshot=snapshot)
         self.stdout.write(
             f"  roadmap: {len(rows)} projects scheduled for a team of {capacity} people from "
-            f"{snapshot.roadmap_start}; last finish P50 {max(r.finish_p50 for r in rows)}, "
-            f"P90 {max(r.finish_p90 for r in rows)}; annual value delivered by then P10/P50/P90 "
+            f"{snapshot.roadmap_start}; last finish P50 {_last(r.finish_p50 for r in rows)}, "
+            f"P90 {_last(r.finish_p90 for r in rows)}; annual value delivered by then P10/P50/P90 "
             f"{curve[-1].p10:,.4g} / {curve[-1].p50:,.4g} / {curve[-1].p90:,.4g} {unit} per year"
         )
