@@ -29,7 +29,7 @@ class PercentField(forms.FloatField):
             return f"{percent:g}"
         return value
 
-    def to_python(self, value: Any) -> float | None:
+    def to_python(self, value: Any) -> Any:  # a fraction (float) or None
         percent = super().to_python(value)
         if percent is None:
             return None

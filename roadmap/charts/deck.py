@@ -7,9 +7,11 @@ numbers and dates are written by ``portfolio.formatting``. ``png_from_svg`` rend
 self-contained wheel, no system library) and the system's fonts.
 """
 
+import datetime
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.html import escape
 
@@ -41,7 +43,7 @@ class Provenance:
     """What the figures were computed from, for the header: portfolio, time, input version, seed and trials."""
 
     portfolio: str
-    computed_at: object  # datetime or None
+    computed_at: datetime.datetime | None
     input_version: int | None
     seed: int | None
     trials: int | None
@@ -56,7 +58,7 @@ class Provenance:
         )
 
 
-def provenance_of(portfolio, snapshot) -> Provenance:
+def provenance_of(portfolio: Any, snapshot: Any) -> Provenance:
     """The header facts of a snapshot (any object with computed_at, input_version, seed and trials) or None."""
     if snapshot is None:
         return Provenance(portfolio.name, None, None, None, None)
@@ -89,11 +91,12 @@ def _legend(entries: Sequence[LegendEntry], top: float, width: float) -> tuple[s
     """The legend flowed in lines across ``width``; returns its markup and height."""
     if not entries:
         return "", 0.0
-    parts, x, y = [f'<text x="{MARGIN}" y="{top + 14}" font-weight="bold">Legend</text>'], MARGIN, top + 14 + LEGEND_ROW
+    parts = [f'<text x="{MARGIN}" y="{top + 14}" font-weight="bold">Legend</text>']
+    x, y = float(MARGIN), top + 14 + LEGEND_ROW
     for entry in entries:
         item = 30 + len(entry.label) * CHAR_WIDTH + 18
         if x > MARGIN and x + item > width - MARGIN:
-            x, y = MARGIN, y + LEGEND_ROW
+            x, y = float(MARGIN), y + LEGEND_ROW
         parts.append(_swatch(entry, x, y) + f'<text x="{x + 30}" y="{y + 2}">{escape(entry.label)}</text>')
         x += item
     return "\n".join(parts), y - top + 10
@@ -127,7 +130,7 @@ def framed_svg(
     try:
         chart_width, chart_height = svg_size(inner)
     except ValueError:  # nothing laid out yet (no snapshot, nothing scheduled): the frame says so instead
-        chart_width, chart_height = MIN_WIDTH, 40.0
+        chart_width, chart_height = float(MIN_WIDTH), 40.0
         inner = f'<text x="{MARGIN}" y="24" font-size="14">Nothing to draw yet: no figures are computed.</text>'
     width = max(chart_width, MIN_WIDTH)
     legend_svg, legend_height = _legend(legend, HEADER + chart_height + 8, width)

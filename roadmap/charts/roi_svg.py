@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from portfolio.formatting import fixed, number, percent, roi, roi_error, roi_within_error
 
-from .roi import Bubble, Chart, TagStyle
+from .roi import Bubble, Chart, Label, TagStyle
 from .score_row import ScoreRow
 
 _BUBBLE = (
@@ -142,7 +142,7 @@ def _centre(bubble: Bubble) -> SafeString:
     return format_html('<a href="{}" xlink:href="{}">{}</a>\n', bubble.href, bubble.href, dot)
 
 
-def _name_label(label) -> SafeString:
+def _name_label(label: Label) -> SafeString:
     return format_html(
         '  <text x="{}" y="{}" text-anchor="{}">{}</text>\n',
         fixed(label.x, 1),

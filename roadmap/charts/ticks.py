@@ -123,7 +123,8 @@ def quarter_gridlines(axis: DateAxis) -> tuple[GridLine, ...]:
 
 def month_starts(first: datetime.date, last: datetime.date) -> list[datetime.date]:
     """The first days of the months strictly after ``first`` and on or before ``last``."""
-    out, year, month = [], first.year, first.month
+    out: list[datetime.date] = []
+    year, month = first.year, first.month
     while True:
         month += 1
         if month > 12:

@@ -81,7 +81,7 @@ def roi_chart_svg(request: HtmxHttpRequest, slug: str, fmt: str = "svg") -> Http
     snapshot, _ = shown_snapshot(request, portfolio)
     body = drawn_chart(portfolio, snapshot, link_base=request.build_absolute_uri("/"), standalone=True)
     ranked = [r for r in snapshots.snapshot_scores(snapshot=snapshot) if r.rank is not None] if snapshot else []
-    key = [(str(r.rank), r.name) for r in sorted(ranked, key=lambda r: r.rank)[: roi.RANK_LABELS]]
+    key = [(str(r.rank), r.name) for r in sorted(ranked, key=lambda r: r.rank or 0)[: roi.RANK_LABELS]]
     framed = deck.framed_svg(
         body,
         title=f"ROI chart & ranking: {portfolio.name}",

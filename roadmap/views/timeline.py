@@ -1,5 +1,7 @@
 """The roadmap page: a Gantt with confidence bands, the value band chart, the numbers; pins; SVG downloads."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -112,11 +114,14 @@ def timeline_svg(request: HtmxHttpRequest, slug: str, fmt: str = "svg") -> HttpR
     context.update(timeline_context(request, portfolio, absolute_links=True))
     template = "roadmap/value_curve.svg" if which == "value" else "roadmap/timeline.svg"
     chart = render_to_string(template, context, request=request)
+    legend: tuple[deck.LegendEntry, ...]
+    key: list[tuple[str, str]]
     if which == "value":
         title, legend, key = f"Annual value delivered: {portfolio.name}", VALUE_LEGEND, []
     else:
         title, legend = f"Roadmap: {portfolio.name}", TIMELINE_LEGEND
-        key = [(f"#{row.position}", row.name) for row in context["scheduled"]]
+        scheduled: list[Any] = context["scheduled"]  # type: ignore[assignment]  # the context dict is untyped
+        key = [(f"#{row.position}", row.name) for row in scheduled]
     framed = deck.framed_svg(
         chart,
         title=title,
