@@ -166,3 +166,26 @@ def roi_points(value: float | None) -> str:
     if value is None or not math.isfinite(value):
         return MISSING
     return ("+" if value >= 0 else "−") + compact_number(abs(value) * 100) + " pts"
+
+
+def estimate_range(low: float | None, likely: float | None, high: float | None) -> str:
+    """A low / likely / high estimate as people write it: (8.0, 12.0, 20.0) -> "8–12–20" (each number by
+    ``plain_number``, joined by en dashes); "–" when any of the three is missing."""
+    if low is None or likely is None or high is None:
+        return MISSING
+    return "–".join(plain_number(float(v)) for v in (low, likely, high))
+
+
+def day(value: datetime.date | None) -> str:
+    """A date in the one style of the app, pages, history, exports and SVGs alike: "7 Feb 2027"; None gives "–"."""
+    if value is None:
+        return MISSING
+    return f"{value.day} {value:%b %Y}"
+
+
+def moment(value: datetime.datetime | None) -> str:
+    """A time stamp in the app's style: "7 Feb 2027 14:05 UTC" (in the time zone the value carries)."""
+    if value is None:
+        return MISSING
+    zone = value.tzname() or ""
+    return f"{day(value.date())} {value:%H:%M}" + (f" {zone}" if zone else "")

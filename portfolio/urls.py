@@ -1,6 +1,18 @@
 from django.urls import path
 
-from .views import backlog, delivery, feasibility, home, imports, invitations, links, members, project, settings
+from .views import (
+    backlog,
+    backlog_columns,
+    delivery,
+    feasibility,
+    home,
+    imports,
+    invitations,
+    links,
+    members,
+    project,
+    settings,
+)
 
 app_name = "portfolio"
 
@@ -9,6 +21,7 @@ urlpatterns = [
     path("portfolios/new/", home.portfolio_new, name="create"),
     path("invitations/<str:token>/", invitations.invitation, name="invitation"),
     path("p/<slug:slug>/", backlog.backlog, name="backlog"),
+    path("p/<slug:slug>/columns/", backlog_columns.choose_columns, name="backlog-columns"),
     path("p/<slug:slug>/projects/new/", backlog.project_create, name="project-create"),
     path("p/<slug:slug>/projects/<int:pk>/row/", backlog.project_row, name="project-row"),
     path("p/<slug:slug>/projects/<int:pk>/", project.project_detail, name="project"),

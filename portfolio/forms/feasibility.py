@@ -15,6 +15,7 @@ from django.http import QueryDict
 
 from .. import model_fields, selectors
 from ..models import FeasibilityAssessment, Portfolio, Project, Tag
+from .fields import PercentField, plain_number_inputs
 from .versioned import VersionedForm
 
 ASSESSMENT_FIELDS = (
@@ -90,6 +91,14 @@ class AssessmentForm(VersionedForm, forms.ModelForm):
     project_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     project_snapshot = forms.CharField(widget=forms.HiddenInput, required=False)
     based_on = forms.IntegerField(widget=forms.HiddenInput, required=False, label="Assessment seen")
+    label_agreement_target = PercentField(
+        required=False,
+        label="Label agreement target (%)",
+        help_text="Share of items two raters label alike, in percent (85 means 85%).",
+    )
+    label_agreement_current = PercentField(
+        required=False, label="Label agreement now (%)", help_text="Agreement measured today, in percent (optional)."
+    )
 
     class Meta:
         model = FeasibilityAssessment
@@ -101,8 +110,6 @@ class AssessmentForm(VersionedForm, forms.ModelForm):
             "effort_high": "Effort high",
             "examples_needed": "Labelled examples needed",
             "examples_available": "Labelled examples available",
-            "label_agreement_target": "Label agreement target",
-            "label_agreement_current": "Label agreement now",
         }
         help_texts = {
             "effort_low": "person-weeks, optimistic",
@@ -110,8 +117,6 @@ class AssessmentForm(VersionedForm, forms.ModelForm):
             "effort_high": "person-weeks, pessimistic",
             "examples_needed": "How many labelled examples the model needs (optional).",
             "examples_available": "How many labelled examples exist today (optional).",
-            "label_agreement_target": "Share of items two raters label alike, as a fraction 0 to 1 (0.9 = 90%).",
-            "label_agreement_current": "Agreement measured today, as a fraction 0 to 1 (optional).",
             "rationale": "Why this tag and range: what is known, what is risky, what data is missing.",
         }
         widgets = {"rationale": forms.Textarea(attrs={"rows": 4})}
@@ -127,6 +132,7 @@ class AssessmentForm(VersionedForm, forms.ModelForm):
         kwargs.setdefault("initial", {}).update(self._prefill(project, current))
         kwargs["instance"] = instance
         super().__init__(*args, **kwargs)
+        plain_number_inputs(self)  # "100", not "100.0"
         self.portfolio = portfolio
         defaults = {tag: portfolio.success_probability_for(tag) for tag in Tag.values}
         cast(forms.ChoiceField, self.fields["tag"]).choices = [
@@ -137,8 +143,7 @@ class AssessmentForm(VersionedForm, forms.ModelForm):
             + ", ".join(f"{tag} {p * 100:.0f}%" for tag, p in defaults.items())
             + "."
         )
-        for name in ("success_probability_override", "label_agreement_target", "label_agreement_current"):
-            self.fields[name].widget.attrs.update(step="any", min="0", max="1")
+        self.fields["success_probability_override"].widget.attrs.update(step="any", min="0", max="1")
         for name in ("effort_low", "effort_likely", "effort_high"):
             self.fields[name].widget.attrs.update(step="any", min="0.1")
 

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from ..parsing import whole_number
+from .fields import plain_number_inputs
 
 NO_VERSION = -1  # what a missing or unreadable version reads as: it matches no stored version
 
@@ -120,6 +121,7 @@ class VersionedModelForm(VersionedForm, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        plain_number_inputs(self)  # "100", not "100.0"
         self._as_loaded = copy.copy(self.instance)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version

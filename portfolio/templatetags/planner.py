@@ -1,6 +1,7 @@
 """Shared by every page: one way to show a value, an ROI, a probability; and quick links to a project's pages."""
 
 from django import template
+from django.utils import timezone
 
 from .. import formatting, links
 
@@ -64,11 +65,28 @@ def roi_points(value):
 
 @register.filter
 def range3(obj, prefix: str):
-    """``obj.<prefix>_low / _likely / _high`` as "low – likely – high", or "–" when unset."""
-    values = [getattr(obj, f"{prefix}_{part}", None) for part in ("low", "likely", "high")]
-    if any(v is None for v in values):
-        return "–"
-    return " – ".join(num(v) for v in values)
+    """``obj.<prefix>_low / _likely / _high`` as "8–12–20" (``formatting.estimate_range``), or "–" when unset."""
+    return formatting.estimate_range(*(getattr(obj, f"{prefix}_{part}", None) for part in ("low", "likely", "high")))
+
+
+@register.simple_tag
+def estimate(low, likely, high) -> str:
+    """``{% estimate low likely high %}``: three values as "8–12–20" (``formatting.estimate_range``)."""
+    return formatting.estimate_range(*(_figure(v) for v in (low, likely, high)))
+
+
+@register.filter
+def moment(value):
+    """A time stamp as "7 Feb 2027 14:05 UTC" (``formatting.moment``), in the current time zone."""
+    if value is not None and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formatting.moment(value)
+
+
+@register.filter
+def day(value):
+    """A date as "7 Feb 2027" (``formatting.day``), the one date style of the app."""
+    return formatting.day(value)
 
 
 @register.simple_tag

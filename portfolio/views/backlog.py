@@ -14,6 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.requests import HtmxHttpRequest
@@ -27,6 +28,7 @@ from ..forms.versioned import add_service_errors
 from ..models import FeasibilityAssessment, Project
 from ..parsing import whole_number
 from ..permissions import Access, portfolio_access
+from .backlog_columns import shown_columns
 from .common import page_context
 from .versioned import save_versioned
 
@@ -67,8 +69,9 @@ class BacklogRow:
 
 
 def _columns(request: HtmxHttpRequest, base_url: str, sort: str, direction: str, top_k: int) -> list[dict]:
-    """Column headers with the link that sorts by them (a second click reverses the order)."""
-    columns = []
+    """Column headers with the link that sorts by them (a second click reverses the order) and whether the
+    person chose to see them."""
+    columns, shown = [], shown_columns(request)
     for key, label in SORT_CHOICES:
         if key == sort:
             next_dir = "asc" if direction == "desc" else "desc"
@@ -81,6 +84,7 @@ def _columns(request: HtmxHttpRequest, base_url: str, sort: str, direction: str,
         columns.append(
             {
                 "key": key,
+                "shown": shown[key],
                 "label": f"P(top-{top_k})" if key == "ptopk" else label,
                 "url": f"{base_url}?{query.urlencode()}",
                 "numeric": key in NUMERIC_COLUMNS,
@@ -145,6 +149,8 @@ def backlog_table(request: HtmxHttpRequest, access: Access) -> dict:
         "snapshot": snapshot,
         "table_query": table_query,
         "table_url": f"{base_url}?{table_query}" if table_query else base_url,
+        "back_query": urlencode({"next": f"{base_url}?{table_query}"}) if table_query else "",
+        "show": shown_columns(request),
         "editing": {pk for pk in map(whole_number, request.GET.getlist("editing")) if pk is not None},
         "needs_assessment": selectors.feasibility_queue_count(portfolio=portfolio) if access.can_assess else 0,
     }
@@ -237,7 +243,7 @@ def project_row(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method in ("GET", "HEAD") and "cancel" in request.GET:
         if not request.htmx:
             return redirect("portfolio:backlog", slug=slug)
-        context = page_context(request, access, nav="backlog", row=_row(access, project))
+        context = page_context(request, access, nav="backlog", row=_row(access, project), show=shown_columns(request))
         return render(request, TEMPLATE + "#project-row", context)
     access.require("edit_projects")
     if request.method in ("GET", "HEAD"):
@@ -256,7 +262,8 @@ def _save_row(request: HtmxHttpRequest, access: Access, project: Project) -> Htt
         if not request.htmx:
             messages.success(request, f"Project “{result.saved.name}” saved.")
             return redirect("portfolio:backlog", slug=access.portfolio.slug)
-        context = page_context(request, access, nav="backlog", row=_row(access, result.saved), saved=True)
+        row = _row(access, result.saved)
+        context = page_context(request, access, nav="backlog", row=row, saved=True, show=shown_columns(request))
         return render(request, TEMPLATE + "#project-row", context)
     context = page_context(request, access, nav="backlog", form=result.form, conflict=result.conflict)
     if request.htmx:  # htmx 2 does not swap 4xx answers: the row with its messages comes back as 200

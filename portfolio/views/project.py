@@ -18,6 +18,7 @@ from ..forms.links import LinkCreateForm
 from ..forms.project import ProjectDeleteForm, ProjectForm
 from ..models import Project, Status
 from ..permissions import Access, portfolio_access
+from .backlog_columns import back_to
 from .common import page_context
 from .versioned import save_versioned
 
@@ -59,6 +60,7 @@ def project_page_context(request: HtmxHttpRequest, access: Access, project: Proj
         link_count=len(links_in) + len(links_out),
         assessment_count=len(assessments),
         changes=changes,
+        lazy_10x_help=Project._meta.get_field("lazy_10x_note").help_text,  # one help text, the form's too
         progress=getattr(project, "progress", None),
         outcome=getattr(project, "outcome", None),
         building=project.status == Status.BUILDING,
@@ -97,8 +99,9 @@ def project_edit(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         result = save_versioned(form, services.project_update, "project", user=request.user)
         if result.written:
             messages.success(request, f"Project “{result.saved.name}” saved.")
-            return redirect("portfolio:project", slug=slug, pk=pk)
+            return redirect(back_to(request, reverse("portfolio:project", args=[slug, pk])))
         form, conflict, status = result.form, result.conflict, result.status
+    back = back_to(request, "")  # the filtered backlog an Edit link came from (no JavaScript), if any
     context = page_context(
         request,
         access,
@@ -107,7 +110,8 @@ def project_edit(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         conflict=conflict,
         title=f"Edit {name}",
         action=reverse("portfolio:project-edit", args=[slug, pk]),
-        cancel_url=reverse("portfolio:project", args=[slug, pk]),
+        cancel_url=back or reverse("portfolio:project", args=[slug, pk]),
+        next_url=back,
     )
     return render(request, "portfolio/project_form.html", context, status=status)
 

@@ -14,12 +14,14 @@ computes and ``roi_svg.py`` draws the bubbles. Axes (DESIGN.md "The numbers"):
   divided by the horizon in years; horizontally 1 / effort P90 .. 1 / effort P10.
 """
 
+import dataclasses
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from portfolio.formatting import compact_number, compact_roi
 
+from .labels import Box, Mark, place_labels
 from .score_row import ScoreRow
 from .ticks import linear_ticks, log_ticks, nice_floor
 
@@ -29,7 +31,8 @@ PLOT_LEFT, PLOT_TOP, PLOT_RIGHT, PLOT_BOTTOM = 96.0, 36.0, 720.0, 520.0
 LEGEND_X = 748.0
 MIN_RADIUS = 4.0  # px: the smallest visible bubble (ROI at or below 0)
 MAX_RADIUS = 30.0  # px: the bubble of the largest ROI
-RANK_LABELS = 10  # rank numbers are written next to the top-10 bubbles
+RANK_LABELS = 10  # the top-10 bubbles are labelled: "3 · name" where it fits, else the rank number alone
+NAME_CHARS = 26  # a name label is cut to this many characters ("…"); the tooltip and key have it whole
 MIN_LOG_SPAN = math.log10(8)  # the ease axis spans at least a factor 8, so it always has two ticks
 
 
@@ -177,6 +180,7 @@ class Chart:
     median_x: float | None
     median_y: float | None
     quadrant_labels: tuple[Label, ...]
+    name_labels: tuple[Label, ...]
     tag_legend: tuple[LegendItem, ...]
     size_legend: tuple[LegendItem, ...]
     size_title_y: float
@@ -299,6 +303,23 @@ def _quadrant_labels(median_x: float | None, median_y: float | None) -> tuple[La
     )
 
 
+def short_name(name: str) -> str:
+    """A project name cut to ``NAME_CHARS`` characters for a label on the chart."""
+    return name if len(name) <= NAME_CHARS else name[: NAME_CHARS - 1].rstrip() + "…"
+
+
+def _name_labels(bubbles: list[Bubble]) -> tuple[list[Bubble], tuple[Label, ...]]:
+    """Label the top-ranked bubbles "rank · name" without overlap (``labels.place_labels``); a top bubble whose
+    name finds no free spot keeps its rank number (``show_rank``), which the key under the chart resolves."""
+    marks = {id(b): Mark(b.cx, b.cy, b.r, f"{b.point.rank} · {short_name(b.point.name)}") for b in bubbles}
+    top = sorted((b for b in bubbles if b.point.rank <= RANK_LABELS), key=lambda b: b.point.rank)
+    area = Box(PLOT_LEFT + 2, PLOT_TOP + 18, PLOT_RIGHT - 2, PLOT_BOTTOM - 14)  # clear of the quadrant names
+    placed = place_labels([marks[id(b)] for b in top], area, obstacles=list(marks.values()))
+    named = {id(label.mark) for label in placed}
+    bubbles = [dataclasses.replace(b, show_rank=b.show_rank and id(marks[id(b)]) not in named) for b in bubbles]
+    return bubbles, tuple(Label(p.x, p.y, p.mark.text, p.anchor) for p in placed)
+
+
 def _legends(max_roi: float) -> tuple[tuple[LegendItem, ...], tuple[LegendItem, ...], float]:
     """The feasibility legend (every tag, so the key is stable), the bubble-size legend and its title's y."""
     tag_items = []
@@ -342,6 +363,7 @@ def build_chart(points: Sequence[ChartPoint], hrefs: Mapping[int, str] | None = 
     max_roi = max(max_roi, 0.0)
     bubbles = [_place(p, xs, y, max_roi, hrefs.get(p.key, "") if p.key is not None else "") for p in points]
     bubbles.sort(key=lambda b: (-b.r, -b.point.rank))
+    bubbles, name_labels = _name_labels(bubbles)
     median_x = _median([b.cx for b in bubbles]) if len(bubbles) >= 2 else None
     median_y = _median([b.cy for b in bubbles]) if len(bubbles) >= 2 else None
     tag_legend, size_legend, size_title_y = _legends(max_roi)
@@ -358,6 +380,7 @@ def build_chart(points: Sequence[ChartPoint], hrefs: Mapping[int, str] | None = 
         median_x=median_x,
         median_y=median_y,
         quadrant_labels=_quadrant_labels(median_x, median_y),
+        name_labels=name_labels,
         tag_legend=tag_legend,
         size_legend=size_legend,
         size_title_y=size_title_y,

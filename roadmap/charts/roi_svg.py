@@ -16,16 +16,24 @@ from django.utils.safestring import SafeString, mark_safe
 
 from portfolio.formatting import fixed, number, percent, roi, roi_error, roi_within_error
 
-from .roi import Bubble, Chart, TagStyle
+from .roi import Bubble, Chart, Label, TagStyle
 from .score_row import ScoreRow
 
 _BUBBLE = (
     '<g class="bubble{funded_class}" data-rank="{rank}" data-roi="{roi}" data-effort="{effort}" data-r="{r}"'
-    ' data-cx="{cx3}" data-cy="{cy3}" data-tag="{tag}" data-funded="{funded}">\n<title>{title}</title>\n'
-    '  <g stroke="{colour}" stroke-width="1.5"><line x1="{wx1}" x2="{wx2}" y1="{cy}" y2="{cy}"/>'
+    ' data-cx="{cx3}" data-cy="{cy3}" data-tag="{tag}" data-funded="{funded}" data-project="{key}">\n'
+    "<title>{title}</title>\n"
+    '  <g stroke="{colour}" stroke-width="1.5" pointer-events="none"><line x1="{wx1}" x2="{wx2}" y1="{cy}" y2="{cy}"/>'
     '<line x1="{cx}" x2="{cx}" y1="{wy1}" y2="{wy2}"/></g>\n'
     "{ring}  {marker}{paint}/>\n</g>"
 )
+# Drawn over every bubble, in the same order: a small invisible target at each centre, so a click on a bubble's
+# centre opens that bubble's project even where a smaller bubble or a label overlaps it.
+_CENTRE = (
+    '<circle class="centre-hit" cx="{cx}" cy="{cy}" r="{r}" fill="#000000" fill-opacity="0" data-project="{key}">'
+    "<title>{title}</title></circle>"
+)
+CENTRE_RADIUS = 3.0  # px
 # A funded project's bubble gets a dark ring 3 px outside its marker (the funding decision, DESIGN.md).
 _RING = '  <circle class="funded-ring" cx="{}" cy="{}" r="{}" fill="none" stroke="#1d2430" stroke-width="2.5"/>\n'
 
@@ -106,6 +114,7 @@ def _bubble(bubble: Bubble, *, value_unit: str, top_k: int) -> SafeString:
         cx3=fixed(bubble.cx, 3),
         cy3=fixed(bubble.cy, 3),
         tag=escape(bubble.style.tag or "none"),
+        key=int(point.key) if point.key is not None else "",
         title=escape(_title(bubble, value_unit=value_unit, top_k=top_k)),
         colour=colour,
         wx1=fixed(bubble.whisker_x1, 1),
@@ -123,6 +132,26 @@ def _bubble(bubble: Bubble, *, value_unit: str, top_k: int) -> SafeString:
     return mark_safe(f'<a href="{href}" xlink:href="{href}">{mark}</a>')  # escaped link around escaped markup
 
 
+def _centre(bubble: Bubble) -> SafeString:
+    """The bubble's centre target (see ``_CENTRE``), linked like the bubble."""
+    r = fixed(min(CENTRE_RADIUS, bubble.r), 1)
+    key = int(bubble.point.key) if bubble.point.key is not None else ""
+    dot = format_html(_CENTRE, cx=fixed(bubble.cx, 1), cy=fixed(bubble.cy, 1), r=r, key=key, title=bubble.point.name)
+    if not bubble.href:
+        return dot
+    return format_html('<a href="{}" xlink:href="{}">{}</a>\n', bubble.href, bubble.href, dot)
+
+
+def _name_label(label: Label) -> SafeString:
+    return format_html(
+        '  <text x="{}" y="{}" text-anchor="{}">{}</text>\n',
+        fixed(label.x, 1),
+        fixed(label.y, 1),
+        label.anchor,
+        label.text,
+    )
+
+
 def _rank_label(bubble: Bubble) -> SafeString:
     return format_html(
         '  <text x="{}" y="{}">{}</text>\n', fixed(bubble.label_x, 1), fixed(bubble.label_y, 1), bubble.point.rank
@@ -137,6 +166,13 @@ def draw_marks(chart: Chart, *, value_unit: str, top_k: int) -> SafeString:
     """
     bubbles = "".join(_bubble(b, value_unit=value_unit, top_k=top_k) + "\n" for b in chart.bubbles)
     labels = "".join(_rank_label(b) for b in chart.bubbles if b.show_rank)
-    rank_group = '<g class="rank-labels" font-size="11" font-weight="bold" stroke="#ffffff" stroke-width="3"'
+    names = "".join(_name_label(label) for label in chart.name_labels)
+    centres = "".join(_centre(b) for b in chart.bubbles)
+    text = (
+        'font-size="11" font-weight="bold" stroke="#ffffff" stroke-width="3" paint-order="stroke" pointer-events="none"'
+    )
     # Joined from pieces format_html escaped above and constant markup; nothing else goes in.
-    return mark_safe(f'<g class="bubbles">\n{bubbles}</g>\n{rank_group} paint-order="stroke">\n{labels}</g>')
+    return mark_safe(
+        f'<g class="bubbles">\n{bubbles}</g>\n<g class="rank-labels" {text}>\n{labels}</g>\n'
+        f'<g class="name-labels" {text}>\n{names}</g>\n<g class="centres">\n{centres}</g>'
+    )

@@ -119,3 +119,27 @@ def quarter_starts(first: datetime.date, last: datetime.date, *, most: int = MAX
 def quarter_gridlines(axis: DateAxis) -> tuple[GridLine, ...]:
     """A labelled gridline ("Q3 2027") at each quarter start on the axis after its first day."""
     return tuple(GridLine(axis.x(q), quarter_label(q)) for q in quarter_starts(axis.first, axis.last))
+
+
+def month_starts(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    """The first days of the months strictly after ``first`` and on or before ``last``."""
+    out: list[datetime.date] = []
+    year, month = first.year, first.month
+    while True:
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+        if year > datetime.MAXYEAR:
+            return out
+        day = datetime.date(year, month, 1)
+        if day > last:
+            return out
+        out.append(day)
+
+
+def month_ticks(axis: DateAxis, *, min_px: float = 22.0) -> tuple[GridLine, ...]:
+    """A tick at each month start on the axis, labelled "Jan", "Feb", ...; none when months are under ``min_px``
+    apart (a very long roadmap keeps its quarter gridlines only)."""
+    if axis.px_per_day * 28 < min_px:
+        return ()
+    return tuple(GridLine(axis.x(m), f"{m:%b}") for m in month_starts(axis.first, axis.last))

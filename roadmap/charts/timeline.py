@@ -1,5 +1,6 @@
 """Geometry of the roadmap's Gantt: one row per scheduled project with its P50 bar, P10-P90 finish band,
-target marker and ``requires`` arrows, quarter gridlines and today's line.
+target marker and its ``requires`` links marked at both ends ("waits for #3" on the consumer's row, "feeds #7"
+on the producer's: no arrow runs across the chart), quarter gridlines, month ticks and today's line.
 
 Plain Python over dates and numbers (no Django): the view passes schedule rows in, ``roadmap/timeline.svg``
 draws what comes out. Colours are returned as SVG presentation attributes so a downloaded SVG looks the same
@@ -7,24 +8,26 @@ without the page's stylesheet. The Gantt has a fixed height per row (px) and a f
 day), so 100 or 1,000 projects scroll rather than squeeze.
 """
 
+import dataclasses
 import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from portfolio.formatting import percent
+from portfolio.formatting import day, percent
 
-from .ticks import DateAxis, GridLine, quarter_gridlines
+from .ticks import DateAxis, GridLine, month_ticks, quarter_gridlines
 
 ROW_HEIGHT = 24  # px per project
 BAR_HEIGHT = 10
-TOP = 34  # px above the first row: quarter labels
+TOP = 50  # px above the first row: today's label, quarter labels, month ticks
 LABEL_WIDTH = 250  # px of project names left of the plot
 RIGHT = 24
 MIN_PLOT = 900  # px
 MAX_PLOT = 6000
 PX_PER_DAY = 2.0  # a year is ~730 px; shorter roadmaps are stretched to MIN_PLOT, longer ones scroll
 NAME_CHARS = 34
+LINK_CHAR_WIDTH = 6.0  # px per character of the 10 px "waits for #3 · feeds #7" notes
 GOOD, WARN, BAD = "#1d7a3a", "#c77c00", "#a32020"
 
 
@@ -55,14 +58,9 @@ class GanttRow:
     target_path: str
     target_colour: str
     tooltip: str
-
-
-@dataclass(frozen=True)
-class Arrow:
-    """A ``requires`` link: from the producer's P50 finish to the consumer's P50 start."""
-
-    path: str
-    title: str
+    links_note: str = ""  # "waits for #3 · feeds #7, #9": the row's requires links by place on the roadmap
+    note_x: float = 0.0
+    note_anchor: str = "start"
 
 
 @dataclass(frozen=True)
@@ -75,8 +73,8 @@ class GanttChart:
     plot_right: float
     plot_bottom: float
     rows: tuple[GanttRow, ...]
-    arrows: tuple[Arrow, ...]
     quarters: tuple[GridLine, ...]
+    months: tuple[GridLine, ...]
     today_x: float | None
     today: datetime.date
     start: datetime.date
@@ -93,18 +91,65 @@ def _date_axis(start: datetime.date, dates: Sequence[datetime.date | None], left
     return DateAxis(first=start, last=last, left=left, px_per_day=px_per_day)
 
 
+def pin_note(pin: int, position: int | None, rank: int | None) -> str:
+    """Why a pinned project's place differs from its rank: "pinned to place 1: scheduled #1, its rank is 11"."""
+    placed = f"scheduled #{position}" if position is not None else "not scheduled"
+    ranked = f"its rank is {rank}" if rank is not None else "it has no rank"
+    return f"pinned to place {pin}: {placed}, {ranked}"
+
+
+def link_notes(rows: Sequence[Any]) -> dict[int, str]:
+    """Each row's ``requires`` links by roadmap place, by row index: "waits for #3 · feeds #7, #9".
+
+    Only producers on the chart count (a delivered producer imposes no wait)."""
+    place = {row.project_id: row.position for row in rows}
+    waits: dict[int, list[int]] = {}
+    feeds: dict[int, list[int]] = {}
+    for row in rows:
+        for producer in row.requires or ():
+            if producer in place:
+                waits.setdefault(row.position, []).append(place[producer])
+                feeds.setdefault(place[producer], []).append(row.position)
+    notes = {}
+    for i, row in enumerate(rows):
+        parts = []
+        if waits.get(row.position):
+            parts.append("waits for " + ", ".join(f"#{p}" for p in sorted(waits[row.position])))
+        if feeds.get(row.position):
+            parts.append("feeds " + ", ".join(f"#{p}" for p in sorted(feeds[row.position])))
+        if parts:
+            notes[i] = " · ".join(parts)
+    return notes
+
+
 def _tooltip(row: Any, value_unit: str) -> str:
     """The row's numbers in words, for the SVG <title> (the table repeats them)."""
     parts = [
         f"{row.position}. {row.name} ({row.staffing} people)",
-        f"start P10/P50/P90: {row.start_p10} / {row.start_p50} / {row.start_p90}",
-        f"finish P10/P50/P90: {row.finish_p10} / {row.finish_p50} / {row.finish_p90}",
+        f"start P10 · P50 · P90: {day(row.start_p10)} · {day(row.start_p50)} · {day(row.start_p90)}",
+        f"finish P10 · P50 · P90: {day(row.finish_p10)} · {day(row.finish_p50)} · {day(row.finish_p90)}",
     ]
     if row.target_date:
-        parts.append(f"target {row.target_date}: {percent(row.p_meet_target or 0)} likely to make it")
+        parts.append(f"target {day(row.target_date)}: {percent(row.p_meet_target or 0)} likely to make it")
     if row.pin:
-        parts.append(f"pinned to place {row.pin}")
+        parts.append(pin_note(row.pin, row.position, row.rank))
     return "\n".join(parts)
+
+
+def _label(row: Any) -> str:
+    """The row's name after its place on the roadmap ("3. Churn prediction"), cut to ``NAME_CHARS``."""
+    text = f"{row.position}. {row.name}"
+    return text if len(text) <= NAME_CHARS else text[: NAME_CHARS - 1] + "…"
+
+
+def _place_note(row: GanttRow, right: float) -> GanttRow:
+    """Put the row's links note right of its P90 band, or left of its bar when it would run past ``right``."""
+    if not row.links_note:
+        return row
+    after = max(row.band_x + row.band_width, row.bar_x + row.bar_width, row.target_x or 0) + 8
+    if after + len(row.links_note) * LINK_CHAR_WIDTH <= right:
+        return dataclasses.replace(row, note_x=after, note_anchor="start")
+    return dataclasses.replace(row, note_x=row.bar_x - 6, note_anchor="end")
 
 
 def gantt(
@@ -115,7 +160,7 @@ def gantt(
     url_for: Callable[[int | None], str],
     value_unit: str = "",
 ) -> GanttChart:
-    """Lay out the scheduled rows (schedule order) of a roadmap: one row each, arrows for ``requires``.
+    """Lay out the scheduled rows (schedule order) of a roadmap: one row each, ``requires`` links as notes.
 
     ``rows`` are ScheduleRow-like objects (name, project_id, position, staffing, pin, start_p10..finish_p90,
     target_date, p_meet_target, requires); rows without a position are skipped.
@@ -123,6 +168,7 @@ def gantt(
     rows = [r for r in rows if r.position is not None]
     axis = _date_axis(start, [r.finish_p90 for r in rows] + [r.target_date for r in rows], LABEL_WIDTH)
     laid = []
+    notes = link_notes(rows)
     for i, row in enumerate(rows):
         y = TOP + i * ROW_HEIGHT
         bar_x, band_x = axis.x(row.start_p50), axis.x(row.finish_p10)
@@ -134,7 +180,7 @@ def gantt(
                 index=i,
                 pk=row.project_id,
                 name=row.name,
-                label=row.name if len(row.name) <= NAME_CHARS else row.name[: NAME_CHARS - 1] + "…",
+                label=_label(row),
                 url=url_for(row.project_id),
                 y=y,
                 bar_y=y + (ROW_HEIGHT - BAR_HEIGHT) / 2,
@@ -147,8 +193,10 @@ def gantt(
                 target_path=f"M{target_x},{centre - 7} l5,7 l-5,7 l-5,-7 z" if in_range else "",
                 target_colour=target_colour(row.p_meet_target),
                 tooltip=_tooltip(row, value_unit),
+                links_note=notes.get(i, ""),
             )
         )
+    laid = [_place_note(r, axis.right) for r in laid]
     height = TOP + len(rows) * ROW_HEIGHT + 8
     return GanttChart(
         width=axis.right + RIGHT,
@@ -157,27 +205,10 @@ def gantt(
         plot_right=axis.right,
         plot_bottom=height - 8,
         rows=tuple(laid),
-        arrows=tuple(_arrows(rows, laid, axis)),
         quarters=quarter_gridlines(axis),
+        months=month_ticks(axis),
         today_x=axis.x(today) if axis.shows(today) else None,
         today=today,
         start=start,
         px_per_day=axis.px_per_day,
     )
-
-
-def _arrows(rows: Sequence[Any], laid: Sequence[GanttRow], axis: DateAxis) -> list[Arrow]:
-    """A curve from each required producer's bar end to its consumer's bar start (producers on the chart)."""
-    index = {row.project_id: i for i, row in enumerate(rows)}
-    arrows = []
-    for i, row in enumerate(rows):
-        for producer in row.requires or ():
-            j = index.get(producer)
-            if j is None:
-                continue
-            x1, y1 = axis.x(rows[j].finish_p50), laid[j].y + ROW_HEIGHT / 2
-            x2, y2 = laid[i].bar_x, laid[i].y + ROW_HEIGHT / 2
-            bend = max(12.0, abs(x2 - x1) / 3)
-            path = f"M{x1},{y1} C{x1 + bend},{y1} {x2 - bend},{y2} {x2},{y2}"
-            arrows.append(Arrow(path=path, title=f"{row.name} requires {rows[j].name}"))
-    return arrows

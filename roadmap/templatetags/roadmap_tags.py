@@ -2,6 +2,7 @@
 
 from django import template
 
+from ..charts import timeline
 from ..charts.finish_cdf import finish_cdf_chart
 from ..selectors import schedule as schedule_selectors
 
@@ -26,3 +27,9 @@ def project_schedule(context, project) -> dict:
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag
+def pin_note(row) -> str:
+    """A pinned row's place explained: "pinned to place 1: scheduled #1, its rank is 11" (``timeline.pin_note``)."""
+    return timeline.pin_note(row.pin, row.position, row.rank)

@@ -9,12 +9,14 @@ from config.requests import HtmxHttpRequest
 from portfolio.permissions import portfolio_access
 from portfolio.views.common import page_context
 
+from ..charts import deck, roi
 from ..charts.frontier import frontier_chart
 from ..charts.roi_cache import drawn_chart
 from ..forms import BaselineForm
 from ..selectors import baselines, snapshots
 from ..selectors.funding import funding_summary
 from .baselines import shown_snapshot
+from .downloads import deck_download
 
 TABLE_ROWS = 50  # ranked (and unranked) rows listed under the chart unless ?all=1; the chart itself shows every project
 
@@ -71,12 +73,20 @@ def roi_chart(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def roi_chart_svg(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    """The chart alone as an SVG file (XML prolog, white background, absolute project links) for a slide deck."""
+def roi_chart_svg(request: HtmxHttpRequest, slug: str, fmt: str = "svg") -> HttpResponse:
+    """The chart for a slide deck (``chart.svg`` or ``chart.png``): title, portfolio, date, input version and seed
+    above it, its legend, and a key from the rank numbers on the chart to the projects' names below it."""
     access = portfolio_access(request.user, slug)
     portfolio = access.portfolio
     snapshot, _ = shown_snapshot(request, portfolio)
     body = drawn_chart(portfolio, snapshot, link_base=request.build_absolute_uri("/"), standalone=True)
-    response = HttpResponse(body, content_type="image/svg+xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{portfolio.slug}-roi-chart.svg"'
-    return response
+    ranked = [r for r in snapshots.snapshot_scores(snapshot=snapshot) if r.rank is not None] if snapshot else []
+    key = [(str(r.rank), r.name) for r in sorted(ranked, key=lambda r: r.rank or 0)[: roi.RANK_LABELS]]
+    framed = deck.framed_svg(
+        body,
+        title=f"ROI chart & ranking: {portfolio.name}",
+        provenance=deck.provenance_of(portfolio, snapshot),
+        key=key,
+        key_title=f"Key: the top {len(key)} by rank",
+    )
+    return deck_download(framed, filename=f"{portfolio.slug}-roi-chart", fmt=fmt)

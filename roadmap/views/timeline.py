@@ -1,5 +1,7 @@
 """The roadmap page: a Gantt with confidence bands, the value band chart, the numbers; pins; SVG downloads."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -17,11 +19,13 @@ from portfolio.permissions import Access, portfolio_access
 from portfolio.views.common import page_context
 from portfolio.views.versioned import VersionedSave, save_versioned
 
-from ..charts.timeline import gantt
+from ..charts import deck
+from ..charts.timeline import BAD, GOOD, WARN, gantt
 from ..charts.value_curve import value_chart
 from ..forms import PinClearForm, PinForm, ScenarioForm
 from ..selectors import schedule
 from .baselines import shown_snapshot
+from .downloads import deck_download
 
 
 def timeline_context(request: HtmxHttpRequest, portfolio: Portfolio, *, absolute_links: bool = False) -> dict:
@@ -82,18 +86,51 @@ def timeline(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return render(request, template, context)
 
 
+TIMELINE_LEGEND = (
+    deck.LegendEntry("bar", "#1f5fbf", "P50 start to P50 finish"),
+    deck.LegendEntry("band", "#1f5fbf", "P10–P90 finish"),
+    deck.LegendEntry("diamond", GOOD, "target: ≥ 80% likely"),
+    deck.LegendEntry("diamond", WARN, "target: 50–80%"),
+    deck.LegendEntry("diamond", BAD, "target: < 50%"),
+    deck.LegendEntry("dashed", "#a32020", "today"),
+    deck.LegendEntry("note", "#5b6576", "“waits for #3”, “feeds #7”: requires links, by place (see the key)"),
+)
+VALUE_LEGEND = (
+    deck.LegendEntry("line", "#1d7a3a", "P50 annual value delivered"),
+    deck.LegendEntry("band", "#1d7a3a", "P10–P90"),
+    deck.LegendEntry("dashed", "#a32020", "today"),
+)
+
+
 @login_required
 @require_safe
-def timeline_svg(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    """The Gantt (or, with ?chart=value, the value band chart) alone as an SVG file for a slide deck."""
+def timeline_svg(request: HtmxHttpRequest, slug: str, fmt: str = "svg") -> HttpResponse:
+    """The Gantt (or, with ?chart=value, the value band chart) for a slide deck, as ``roadmap.svg`` or
+    ``roadmap.png``: title, portfolio, date, input version and seed, a legend and (Gantt) the key of row numbers."""
     access = portfolio_access(request.user, slug)
+    portfolio = access.portfolio
     which = "value" if request.GET.get("chart") == "value" else "timeline"
-    context = {"portfolio": access.portfolio, "standalone": True}
-    context.update(timeline_context(request, access.portfolio, absolute_links=True))
+    context = {"portfolio": portfolio, "standalone": True}
+    context.update(timeline_context(request, portfolio, absolute_links=True))
     template = "roadmap/value_curve.svg" if which == "value" else "roadmap/timeline.svg"
-    response = HttpResponse(render_to_string(template, context, request=request), content_type="image/svg+xml")
-    response["Content-Disposition"] = f'attachment; filename="{access.portfolio.slug}-{which}.svg"'
-    return response
+    chart = render_to_string(template, context, request=request)
+    legend: tuple[deck.LegendEntry, ...]
+    key: list[tuple[str, str]]
+    if which == "value":
+        title, legend, key = f"Annual value delivered: {portfolio.name}", VALUE_LEGEND, []
+    else:
+        title, legend = f"Roadmap: {portfolio.name}", TIMELINE_LEGEND
+        scheduled: list[Any] = context["scheduled"]  # type: ignore[assignment]  # the context dict is untyped
+        key = [(f"#{row.position}", row.name) for row in scheduled]
+    framed = deck.framed_svg(
+        chart,
+        title=title,
+        provenance=deck.provenance_of(portfolio, context["snapshot"]),
+        legend=legend,
+        key=key,
+        key_title="Key: place on the roadmap",
+    )
+    return deck_download(framed, filename=f"{portfolio.slug}-{which}", fmt=fmt)
 
 
 def _next_url(request: HtmxHttpRequest, project: Project) -> str:

@@ -87,6 +87,6 @@ def test_pm_adds_em_assesses_and_leadership_sees_it_ranked_without_reloading(log
     first_row = lead.locator("#roi-chart table.ranking tbody tr").first
     expect(first_row).to_contain_text(NEW_PROJECT, timeout=WAIT_MS)
     expect(lead.locator("#roi-chart .ranking-excluded tr", has_text=NEW_PROJECT)).to_have_count(0)
-    bubble = lead.locator("#roi-chart svg a", has=lead.locator("title", has_text=NEW_PROJECT))
+    bubble = lead.locator("#roi-chart svg .bubbles > a", has=lead.locator("title", has_text=NEW_PROJECT))
     expect(bubble).to_have_count(1)
     assert lead.evaluate("window.__notReloaded === true"), "the leadership page was reloaded"

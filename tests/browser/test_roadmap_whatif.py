@@ -73,7 +73,8 @@ def test_pm_tries_more_capacity_saves_it_and_leadership_see_the_new_plan(log_in,
     # Leadership's open page picks up the new plan by itself: capacity 8, the last project done sooner.
     expect(lead.locator("#plan-capacity")).to_have_text("8", timeout=WAIT_MS)
     parallel_finish = last_finish_p50(lead)
-    assert datetime.date.fromisoformat(parallel_finish) < datetime.date.fromisoformat(serial_finish)
+    day = "%d %b %Y"  # dates are written "7 Feb 2027" (portfolio.formatting.day)
+    assert datetime.datetime.strptime(parallel_finish, day) < datetime.datetime.strptime(serial_finish, day)
     assert lead.evaluate("window.__notReloaded === true"), "the leadership page was reloaded"
 
 

@@ -73,9 +73,9 @@ def test_backlog_shows_ranges_units_tag_and_the_latest_figures(portfolio, pm_cli
     html = pm_client.get(backlog_url(portfolio)).content.decode()
 
     assert f'href="{reverse("portfolio:project", args=[portfolio.slug, assessed.pk])}"' in html
-    assert "50.0 – 100 – 200" in html and "k$/year" in html
-    assert "4.00 – 8.00 – 16.0" in html and "person-weeks" in html
-    provisional = r'10\.0 – 20\.0 – 40\.0 <span class="unit">person-weeks</span> <span class="provisional">'
+    assert "50–100–200" in html and "k$/year" in html
+    assert "4–8–16" in html and "person-weeks" in html
+    provisional = r'10–20–40 <span class="unit">person-weeks</span> <span class="provisional">'
     assert re.search(provisional, html)
     assert 'class="tag tag-easy"' in html and "needs assessment" in html
     assert f"#{scores[assessed.pk].rank}" in html and f"#{scores[guessed.pk].rank}" in html
@@ -288,7 +288,7 @@ def test_inline_edit_row_opens_saves_and_answers_with_the_read_only_row(portfoli
 
     html = saved.content.decode()
     assert saved.status_code == 200 and html.lstrip().startswith(f'<tr id="project-row-{project.pk}" class=')
-    assert "Bo" in html and "50.0 – 100 – 300" in html and "editing" not in html
+    assert "Bo" in html and "50–100–300" in html and "editing" not in html
     project.refresh_from_db()
     assert (project.owner, project.impact_high, project.version) == ("Bo", 300, 2)
     assert Change.objects.filter(project=project, field="impact_high", old="200.0", new="300.0").exists()

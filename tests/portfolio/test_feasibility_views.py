@@ -84,11 +84,11 @@ def test_queue_lists_projects_needing_an_assessment_with_the_reason_and_count(ba
     assert re.search(r'Feasibility queue <span class="count-badge"[^>]*>2</span>', queue)
     assert "Spam classifier" in queue and "Not assessed yet" in queue
     assert "Search ranking" in queue and "Impact changed since the last assessment" in queue
-    assert "when the impact was 50.0 – 100 – 200" in queue
-    assert "2.00 – 4.00 – 9.00" in queue  # the PM's provisional effort
+    assert "when the impact was 50–100–200" in queue
+    assert "2–4–9" in queue  # the PM's provisional effort
     assert "Old shipped thing" not in html and "Parked idea" not in html
     assessed = html.split("<h2>Assessed")[1]
-    assert "Language identification" in assessed and "3.00 – 5.00 – 8.00" in assessed and "erin-em" in assessed
+    assert "Language identification" in assessed and "3–5–8" in assessed and "erin-em" in assessed
     assert "Search ranking" not in assessed
 
 
@@ -138,7 +138,7 @@ def test_assess_form_is_prefilled_with_the_provisional_effort_and_explains_defau
     fields = form_fields(response)
     html = response.content.decode()
     assert response.status_code == 200
-    assert (fields["effort_low"], fields["effort_likely"], fields["effort_high"]) == ("2.0", "4.0", "9.0")
+    assert (fields["effort_low"], fields["effort_likely"], fields["effort_high"]) == ("2", "4", "9")
     assert "Empty = the portfolio&#x27;s default for the tag: easy 90%, hard 50%, impossible 0%." in html
     assert "Not assessed yet: this will be the first assessment." in html
     assert fields["project_version"] == str(backlog["new"].version)
@@ -153,9 +153,9 @@ def test_assess_form_shows_the_current_and_earlier_assessments_and_starts_from_t
 
     fields = form_fields(response)
     html = response.content.decode()
-    assert fields["tag"] == "impossible" and fields["effort_high"] == "3.0"
+    assert fields["tag"] == "impossible" and fields["effort_high"] == "3"  # as typed, no trailing ".0"
     assert html.count('<tr class="current">') == 1 and html.count('<tr class="earlier">') == 1
-    assert "50.0 – 100 – 900 k$ per year" in html
+    assert "50–100–900 k$ per year" in html
 
 
 @pytest.mark.django_db
@@ -170,7 +170,7 @@ def test_em_records_an_assessment_and_goes_back_to_the_queue(backlog, em_client,
         effort_high="10",
         examples_needed="10000",
         examples_available="2500",
-        label_agreement_target="0.9",
+        label_agreement_target="90",  # a percent: stored as the fraction 0.9
         rationale="A known <b>pattern</b>.",
     )
 
@@ -196,7 +196,8 @@ def test_em_records_an_assessment_and_goes_back_to_the_queue(backlog, em_client,
         ({"effort_low": "0"}, "effort_low", "Ensure this value is greater than or equal to 0.1."),
         ({"effort_high": "1e9"}, "effort_high", "Ensure this value is less than or equal to 100000.0."),
         ({"success_probability_override": "1.5"}, "success_probability_override", "less than or equal to 1.0"),
-        ({"label_agreement_current": "90"}, "label_agreement_current", "less than or equal to 1.0"),
+        ({"label_agreement_current": "150"}, "label_agreement_current", "Enter a percent from 0 to 100"),
+        ({"label_agreement_target": "-5"}, "label_agreement_target", "Enter a percent from 0 to 100"),
         ({"examples_needed": "-3"}, "examples_needed", "greater than or equal to 0"),
         ({"tag": "maybe"}, "tag", "Select a valid choice."),
         ({"tag": ""}, "tag", "This field is required."),
@@ -232,7 +233,7 @@ def test_assessment_of_a_project_changed_meanwhile_is_refused_showing_the_new_im
     assert "Someone else saved this meanwhile" in html
     assert "impact likely</span>: <del>100</del> → <ins>150</ins>" in html
     assert "impact high</span>: <del>200</del> → <ins>400</ins>" in html
-    assert "50.0 – 150 – 400 k$ per year" in html
+    assert "50–150–400 k$ per year" in html
     assert not FeasibilityAssessment.objects.filter(project=project).exists()
     rebased = form_fields(refused)
     assert rebased["tag"] == "easy" and rebased["effort_high"] == "3"  # what the EM typed is kept
@@ -285,3 +286,17 @@ def test_superuser_may_assess_and_projects_of_other_portfolios_are_not_found(bac
 
     assert em_client.get(reverse("portfolio:assess", args=[portfolio.slug, other.pk])).status_code == 404
     assert admin.get(_assess_url(backlog["new"])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_label_agreement_is_shown_and_entered_as_a_percent(backlog, em_client):
+    project = backlog["new"]
+    services.assessment_record(
+        project=project, tag="hard", effort_low=1, effort_likely=2, effort_high=3, label_agreement_target=0.85
+    )
+    fields = form_fields(em_client.get(_assess_url(project)))
+    assert fields["label_agreement_target"] == "85"  # the stored fraction 0.85, shown as the percent people think in
+    fields.update(label_agreement_current="72.5")
+    em_client.post(_assess_url(project), fields)
+    current = project.assessments.get(is_current=True)
+    assert (current.label_agreement_target, current.label_agreement_current) == (0.85, 0.725)

@@ -170,6 +170,26 @@ def test_quarter_label_names_the_calendar_quarter(day, label):
 
 
 @pytest.mark.parametrize(
+    ("low", "likely", "high", "text"),
+    [(8.0, 12.0, 20.0, "8–12–20"), (0.5, 1, 2.25, "0.5–1–2.25"), (1000, 2500.5, 10000, "1,000–2,500.5–10,000")],
+)
+def test_an_estimate_range_is_written_as_people_type_it(low, likely, high, text):
+    assert formatting.estimate_range(low, likely, high) == text
+
+
+def test_an_estimate_range_with_a_missing_bound_is_a_dash():
+    assert formatting.estimate_range(8, None, 20) == formatting.MISSING
+
+
+def test_dates_and_times_have_one_style():
+    assert formatting.day(datetime.date(2027, 2, 7)) == "7 Feb 2027"
+    assert formatting.day(None) == formatting.MISSING
+    stamp = datetime.datetime(2027, 2, 7, 14, 5, tzinfo=datetime.UTC)
+    assert formatting.moment(stamp) == "7 Feb 2027 14:05 UTC"
+    assert formatting.moment(stamp.replace(tzinfo=None)) == "7 Feb 2027 14:05"
+
+
+@pytest.mark.parametrize(
     ("value", "se", "text"),
     [
         (55.62, 3.0, "+5,600%"),  # SE 300%: rounded to hundreds

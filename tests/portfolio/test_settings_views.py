@@ -30,7 +30,7 @@ def test_settings_page_shows_every_setting_with_its_explanation(portfolio, pm_cl
     assert response.status_code == 200
     assert fields["name"] == "Trust & Safety ML"
     assert (fields["cost_per_person_week"], fields["trials"], fields["p_easy"], fields["capacity"]) == (
-        "4.0",
+        "4",
         "2000",
         "0.9",
         "10",

@@ -88,7 +88,7 @@ def test_bubble_x_positions_follow_ease_on_a_log_scale(known_snapshot, leader_cl
 def test_each_bubble_has_a_tooltip_and_links_to_its_project(known_snapshot, leader_client):
     body = leader_client.get(reverse("roadmap:chart-svg", args=["trust-safety"])).content.decode()
     root = ET.fromstring(body.encode())
-    links = [a for a in root.iter(f"{SVG}a")]
+    links = [a for a in root.iter(f"{SVG}a") if a.find(f"{SVG}g") is not None]  # the bubbles, not their centres
     assert len(links) == 4
     spam = known_snapshot.scores.get(rank=1)
     assert links[0].get("href").endswith(reverse("portfolio:project", args=["trust-safety", spam.project_id]))
@@ -179,12 +179,12 @@ def test_a_big_ranking_lists_its_first_rows_under_the_chart_which_shows_them_all
     every = leader_client.get(url + "?all=1").content.decode()
 
     table = page.split('<table class="ranking">')[1].split("</table>")[0]
-    assert table.count("<tr>") == 1 + TABLE_ROWS
+    assert table.count("<tr") == 1 + TABLE_ROWS
     assert f"Project {TABLE_ROWS:03d}" in table and f"Project {TABLE_ROWS + 1:03d}" not in table
     assert f"The first {TABLE_ROWS} of {ranked} ranked projects" in page and 'href="?all=1"' in page
     assert page.split('<table class="ranking-excluded">')[1].count('<tr class="excluded">') == TABLE_ROWS
     assert page.count(" data-funded=") == ranked
-    assert every.split('<table class="ranking">')[1].split("</table>")[0].count("<tr>") == 1 + ranked
+    assert every.split('<table class="ranking">')[1].split("</table>")[0].count("<tr") == 1 + ranked
     assert every.split('<table class="ranking-excluded">')[1].count('<tr class="excluded">') == unranked
     assert "The first" not in every
 

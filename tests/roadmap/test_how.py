@@ -103,3 +103,12 @@ def test_worked_example_shows_the_saving_from_a_shipped_producer(portfolio, lead
     assert example.score.expected_effort == pytest.approx(2.0)  # constant effort: the simulation agrees exactly
     html = leader_client.get(reverse(URL, args=["trust-safety"])).content.decode()
     assert "Saving from shipped producers" in html and "mean effort × (1 − 0.5)" in html
+
+
+def test_page_explains_the_roadmap_with_this_portfolios_capacity_and_common_random_numbers(portfolio, leader_client):
+    Portfolio.objects.filter(pk=portfolio.pk).update(capacity=7)
+    html = leader_client.get(reverse(URL, args=[portfolio.slug])).content.decode()
+    roadmap = html.split('id="roadmap"')[1].split("</section>")[0]
+    assert "list scheduling with a team of 7" in roadmap
+    assert "The team is 7 people" in roadmap and "Merge bias" in roadmap and "pinned to place 1" in roadmap
+    assert "Common random numbers" in html and 'id="common-random-numbers"' in html

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from portfolio import formatting
 from roadmap.export import portfolio_export
 from roadmap.services.recompute import portfolio_recompute
 from tests.factories import AssessmentFactory, ProjectFactory, ReuseLinkFactory
@@ -39,7 +40,7 @@ def test_project_page_shows_its_finish_distribution_target_probability_and_what_
     html = leader_client.get(reverse("portfolio:project", args=[consumer.portfolio.slug, consumer.pk])).content.decode()
     row = plan["snapshot"].schedule.get(project=consumer)
     assert 'id="project-schedule"' in html
-    assert row.finish_p50.isoformat() in html
+    assert formatting.day(row.finish_p50) in html
     assert 'id="project-p-meet-target"' in html and f"{round(row.p_meet_target * 100)}%" in html
     assert "Finish-date distribution" in html and "<polyline" in html
     assert "Waits for" in html and "Language identification" in html

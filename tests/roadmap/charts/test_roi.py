@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from roadmap.charts import labels, ticks
 from roadmap.charts import roi as geometry
-from roadmap.charts import ticks
 
 
 def _point(rank, roi, effort, value=100.0, tag="easy", key=None):
@@ -107,9 +107,26 @@ def test_huge_and_tiny_numbers_stay_inside_the_plot():
         assert math.isfinite(b.r) and b.r >= geometry.MIN_RADIUS
 
 
-def test_top_ten_ranks_are_labelled():
+def test_the_top_ten_are_labelled_by_name_where_there_is_room_else_by_rank():
     chart = geometry.build_chart([_point(rank, 1.0, rank) for rank in range(1, 13)])
-    assert sorted(b.point.rank for b in chart.bubbles if b.show_rank) == list(range(1, 11))
+    named = sorted(int(label.text.split(" · ")[0]) for label in chart.name_labels)
+    numbered = sorted(b.point.rank for b in chart.bubbles if b.show_rank)
+    assert named and sorted(named + numbered) == list(range(1, 11))  # each of the top ten once, 11 and 12 not
+    assert all(re.fullmatch(r"(\d+) · P\1", label.text) for label in chart.name_labels)  # "3 · P3": rank · name
+    boxes = [labels.label_box(label.x, label.y, label.anchor, label.text) for label in chart.name_labels]
+    assert all(not a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+
+
+def test_crowded_top_bubbles_fall_back_to_their_rank_number():
+    same_spot = [_point(rank, 1.0, 10.0) for rank in range(1, 11)]  # ten bubbles on one spot: few names fit
+    chart = geometry.build_chart(same_spot)
+    assert 0 < len(chart.name_labels) < 10
+    assert len(chart.name_labels) + sum(b.show_rank for b in chart.bubbles) == 10
+
+
+def test_a_long_name_is_cut_on_the_chart():
+    assert geometry.short_name("x" * 40) == "x" * (geometry.NAME_CHARS - 1) + "…"
+    assert geometry.short_name("Spam") == "Spam"
 
 
 def test_vertical_whiskers_are_the_value_over_the_horizon_given_divided_by_it():
