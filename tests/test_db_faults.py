@@ -45,7 +45,7 @@ def test_a_database_fault_in_a_view_gives_the_clear_503_page(pm_client, portfoli
     def database_gone(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr("portfolio.permissions.Portfolio.objects.get", database_gone)
+    monkeypatch.setattr("portfolio.permissions.Portfolio.objects.filter", database_gone)
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
 
     response = pm_client.get(reverse("portfolio:backlog", args=[portfolio.slug]), **headers)
@@ -73,7 +73,7 @@ def test_other_errors_are_not_disguised_as_database_faults(pm_user, portfolio, m
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("portfolio.permissions.Portfolio.objects.get", broken)
+    monkeypatch.setattr("portfolio.permissions.Portfolio.objects.filter", broken)
     client = Client(raise_request_exception=False)
     client.force_login(pm_user)
 

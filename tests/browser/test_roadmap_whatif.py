@@ -10,6 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from portfolio import services
+from portfolio.models import Project
 from roadmap.services.recompute import portfolio_recompute
 from tests.factories import MembershipFactory, UserFactory
 
@@ -102,5 +103,5 @@ def test_the_page_sends_only_the_pins_and_versions_the_scenario_changes(log_in, 
     pm.click("#whatif-save")
     expect(pm.locator("#plan-capacity")).to_be_visible(timeout=WAIT_MS)
     expect(pm.locator(".messages")).to_contain_text("The scenario is now the plan", timeout=WAIT_MS)
-    assert services.Project.objects.get(pk=moved.pk).roadmap_pin == 1
-    assert services.Project.objects.get(pk=dropped.pk).status == "parked"
+    assert Project.objects.get(pk=moved.pk).roadmap_pin == 1
+    assert Project.objects.get(pk=dropped.pk).status == "parked"
