@@ -67,6 +67,14 @@ def _filtered_projects(
     return qs
 
 
+def backlog_count(
+    *, portfolio: Portfolio, search: str = "", statuses: list[str] | None = None, tags: list[str] | None = None
+) -> int:
+    """How many projects match the backlog's search and filters: ``backlog_page``'s rows, counted without the joins
+    its sort adds."""
+    return _filtered_projects(portfolio=portfolio, search=search, statuses=statuses, tags=tags).count()
+
+
 def project_list(
     *, portfolio: Portfolio, search: str = "", statuses: list[str] | None = None, tags: list[str] | None = None
 ) -> QuerySet[Project]:
@@ -147,7 +155,12 @@ def backlog_page(
 def projects_in_order(*, ids: list[int]) -> list[Project]:
     """The projects ``ids`` (a page of ``backlog_page``'s ids), in that order, with their current assessments
     (two queries)."""
-    found = Project.objects.filter(pk__in=ids).prefetch_related(_current_assessment_prefetch()).in_bulk()
+    found = (
+        Project.objects.filter(pk__in=ids)
+        .select_related("progress")  # the effort in force of a project being built reads it
+        .prefetch_related(_current_assessment_prefetch())
+        .in_bulk()
+    )
     return [found[pk] for pk in ids if pk in found]
 
 

@@ -113,6 +113,9 @@ class ProjectScore(models.Model):
     class Meta:
         ordering = ["rank", "name"]
         constraints = [models.UniqueConstraint(fields=["snapshot", "project"], name="one_score_per_project")]
+        # A snapshot's rows in rank order (no rank last, then by name): the backlog's first page and the ranking
+        # read 50 entries of it, not the whole snapshot.
+        indexes = [models.Index(fields=["snapshot", "rank", "name"], name="score_rank_order")]
 
     def __str__(self) -> str:
         return f"#{self.rank} {self.name}"

@@ -2,6 +2,8 @@
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from .. import formatting, links
 
@@ -94,3 +96,60 @@ def id_url(name: str, slug: str, pk) -> str:
     """``{% url name slug pk %}`` for a URL ending in an object's id, reversed once per (name, slug): a table
     of 50 rows links each row to its pages, and Django's ``reverse`` costs about 30 µs a call."""
     return links.id_url(name, slug, pk)
+
+
+# The marks beside a rank and an expected ROI, on every list of figures: tags, not includes, because a table of
+# 50 rows shows each several times and an include costs about ten times a tag.
+
+TIE_MARK = (
+    '<span class="tie-mark" title="Statistically tied with #{}: their expected ROIs differ by less than 2 standard '
+    'errors of the difference, so another seed could swap them">≈</span>'
+)
+MOVED = "places moved since the latest baseline"
+EXPECTED_ROI = (
+    '<span class="expected-roi" title="Expected ROI {} {} (standard error{}); ROI P10 {}, P50 {}, P90 {}">{}</span>'
+)
+
+
+@register.simple_tag
+def tie_mark(tied, rank) -> str:
+    """``{% tie_mark tied rank %}``: "≈" on the lower rank of a statistically tied pair (``tied``: the project at
+    ``rank`` is tied with the one above), with why in its tooltip; nothing otherwise."""
+    return format_html(TIE_MARK, int(rank) - 1) if tied and rank is not None else ""
+
+
+@register.simple_tag
+def rank_move(move: str) -> SafeString:
+    """``{% rank_move move %}``: a rank move since the latest baseline ("▲3", "▼2", "=", "new"), marked by its
+    direction, with what it means in its tooltip."""
+    move = "" if move is None else str(move)
+    if move == "new":
+        css, title = " rank-new", "not ranked at the latest baseline"
+    elif move == "=":
+        css, title = "", "same rank as at the latest baseline"
+    else:
+        css, title = {"▲": " rank-up", "▼": " rank-down"}.get(move[:1], ""), MOVED
+    return format_html('<span class="rank-move{}" title="{}">{}</span>\n', css, title, move)
+
+
+def _score_field(score, name: str):
+    return score.get(name) if isinstance(score, dict) else getattr(score, name, None)
+
+
+@register.simple_tag
+def expected_roi(score, trials=None) -> SafeString:
+    """``{% expected_roi score trials %}``: a row's expected ROI rounded to the power of ten of its standard error,
+    with the full figure, its standard error over ``trials`` and the P10 / P50 / P90 in its tooltip."""
+    value, se = _figure(_score_field(score, "expected_roi")), _figure(_score_field(score, "roi_se"))
+    p10, p50, p90 = (formatting.roi(_figure(_score_field(score, f"roi_{p}"))) for p in ("p10", "p50", "p90"))
+    over = f" over {trials} trials" if trials else ""
+    return format_html(
+        EXPECTED_ROI,
+        formatting.roi(value),
+        formatting.roi_error(se),
+        over,
+        p10,
+        p50,
+        p90,
+        formatting.roi_within_error(value, se),
+    )

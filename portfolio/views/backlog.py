@@ -18,14 +18,14 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.requests import HtmxHttpRequest
-from roadmap.models import ProjectScore
+from roadmap.models import ProjectScore, RankingSnapshot
 from roadmap.selectors.baselines import rank_moves
-from roadmap.selectors.snapshots import latest_snapshot, score_sort_keys, scores_for_projects
+from roadmap.selectors.snapshots import figure_ordered_ids, latest_snapshot, score_sort_keys, scores_for_projects
 
 from .. import estimates, selectors, services
 from ..forms.project import SORT_CHOICES, BacklogFilterForm, ProjectCreateForm, ProjectRowForm
 from ..forms.versioned import add_service_errors
-from ..models import FeasibilityAssessment, Project
+from ..models import FeasibilityAssessment, Portfolio, Project
 from ..parsing import whole_number
 from ..permissions import Access, portfolio_access
 from .backlog_columns import shown_columns
@@ -117,7 +117,11 @@ def backlog_table(request: HtmxHttpRequest, access: Access) -> dict:
     table_query = query.urlencode()
     # Counted, sorted and sliced by the database on the ids alone (narrow rows sort faster), then the page's
     # projects read by id with their current assessments.
-    page = _page(request, Paginator(projects.prefetch_related(None).values_list("pk", flat=True), PAGE_SIZE))
+    ids = _figures_order(snapshot, portfolio, sort, direction) if not (search or statuses or tags) else None
+    if ids is None:
+        ids = projects.prefetch_related(None).values_list("pk", flat=True)
+    count = selectors.backlog_count(portfolio=portfolio, search=search, statuses=statuses, tags=tags)
+    page = _page(request, CountedPaginator(ids, PAGE_SIZE, count=count))
     shown = selectors.projects_in_order(ids=list(page.object_list))
     matching = page.paginator.count
     scores = scores_for_projects(snapshot=snapshot, project_ids=[p.pk for p in shown])
@@ -154,6 +158,22 @@ def backlog_table(request: HtmxHttpRequest, access: Access) -> dict:
         "editing": {pk for pk in map(whole_number, request.GET.getlist("editing")) if pk is not None},
         "needs_assessment": selectors.feasibility_queue_count(portfolio=portfolio) if access.can_assess else 0,
     }
+
+
+def _figures_order(snapshot: RankingSnapshot | None, portfolio: Portfolio, sort: str, direction: str):
+    """The unfiltered backlog's ids in a figure column's order read from the snapshot's rows alone, when the
+    snapshot is of the current inputs (its rows are then exactly the portfolio's projects); else None."""
+    if snapshot is None or snapshot.input_version != portfolio.input_version:
+        return None
+    return figure_ordered_ids(snapshot=snapshot, sort=sort, direction=direction)
+
+
+class CountedPaginator(Paginator):
+    """A paginator given its count: the matching projects are counted without the joins the sort needs."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # what the ``count`` cached property would compute
 
 
 def _page(request: HtmxHttpRequest, paginator: Paginator) -> Page:

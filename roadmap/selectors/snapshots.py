@@ -4,7 +4,7 @@ and the status of a portfolio's figures (when computed, out of date, recompute f
 from dataclasses import dataclass
 from typing import cast
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 
 from portfolio.models import Portfolio
 from portfolio.selectors import ExtraSortKeys
@@ -64,6 +64,21 @@ def score_sort_keys(*, snapshot: RankingSnapshot | None) -> ExtraSortKeys | None
         return None
     keys = {key: F(f"{SNAPSHOT_SCORE}__{field}") for key, field in SCORE_SORT_FIELDS.items()}
     return ExtraSortKeys(keys=keys, joins={SNAPSHOT_SCORE: ("scores", Q(scores__snapshot_id=snapshot.pk))})
+
+
+def figure_ordered_ids(*, snapshot: RankingSnapshot, sort: str, direction: str) -> QuerySet[ProjectScore, int] | None:
+    """The ids of the snapshot's projects ordered by a figure column of the backlog (``SCORE_SORT_FIELDS``) as the
+    backlog orders them (no value last in both directions, ties by name), read from the snapshot's rows alone:
+    no join, and the first page of the rank order is read from an index. None for another column.
+
+    This is the backlog's order only while the snapshot is of the portfolio's current inputs: adding, removing and
+    renaming a project are input changes, so its rows are then the portfolio's projects under their names."""
+    field = SCORE_SORT_FIELDS.get(sort)
+    if field is None:
+        return None
+    value = F(field).desc(nulls_last=True) if direction == "desc" else F(field).asc(nulls_last=True)
+    rows = ProjectScore.objects.filter(snapshot=snapshot, project__isnull=False)
+    return rows.order_by(value, "name").values_list("project_id", flat=True)
 
 
 def scores_for_projects(*, snapshot: RankingSnapshot | None, project_ids: list[int]) -> dict[int, ProjectScore]:
