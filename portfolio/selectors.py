@@ -255,8 +255,13 @@ def planning_inputs(
     rows = Project.objects.filter(portfolio_id=portfolio_id).select_related("progress")
     if corrections:  # who estimated each range, read in the same query
         rows = rows.select_related("impact_estimated_by", "effort_estimated_by")
-    for project in rows.prefetch_related(_current_assessment_prefetch()):
-        assessment = current_assessment(project)
+    # Read by portfolio, not prefetched: a prefetch sends every project id back in an IN list of 10,000 values.
+    assessments = {
+        a.project_id: a
+        for a in FeasibilityAssessment.objects.filter(project__portfolio_id=portfolio_id, is_current=True)
+    }
+    for project in rows:
+        assessment = assessments.get(project.pk)
         effort = estimates.effort_in_force(project, assessment)
         projects.append(_project_input(portfolio, project, assessment, effort, corrections))
         since = effort.since if effort is not None else None

@@ -16,6 +16,7 @@ from django.db.models import F
 from portfolio import selectors
 from portfolio.models import Portfolio
 from roadmap.selectors.snapshots import latest_snapshot, score_sort_keys
+from roadmap.services import snapshot_rows
 from roadmap.services.recompute import portfolio_recompute
 
 from ..factories import AssessmentFactory, ProjectFactory
@@ -37,8 +38,13 @@ def _nodes(node: dict) -> list[dict]:
 
 
 @pytest.fixture
-def stale_statistics(portfolio):
-    """A recomputed backlog of PROJECTS projects whose newest snapshot the planner's statistics have never seen."""
+def stale_statistics(portfolio, monkeypatch):
+    """A recomputed backlog of PROJECTS projects whose newest snapshot the planner's statistics have never seen.
+
+    The recompute refreshes the statistics of the snapshot tables itself (``snapshot_rows.refresh_statistics``);
+    here it is kept from doing so, as where the database user may not ANALYZE them: the queries must stay cheap
+    even then."""
+    monkeypatch.setattr(snapshot_rows, "refresh_statistics", lambda *models: None)
     portfolio.trials = 100
     portfolio.save()
     for i in range(PROJECTS):
