@@ -1,4 +1,5 @@
-"""Form fields shared by the forms: a share entered as a percent and stored as a fraction; numbers shown as typed."""
+"""Form fields shared by the forms: a share entered as a percent and stored as a fraction; numbers shown as typed;
+a list of many options drawn in one pass."""
 
 import math
 from decimal import Decimal
@@ -6,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 
 class PercentField(forms.FloatField):
@@ -63,3 +66,32 @@ def plain_number_inputs(form: forms.BaseForm) -> None:
         if isinstance(field, forms.FloatField) and not isinstance(field, PercentField):
             if isinstance(field.widget, forms.NumberInput) and not isinstance(field.widget, PlainNumberInput):
                 field.widget = PlainNumberInput(attrs=field.widget.attrs)
+
+
+class ManyOptionsSelect(forms.Select):
+    """A select of many plain options (every other project of a portfolio), with the markup of Django's ``Select``
+    drawn in one pass instead of a template include per option: at 1,000 projects the includes took 40 ms of a
+    70 ms project page. Options are (value, label) pairs; no groups."""
+
+    def optgroups(self, name: str, value: list[str], attrs: dict[str, Any] | None = None) -> list:
+        return []  # drawn by ``render`` below
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        # As django/forms/widgets/attrs.html: in order; True as a bare name, False left out.
+        attributes = format_html_join(
+            "",
+            " {}{}",
+            (
+                (key, "" if val is True else format_html('="{}"', val))
+                for key, val in widget["attrs"].items()
+                if val is not False
+            ),
+        )
+        chosen = widget["value"][0] if widget["value"] else None  # "" (nothing chosen) marks the empty option
+        options = format_html_join(
+            "",
+            '\n  <option value="{}"{}>{}</option>\n',
+            ((str(key), mark_safe(" selected") if str(key) == chosen else "", label) for key, label in self.choices),
+        )
+        return format_html('<select name="{}"{}>{}\n</select>', widget["name"], attributes, options)

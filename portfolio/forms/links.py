@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from ..models import LinkKind, Project, ReuseLink
+from .fields import ManyOptionsSelect
 from .versioned import VersionedModelForm, VersionedObjectForm
 
 FRACTION_HELP = "Share of the consumer's effort the reuse saves, 0 to 0.9 (0.3 = 30%)."
@@ -28,7 +29,9 @@ class LinkCreateForm(forms.Form):
         choices=((REUSES, "This project reuses the output of"), (REUSED_BY, "This project's output is reused by")),
         initial=REUSES,
     )
-    other = forms.ModelChoiceField(queryset=Project.objects.none(), label="Project", empty_label="— choose —")
+    other = forms.ModelChoiceField(
+        queryset=Project.objects.none(), label="Project", empty_label="— choose —", widget=ManyOptionsSelect
+    )
     kind = forms.ChoiceField(choices=LinkKind.choices, initial=LinkKind.BENEFITS)
     fraction = forms.FloatField(min_value=0.0, max_value=0.9, initial=0.2, help_text=FRACTION_HELP)
     note = forms.CharField(required=False, max_length=500)

@@ -12,6 +12,7 @@ from portfolio.selectors import ExtraSortKeys
 from ..models import ProjectScore, RankingSnapshot, RecomputeState
 
 UNREAD = object()  # figures_status(latest=...) not given: it reads the latest snapshot itself
+PAGE_ONLY_FIELDS = ("evppi", "tornado")  # shown on the project page alone
 SCORE_SORT_FIELDS = {"rank": "rank", "roi": "expected_roi", "ptopk": "p_top_k"}  # backlog column -> score field
 
 
@@ -31,13 +32,15 @@ def snapshot_scores(*, snapshot: RankingSnapshot | None) -> list[ProjectScore]:
 def ranking_tables(*, snapshot: RankingSnapshot | None, limit: int | None) -> dict:
     """The rows listed under the ROI chart: the first ``limit`` ranked ones by rank and the first ``limit``
     unranked ones by name (all of them when ``limit`` is None), with how many of each there are in all.
-    Three queries, whatever the size of the snapshot."""
+    Three queries, whatever the size of the snapshot. The rows come without the project page's information-value
+    figures (EVPPI and tornado: JSON decoded for nothing here)."""
     if snapshot is None:
         return {"ranked_shown": [], "ranked_count": 0, "excluded_shown": [], "excluded_count": 0}
     rows = ProjectScore.objects.filter(snapshot=snapshot)
     counts = rows.aggregate(ranked=Count("pk", filter=Q(rank__isnull=False)), excluded=Count("pk", filter=Q(rank=None)))
-    ranked = rows.filter(rank__isnull=False).order_by("rank", "name")
-    excluded = rows.filter(rank=None).order_by("name", "pk")
+    listed = rows.defer(*PAGE_ONLY_FIELDS)
+    ranked = listed.filter(rank__isnull=False).order_by("rank", "name")
+    excluded = listed.filter(rank=None).order_by("name", "pk")
     return {
         "ranked_shown": list(ranked if limit is None else ranked[:limit]) if counts["ranked"] else [],
         "ranked_count": counts["ranked"],
