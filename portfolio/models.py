@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from . import scoring
+from . import scoring_inputs
 from .estimator_fields import EstimatorAttribution
 from .names import (  # noqa: F401 (validate_project_name: migration 0003 names it here)
     normalize_project_name,
@@ -172,9 +172,9 @@ class Portfolio(models.Model):
 
     def success_probability_for(self, tag: str | None) -> float:
         """Default success probability of a feasibility tag (None: not assessed, counted as hard); the rule is
-        ``scoring.success_probability``'s, a project's own probability ``estimates.success_probability``'s."""
+        ``scoring_inputs.success_probability``'s, a project's own probability ``estimates.success_probability``'s."""
         by_tag = {"easy": self.p_easy, "hard": self.p_hard, "impossible": self.p_impossible}
-        return scoring.success_probability(tag=tag or None, override=None, by_tag=by_tag)
+        return scoring_inputs.success_probability(tag=tag or None, override=None, by_tag=by_tag)
 
 
 class Project(EstimatorAttribution, models.Model):

@@ -12,7 +12,7 @@ from django.http import QueryDict
 from portfolio.forms.versioned import VersionedForm, VersionedObjectForm
 from portfolio.models import MAX_ROADMAP_PIN, Portfolio, Project
 from portfolio.parsing import whole_number
-from portfolio.scoring import TO_BUILD_STATUSES
+from portfolio.scoring_inputs import TO_BUILD_STATUSES
 
 from .planning import Scenario
 

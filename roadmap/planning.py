@@ -16,7 +16,7 @@ from typing import Protocol
 
 import numpy as np
 
-from portfolio import scoring
+from portfolio import scoring, scoring_inputs
 from portfolio.funding import FundingResult, compute_funding
 
 from . import simulation
@@ -110,7 +110,7 @@ def roadmap_list(
         if link.kind == "requires" and link.producer in by_key and link.consumer in by_key:
             requires.setdefault(link.consumer, []).append(link.producer)
     ranked = [s for s in ranking.scores if s.rank is not None]
-    impossible = {s.key: LEFT_OFF_IMPOSSIBLE for s in ranked if s.tag == scoring.IMPOSSIBLE_TAG}
+    impossible = {s.key: LEFT_OFF_IMPOSSIBLE for s in ranked if s.tag == scoring_inputs.IMPOSSIBLE_TAG}
     candidates = [s for s in ranked if s.key not in impossible]
     candidates.sort(key=lambda s: (by_key[s.key].status != "building", s.rank or 0))  # all ranked here
     unpinned = [s for s in candidates if facts[s.key].pin is None]
@@ -144,7 +144,7 @@ def plan_from_samples(
     """Schedule the ranking's projects with the ranking's own samples and summarise the bands as dates."""
     items, impossible, requires = roadmap_list(ranking, projects, links, facts)
     items = [_with_dates(item, facts[item.key], start) for item in items]
-    delivered = frozenset(p.key for p in projects if p.status in scoring.DELIVERED_STATUSES)
+    delivered = frozenset(p.key for p in projects if p.status in scoring_inputs.DELIVERED_STATUSES)
     order, left_off = simulation.schedule_order(items, delivered=delivered, names={p.key: p.name for p in projects})
     item_of = {item.key: item for item in items}
     ordered = [item_of[key] for key in order]
@@ -300,8 +300,8 @@ def apply_scenario(
     changed = []
     for project in projects:
         if project.key in scenario.drop:
-            project = replace(project, status=scoring.PARKED_STATUS)
-        elif project.key in scenario.add and project.status == scoring.PARKED_STATUS:
+            project = replace(project, status=scoring_inputs.PARKED_STATUS)
+        elif project.key in scenario.add and project.status == scoring_inputs.PARKED_STATUS:
             project = replace(project, status="idea")
         changed.append(project)
     pins = scenario.pins or {}

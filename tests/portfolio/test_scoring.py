@@ -12,18 +12,20 @@ import pytest
 
 from portfolio.sampling import pert_sample, pert_shape
 from portfolio.scoring import (
-    DEFAULT_SUCCESS_PROBABILITY,
     EXCLUDED_DELIVERED,
     EXCLUDED_NO_EFFORT,
     EXCLUDED_PARKED,
-    LinkInput,
-    ProjectInput,
     Range,
-    ScoringSettings,
     compute_ranking,
     draw_samples,
     rank_from_samples,
     reuse_credit,
+)
+from portfolio.scoring_inputs import (
+    DEFAULT_SUCCESS_PROBABILITY,
+    LinkInput,
+    ProjectInput,
+    ScoringSettings,
     success_probability,
 )
 
@@ -562,9 +564,7 @@ def test_rank_from_drawn_samples_equals_compute_ranking():
     links = [LinkInput(50, 3, "requires", 0.4), LinkInput(2, 7, "benefits", 0.3)]
     config = settings(trials=500, top_k=3)
     samples = draw_samples(projects, links, config.trials, 5)
-    assert rank_from_samples(samples, projects, links, config) == compute_ranking(
-        projects, links, config, 5
-    )
+    assert rank_from_samples(samples, projects, links, config) == compute_ranking(projects, links, config, 5)
 
 
 def test_each_project_draws_from_its_own_three_streams_of_the_seed():

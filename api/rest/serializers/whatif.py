@@ -6,7 +6,7 @@ from rest_framework.exceptions import ErrorDetail
 
 from portfolio.models import MAX_ROADMAP_PIN, Project
 from portfolio.parsing import whole_number
-from portfolio.scoring import TO_BUILD_STATUSES
+from portfolio.scoring_inputs import TO_BUILD_STATUSES
 from roadmap.planning import Scenario
 
 from ..problems import NOT_IN_PORTFOLIO
