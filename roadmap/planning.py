@@ -19,7 +19,7 @@ import numpy as np
 from portfolio import scoring, scoring_inputs
 from portfolio.funding import FundingResult, compute_funding
 
-from . import simulation
+from . import simulation, value_delivered
 
 LEFT_OFF_IMPOSSIBLE = "impossible: not on the roadmap"
 MAX_QUARTERS = 40  # rows of the what-if table of value by quarter end (ten years)
@@ -152,7 +152,7 @@ def plan_from_samples(
     columns = np.array([column[key] for key in order], dtype=np.intp)
     result = simulation.simulate_schedule(ordered, samples.effort[:, columns], capacity=capacity)
     bands = {b.key: b for b in simulation.project_bands(result, ordered)}
-    curve = simulation.value_curve(result, samples.success[:, columns], samples.impact[:, columns])
+    curve = value_delivered.value_curve(result, samples.success[:, columns], samples.impact[:, columns])
     position = {key: i for i, key in enumerate(order, start=1)}
     reasons = {**left_off, **impossible}
     status = {p.key: p.status for p in projects}
@@ -179,7 +179,7 @@ def plan_from_samples(
     )
 
 
-def _curve_by_date(start: datetime.date, curve: Sequence[simulation.ValuePoint]) -> tuple[CurvePoint, ...]:
+def _curve_by_date(start: datetime.date, curve: Sequence[value_delivered.ValuePoint]) -> tuple[CurvePoint, ...]:
     """The value curve as dates; points that round to the same day (a roadmap shorter than a few days, or dates
     capped at the calendar's end) keep the latest, which has delivered the most."""
     by_date = {}

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from portfolio import sampling, scoring
 from portfolio.models import MAX_EFFORT, MAX_VALUE
-from roadmap import simulation
+from roadmap import simulation, value_delivered
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -217,7 +217,7 @@ def test_schedule_dates_are_finite_and_respect_requirements(schedule, seed):
     rng = np.random.default_rng(seed)
     success = rng.random(result.finish.shape) < 0.5
     impact = rng.uniform(0, MAX_VALUE, result.finish.shape)
-    curve = simulation.value_curve(result, success, impact, step_weeks=max(1.0, result.finish.max() / 200))
+    curve = value_delivered.value_curve(result, success, impact, step_weeks=max(1.0, result.finish.max() / 200))
     for earlier, later in zip(curve, curve[1:], strict=False):
         assert earlier.week < later.week
         assert earlier.p50 <= later.p50 * (1 + 1e-12) + 1e-6

@@ -16,9 +16,9 @@ from roadmap.simulation import (
     project_bands,
     schedule_order,
     simulate_schedule,
-    value_curve,
     weeks_to_date,
 )
+from roadmap.value_delivered import value_curve
 
 TRIALS = 20_000
 Z = 5  # standard errors allowed for a Monte Carlo estimate
