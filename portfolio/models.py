@@ -183,7 +183,7 @@ class Project(EstimatorAttribution, models.Model):
     ``provisional_effort_*`` is the PM's own guess in person-weeks, used until an EM assesses the
     project. ``version`` increases on every edit so a save based on a stale form is refused.
     ``roadmap_pin`` (PM, optional) puts the project at that place of the roadmap list instead of its
-    rank's place; the producers it requires still come before it (see roadmap.planning).
+    rank's place; the producers it requires still come before it (see roadmap.priority).
     """
 
     portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="projects")
