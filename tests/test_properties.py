@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from portfolio import sampling, scoring
-from portfolio.models import MAX_EFFORT, MAX_VALUE
+from portfolio.field_rules import MAX_EFFORT, MAX_VALUE
 from roadmap import simulation, value_delivered
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
