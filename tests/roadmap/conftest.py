@@ -1,5 +1,5 @@
 """Fixtures for tests that drive real Celery worker and beat processes over Redis against the PostgreSQL test
-database (test_worker.py, test_faults.py).
+database (test_worker.py, test_faults.py); review backlogs; and the roadmap items the schedule math's tests build.
 
 The worker is started per test against the database pytest-django created, with the queue purged first
 so leftovers of earlier runs cannot interfere. Every wait is bounded; on a timeout the assertion message
@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+import numpy as np
 import pytest
 from django.db import connection
 
@@ -27,6 +28,7 @@ from portfolio.models import Portfolio
 from roadmap.models import RankingSnapshot, RecomputeState
 from roadmap.services import baselines
 from roadmap.services.recompute import portfolio_recompute
+from roadmap.simulation import RoadmapItem
 
 from ..factories import AssessmentFactory, PortfolioFactory, ProjectFactory, ReuseLinkFactory
 
@@ -214,3 +216,21 @@ def review_baseline(portfolio, review_backlog, pm_user):
     """The backlog computed and marked as the baseline "Q1 planning" by the PM."""
     portfolio_recompute(portfolio_id=portfolio.pk)
     return baselines.baseline_mark(portfolio=portfolio, name="Q1 planning", user=pm_user)
+
+
+# --- roadmap items and constant efforts for the schedule math's tests -------------------------------------------
+
+
+def item(key, *, staffing=1, requires=(), target_week=None, status="idea", name=None):
+    return RoadmapItem(
+        key=key,
+        name=name or f"P{key}",
+        status=status,
+        staffing=staffing,
+        target_week=target_week,
+        requires=tuple(requires),
+    )
+
+
+def constant_effort(*person_weeks, trials=3):
+    return np.tile(np.asarray(person_weeks, dtype=float), (trials, 1))
