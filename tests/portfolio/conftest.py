@@ -1,10 +1,17 @@
 """Builders shared by the scoring math's tests (no database): constant ranges, projects, settings, a ranking in
-one call, a random portfolio, and the PERT moments and Monte Carlo tolerance (Z standard errors) they check with."""
+one call, a random portfolio, and the PERT moments and Monte Carlo tolerance (Z standard errors) they check with;
+and the CSV import tests' files, errors and upload."""
 
 import math
+from pathlib import Path
 
 import numpy as np
+import pytest
+from django.conf import settings as django_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
+from portfolio.csv_import import ImportErrors, import_csv
 from portfolio.scoring import Range, compute_ranking
 from portfolio.scoring_inputs import DEFAULT_SUCCESS_PROBABILITY, ProjectInput, ScoringSettings
 
@@ -76,3 +83,27 @@ def random_portfolio(n: int, seed: int) -> list[ProjectInput]:
         effort = Range(low, low * 2, low * 5)
         projects.append(project(key, impact=Range(0, low * 20, low * 80), effort=effort, tag=tag))
     return projects
+
+
+# --- the CSV import ----------------------------------------------------------------------------------------------
+
+SAMPLE = Path(django_settings.BASE_DIR) / "docs" / "sample-import.csv"
+HEADER = "name,impact_low,impact_likely,impact_high"
+
+
+def _csv(*lines: str) -> bytes:
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _errors(portfolio, data: bytes) -> list[str]:
+    with pytest.raises(ImportErrors) as info:
+        import_csv(portfolio=portfolio, data=data)
+    return [str(e) for e in info.value.errors]
+
+
+def _import_url(portfolio) -> str:
+    return reverse("portfolio:import", args=[portfolio.slug])
+
+
+def _upload(name: str, data: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="text/csv")
