@@ -1,8 +1,9 @@
 """Builders shared by the scoring math's tests (no database): constant ranges, projects, settings, a ranking in
 one call, a random portfolio, and the PERT moments and Monte Carlo tolerance (Z standard errors) they check with;
-and the CSV import tests' files, errors and upload."""
+the CSV import tests' files, errors and upload; and the backlog page tests' URLs and snapshots."""
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from portfolio.csv_import import ImportErrors, import_csv
+from portfolio.models import Project
 from portfolio.scoring import Range, compute_ranking
 from portfolio.scoring_inputs import DEFAULT_SUCCESS_PROBABILITY, ProjectInput, ScoringSettings
+from roadmap.models import RankingSnapshot
+from tests.factories import RankingSnapshotFactory, bulk_scores
 
 Z = 5  # standard errors allowed: a false alarm about once in 1.7 million runs per check
 TRIALS = 20_000
@@ -107,3 +111,46 @@ def _import_url(portfolio) -> str:
 
 def _upload(name: str, data: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="text/csv")
+
+
+# --- the backlog page ---------------------------------------------------------------------------------------------
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def backlog_url(portfolio, query: str = "") -> str:
+    return reverse("portfolio:backlog", args=[portfolio.slug]) + (f"?{query}" if query else "")
+
+
+def snapshot_with(portfolio, figures: dict, version: int = 1) -> RankingSnapshot:
+    """A ranking snapshot with the given figures per project: {project: (rank, expected_roi, p_top_k)}."""
+    snapshot = RankingSnapshotFactory(portfolio=portfolio, input_version=version, seed=1, trials=100, top_k=3)
+    rows = (
+        {
+            "project": project,
+            "excluded": rank is None,
+            "rank": rank,
+            "success_probability": 0.5,
+            "expected_roi": roi,
+            "roi_p10": None if roi is None else roi - 1,
+            "roi_p50": roi,
+            "roi_p90": None if roi is None else roi + 1,
+            "p_top_k": p_top_k,
+            "excluded_reason": "" if rank else "no effort range: ask an EM to assess it",
+        }
+        for project, (rank, roi, p_top_k) in figures.items()
+    )
+    bulk_scores(snapshot, rows)
+    return snapshot
+
+
+def _add_projects(portfolio, count: int, start: int) -> list[Project]:
+    projects = Project.objects.bulk_create(
+        Project(portfolio=portfolio, name=f"Bulk {start + i:05d}", impact_low=1, impact_likely=2, impact_high=3)
+        for i in range(count)
+    )
+    return list(Project.objects.filter(name__in=[p.name for p in projects]))
+
+
+def shown_order(html: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'<tr id="project-row-(\d+)"', html)]
