@@ -13,13 +13,7 @@ from portfolio.csv_import import COLUMNS, import_csv, unneutralize
 from portfolio.models import Change, FeasibilityAssessment, Portfolio, Project, ReuseLink
 from roadmap.export import export_csv, neutralize, portfolio_export
 from roadmap.services.recompute import portfolio_recompute
-from tests.factories import (
-    AssessmentFactory,
-    PortfolioFactory,
-    ProjectFactory,
-    ReuseLinkFactory,
-    import_through_page,
-)
+from tests.factories import AssessmentFactory, PortfolioFactory, ProjectFactory, ReuseLinkFactory, import_through_page
 from tests.portfolio.conftest import HEADER, _csv, _errors
 
 

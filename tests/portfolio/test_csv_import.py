@@ -10,11 +10,7 @@ from hypothesis import strategies as st
 from portfolio.csv_import import import_csv, unneutralize
 from portfolio.models import Change, FeasibilityAssessment, Portfolio, Project, ReuseLink
 from roadmap.export import neutralize
-from tests.factories import (
-    AssessmentFactory,
-    ProjectFactory,
-    ReuseLinkFactory,
-)
+from tests.factories import AssessmentFactory, ProjectFactory, ReuseLinkFactory
 from tests.portfolio.conftest import HEADER, SAMPLE, _csv, _errors
 
 

@@ -9,10 +9,7 @@ from django.core.management import CommandError, call_command
 
 from portfolio.csv_import import import_csv
 from portfolio.models import Project, ReuseLink
-from tests.factories import (
-    ProjectFactory,
-    ReuseLinkFactory,
-)
+from tests.factories import ProjectFactory, ReuseLinkFactory
 from tests.portfolio.conftest import HEADER, _csv, _errors, _import_url, _upload
 
 

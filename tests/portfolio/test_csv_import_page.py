@@ -8,10 +8,7 @@ from django.urls import reverse
 
 from portfolio.csv_import import COLUMNS, import_csv
 from portfolio.models import FeasibilityAssessment, Project
-from tests.factories import (
-    ProjectFactory,
-    import_through_page,
-)
+from tests.factories import ProjectFactory, import_through_page
 from tests.portfolio.conftest import HEADER, SAMPLE, _csv, _errors, _import_url, _upload
 
 
