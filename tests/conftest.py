@@ -7,6 +7,7 @@ in every test (production keeps Django's PBKDF2, see ``_fast_password_hashing``)
 """
 
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -316,3 +317,17 @@ def fuzz_world(world, pm_client, em_client):
     a, b, c = world["producer"], world["project"], world["spare"]
     link = ReuseLinkFactory(producer=b, consumer=c, kind="benefits", fraction=0.2)
     return {"portfolio": world["portfolio"], "projects": [a, b, c], "link": link, "pm": pm_client, "em": em_client}
+
+
+# --- racing saves: the recompute counted, not run ----------------------------------------------------------------
+
+
+@pytest.fixture
+def no_recompute(monkeypatch):
+    """Count the recompute requests instead of running them (the edits are what race here)."""
+    calls = Counter()
+    monkeypatch.setattr(
+        "roadmap.services.recompute.recompute_enqueue",
+        lambda *, portfolio_id, force=False: calls.update([portfolio_id]),
+    )
+    return calls

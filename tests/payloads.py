@@ -1,12 +1,15 @@
 """Form data as the pages post it, for every test that submits a project's edit form or its backlog row.
 
 Built from the forms' own field lists, so a field added to a form is posted by every test that uses these. Also
-the fuzzed values the form, upload and query-string fuzzing tests post, and the checks every such post passes.
+the fuzzed values the form, upload and query-string fuzzing tests post, and the checks every such post passes;
+and a page's edit form read back as a browser would post it, with the refusal a stale save gets.
 """
 
 import datetime
 import math
+import re
 from collections.abc import Iterable
+from html.parser import HTMLParser
 
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
@@ -160,3 +163,80 @@ def _post_and_check(client, url: str, payload: dict, *, htmx: bool, **extra):
     event("refused" if refused else "accepted")
     _assert_database_holds_only_valid_data()
     return response
+
+
+# --- a page's edit form read as a browser posts it, and the refusal a stale one gets ---------------------------------
+
+
+class _FormReader(HTMLParser):
+    """Collect what a browser would submit from each <form method="post"> of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict[str, str]] = []
+        self.names: set[str] = set()
+        self._in_form = False
+        self._select: str | None = None
+        self._select_first: str | None = None
+        self._textarea: str | None = None
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return self.forms[-1]
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("method", "").lower() == "post":
+            self._in_form = True
+            self.forms.append({})
+        if not self._in_form or not a.get("name") and tag != "option":
+            return
+        if a.get("name"):
+            self.names.add(a["name"])  # every field the form has, submitted or not (an unchecked radio is not)
+        if tag == "input" and a.get("type") not in ("submit", "button", "checkbox", "radio"):
+            self.fields[a["name"]] = a.get("value", "")
+        elif tag == "input" and "checked" in a:
+            self.fields[a["name"]] = a.get("value", "on")
+        elif tag == "select":
+            self._select, self._select_first = a["name"], None
+        elif tag == "option" and self._select:
+            if self._select_first is None:
+                self._select_first = a.get("value", "")
+            if "selected" in a:
+                self.fields[self._select] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.fields[a["name"]] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self._select:
+            self.fields.setdefault(self._select, self._select_first or "")
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "form":
+            self._in_form = False
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+
+def form_data(response, **changes) -> dict:
+    """The page's edit form as a browser would post it, with the user's ``changes`` typed in."""
+    reader = _FormReader()
+    reader.feed(response.content.decode())
+    forms = [f for f in reader.forms if "version" in f or "project_version" in f]
+    assert forms, "the page must have an edit form carrying the version it was based on"
+    fields = forms[0]
+    for name in changes:
+        assert name in fields or name in reader.names, f"the form has no field {name!r}"
+    return {**fields, **{k: str(v) for k, v in changes.items()}}
+
+
+def _conflict_shown(body: str, *pairs: tuple[str, str]) -> None:
+    """The refusal names what the other person changed, old value -> value now."""
+    assert "Someone else saved this meanwhile" in body
+    changes = re.findall(r"<del>(.*?)</del>\s*→\s*<ins>(.*?)</ins>", body)
+    for pair in pairs:
+        assert pair in changes, f"{pair} not among the listed changes {changes}"
