@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
+from django.urls import reverse
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -331,3 +332,24 @@ def no_recompute(monkeypatch):
         lambda *, portfolio_id, force=False: calls.update([portfolio_id]),
     )
     return calls
+
+
+# --- the pages every role reads, for the checks that go over all of them ------------------------------------------
+
+
+def _read_pages(world) -> list[str]:
+    slug, pk = world["slug"], world["project"].pk
+    return [
+        reverse("portfolio:list"),
+        reverse("portfolio:backlog", args=[slug]),
+        reverse("portfolio:project", args=[slug, pk]),
+        reverse("portfolio:project-edit", args=[slug, pk]),
+        reverse("portfolio:feasibility", args=[slug]),
+        reverse("portfolio:settings", args=[slug]),
+        reverse("portfolio:import", args=[slug]),
+        reverse("roadmap:chart", args=[slug]),
+        reverse("roadmap:how", args=[slug]),
+        reverse("roadmap:timeline", args=[slug]),
+        reverse("roadmap:whatif", args=[slug]),
+        reverse("roadmap:pin", args=[slug, pk]),
+    ]
