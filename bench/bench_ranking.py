@@ -27,7 +27,7 @@ TARGET_RATIO = 3.0
 
 
 sys.path.insert(0, str(REPO_ROOT))
-from portfolio import scoring  # noqa: E402  (pure NumPy: no Django settings needed)
+from portfolio import scoring, scoring_inputs  # noqa: E402  (pure NumPy: no Django settings needed)
 
 
 def synthetic_portfolio(n: int, seed: int = SEED):
@@ -47,9 +47,10 @@ def synthetic_portfolio(n: int, seed: int = SEED):
         )
         if tag is None and rng.random() < 0.5:
             effort = None  # neither assessed nor provisionally estimated: left out of the ranking
-        p = scoring.success_probability(tag=tag, override=None, by_tag=scoring.DEFAULT_SUCCESS_PROBABILITY)
+        by_tag = scoring_inputs.DEFAULT_SUCCESS_PROBABILITY
+        p = scoring_inputs.success_probability(tag=tag, override=None, by_tag=by_tag)
         projects.append(scoring.ProjectInput(key, f"project {key:05d}", str(statuses[key]), impact, effort, tag, p))
-    shipped = [p.key for p in projects if p.status in scoring.DELIVERED_STATUSES]
+    shipped = [p.key for p in projects if p.status in scoring_inputs.DELIVERED_STATUSES]
     links = []
     for _ in range(max(1, n // 10)):
         # A third of the links come from shipped producers (effort savings), the rest earn reuse credit.

@@ -23,7 +23,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # runnable from any directory without installing
 
-from roadmap.simulation import RoadmapItem, project_bands, schedule_order, simulate_schedule, value_curve  # noqa: E402
+from roadmap.simulation import RoadmapItem, project_bands, schedule_order, simulate_schedule  # noqa: E402
+from roadmap.value_delivered import value_curve  # noqa: E402
 
 CAPACITY = 20  # people
 LINKS = 300  # requires links

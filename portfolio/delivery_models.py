@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import MAX_EFFORT, MAX_TEXT, MAX_VALUE, check_range, validate_finite
+from .field_rules import MAX_EFFORT, MAX_TEXT, MAX_VALUE, check_range, validate_finite
 
 MIN_REMAINING = 0.1  # person-weeks: the ranking needs an effort above 0 (a project with none left has shipped)
 FUTURE_DATE = "This date is in the future: record what happened, not a plan."

@@ -2,7 +2,8 @@
 
 The one place these rules read a project and its current feasibility assessment; the recompute's inputs,
 the export, the "How scores are computed" example and the backlog's effort column all ask here. The pure
-parts (the PERT shape, the probability rule, the statuses) live in ``portfolio.scoring``.
+parts (the PERT shape, the probability rule, the statuses) live in ``portfolio.sampling`` and
+``portfolio.scoring_inputs``.
 
 - Effort in force (person-weeks): for a project in ``building`` with a progress report, the EM's remaining range
   (counted from the day it was recorded: the roadmap schedules it from then, not from the project's start); else
@@ -21,7 +22,7 @@ from django.db.models import Case, F, FilteredRelation, Q, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import scoring
+from . import scoring, scoring_inputs
 from .models import FeasibilityAssessment, Project, ProjectProgress, Status
 
 ASSESSMENT = "assessment"  # the effort range is the current assessment's (the EM's)
@@ -108,8 +109,8 @@ def tag_probabilities(settings: TagProbabilities) -> dict[str, float]:
 
 def success_probability(settings: TagProbabilities, assessment: FeasibilityAssessment | None) -> float:
     """The project's effective success probability under ``settings``, given its current ``assessment``
-    (None: not assessed yet, counted as hard): see ``scoring.success_probability``."""
-    return scoring.success_probability(
+    (None: not assessed yet, counted as hard): see ``scoring_inputs.success_probability``."""
+    return scoring_inputs.success_probability(
         tag=assessment.tag if assessment is not None else None,
         override=assessment.success_probability_override if assessment is not None else None,
         by_tag=tag_probabilities(settings),

@@ -20,15 +20,8 @@ import numpy as np
 
 from . import information_value as info
 from .sampling import Samples
-from .scoring import (
-    DELIVERED_STATUSES,
-    IMPOSSIBLE_TAG,
-    LinkInput,
-    ProjectInput,
-    RankingResult,
-    ScoringSettings,
-    value_samples,
-)
+from .scoring import RankingResult, value_samples
+from .scoring_inputs import DELIVERED_STATUSES, IMPOSSIBLE_TAG, LinkInput, ProjectInput, ScoringSettings
 
 DEFAULT_WINDOW_WEEKS = 13
 LEARN_NEXT = 10  # "What to learn next" lists the ten largest (project, input) EVPPIs

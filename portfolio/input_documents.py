@@ -1,9 +1,9 @@
 """A portfolio's complete planning inputs as one JSON-able document, and back to the math's inputs.
 
-Pure Python (stdlib; ``scoring`` and ``sampling`` for the inputs' types; no Django). The recompute reads the
-backlog into ``PlanInputs``, turns it into a document (``to_document``), computes FROM the document read back
-(``from_document``) and stores it with the snapshot: so "the figures of a snapshot can be recomputed from its
-inputs" holds by construction (DESIGN.md, "Review baselines and explained changes").
+Pure Python (stdlib; ``scoring_inputs`` and ``sampling`` for the inputs' types; no Django). The
+recompute reads the backlog into ``PlanInputs``, turns it into a document (``to_document``), computes FROM the
+document read back (``from_document``) and stores it with the snapshot: so "the figures of a snapshot can be
+recomputed from its inputs" holds by construction (DESIGN.md, "Review baselines and explained changes").
 
 The document (format 1), every number in its own units:
 
@@ -27,7 +27,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import scoring
+from . import scoring_inputs
 from .sampling import Range
 
 FORMAT = 1
@@ -56,9 +56,9 @@ class PlanSettings:
         """The success probability of each feasibility tag."""
         return {"easy": self.p_easy, "hard": self.p_hard, "impossible": self.p_impossible}
 
-    def scoring_settings(self) -> scoring.ScoringSettings:
+    def scoring_settings(self) -> scoring_inputs.ScoringSettings:
         """These settings as the ranking takes them."""
-        return scoring.ScoringSettings(
+        return scoring_inputs.ScoringSettings(
             cost_per_person_week=self.cost_per_person_week,
             horizon_years=self.horizon_years,
             trials=self.trials,
@@ -132,12 +132,12 @@ class ProjectRecord:
     effort_spent: float | None = None
     outcome: OutcomeFacts | None = None
 
-    def project_input(self, settings: PlanSettings) -> scoring.ProjectInput:
+    def project_input(self, settings: PlanSettings) -> scoring_inputs.ProjectInput:
         """The project as the ranking sees it, its success probability resolved under ``settings``."""
-        probability = scoring.success_probability(
+        probability = scoring_inputs.success_probability(
             tag=self.tag, override=self.probability_override, by_tag=settings.by_tag()
         )
-        return scoring.ProjectInput(
+        return scoring_inputs.ProjectInput(
             key=self.key,
             name=self.name,
             status=self.status,
@@ -160,9 +160,9 @@ class PlanInputs:
 
     settings: PlanSettings
     projects: tuple[ProjectRecord, ...]
-    links: tuple[scoring.LinkInput, ...] = field(default=())
+    links: tuple[scoring_inputs.LinkInput, ...] = field(default=())
 
-    def project_inputs(self) -> list[scoring.ProjectInput]:
+    def project_inputs(self) -> list[scoring_inputs.ProjectInput]:
         """The projects as the ranking takes them, in document order."""
         return [p.project_input(self.settings) for p in self.projects]
 
@@ -283,7 +283,7 @@ def from_document(document: dict[str, Any]) -> PlanInputs:
         settings=settings_from_document(document["settings"]),
         projects=tuple(project_from_document(p) for p in document["projects"]),
         links=tuple(
-            scoring.LinkInput(
+            scoring_inputs.LinkInput(
                 producer=int(lk["producer"]),
                 consumer=int(lk["consumer"]),
                 kind=lk["kind"],

@@ -1,12 +1,12 @@
 """The backlog: portfolios, who may do what in them, projects, feasibility, reuse links, history.
 
 Models hold fields, constraints and clean(); writes go through portfolio.services. Roles, memberships and
-invitations are defined in portfolio.team_models and importable from here.
+invitations are defined in portfolio.team_models and importable from here, and so are the choices (tags,
+statuses, problem types, link kinds: portfolio.choices); what the fields accept (limits, validators, the
+range-order check) is portfolio.field_rules'.
 """
 
 import datetime
-import math
-import secrets
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -14,8 +14,20 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from . import scoring
+from . import scoring_inputs
+from .choices import LinkKind, ProblemType, Status, Tag  # also importable from here, like the models
 from .estimator_fields import EstimatorAttribution
+from .field_rules import (  # validate_finite, new_portfolio_seed: the migrations name them here
+    LATEST_ROADMAP_START,
+    MAX_EFFORT,
+    MAX_ROADMAP_PIN,
+    MAX_TEXT,
+    MAX_VALUE,
+    check_range,
+    new_portfolio_seed,
+    probability_field,
+    validate_finite,
+)
 from .names import (  # noqa: F401 (validate_project_name: migration 0003 names it here)
     normalize_project_name,
     validate_portfolio_name,
@@ -26,75 +38,8 @@ from .names import (  # noqa: F401 (validate_project_name: migration 0003 names 
 from .sampling import MAX_SEED
 from .team_models import Invitation, InvitationStatus, Membership, Role  # noqa: F401 (re-exported)
 
-# Absurdly large numbers are refused at input: a year of value or an effort past these is a typo.
-MAX_VALUE = 1e9  # value units per year
-MAX_EFFORT = 1e5  # person-weeks
-MAX_TEXT = 4000
 # The field error for a name the portfolio already has (the project forms' own check says the same).
 PROJECT_NAME_TAKEN = "This portfolio already has a project with this name."
-MAX_ROADMAP_PIN = 10000  # a pin is a place on the roadmap list; past this it is a typo
-LATEST_ROADMAP_START = datetime.date(2999, 12, 31)  # later is a typo, and the plan past it would leave the calendar
-
-
-def new_portfolio_seed() -> int:
-    """A fresh random seed for a new portfolio (0 .. 2^62 - 1, so a person can type it back in)."""
-    return secrets.randbits(62)
-
-
-def validate_finite(value: float | None) -> None:
-    """Refuse NaN and infinities, which float fields would otherwise store."""
-    if value is not None and not math.isfinite(value):
-        raise ValidationError("Enter a finite number.", code="not_finite")
-
-
-def check_range(errors: dict, prefix: str, low, likely, high, *, label: str) -> None:
-    """Add a message to ``errors`` when a (low, likely, high) range is out of order."""
-    if None in (low, likely, high):
-        return
-    if not all(math.isfinite(v) for v in (low, likely, high)):
-        return
-    if low > likely:
-        errors.setdefault(f"{prefix}_likely", []).append(f"{label}: likely must be at least low ({low:g}).")
-    if likely > high:
-        errors.setdefault(f"{prefix}_high", []).append(f"{label}: high must be at least likely ({likely:g}).")
-
-
-class Tag(models.TextChoices):
-    EASY = "easy", "Easy"
-    HARD = "hard", "Hard"
-    IMPOSSIBLE = "impossible", "Impossible"
-
-
-class Status(models.TextChoices):
-    IDEA = "idea", "Idea"
-    DISCOVERY = "discovery", "Discovery"
-    BUILDING = "building", "Building"
-    SHIPPED = "shipped", "Shipped"
-    ITERATING = "iterating", "Iterating"
-    PARKED = "parked", "Parked"
-
-
-class ProblemType(models.TextChoices):
-    CLASSIFICATION = "classification", "Classification"
-    RANKING = "ranking", "Ranking / search"
-    RECOMMENDATION = "recommendation", "Recommendation"
-    REGRESSION = "regression", "Regression / forecasting"
-    NLP = "nlp", "Language (NLP)"
-    VISION = "vision", "Vision"
-    ANOMALY = "anomaly", "Anomaly / fraud detection"
-    OTHER = "other", "Other"
-
-
-class LinkKind(models.TextChoices):
-    REQUIRES = "requires", "Requires"
-    BENEFITS = "benefits", "Benefits from"
-
-
-def probability_field(default: float | None = None, **kwargs) -> models.FloatField:
-    """A probability in [0, 1]."""
-    return models.FloatField(
-        default=default, validators=[MinValueValidator(0.0), MaxValueValidator(1.0), validate_finite], **kwargs
-    )
 
 
 class Portfolio(models.Model):
@@ -172,9 +117,9 @@ class Portfolio(models.Model):
 
     def success_probability_for(self, tag: str | None) -> float:
         """Default success probability of a feasibility tag (None: not assessed, counted as hard); the rule is
-        ``scoring.success_probability``'s, a project's own probability ``estimates.success_probability``'s."""
+        ``scoring_inputs.success_probability``'s, a project's own probability ``estimates.success_probability``'s."""
         by_tag = {"easy": self.p_easy, "hard": self.p_hard, "impossible": self.p_impossible}
-        return scoring.success_probability(tag=tag or None, override=None, by_tag=by_tag)
+        return scoring_inputs.success_probability(tag=tag or None, override=None, by_tag=by_tag)
 
 
 class Project(EstimatorAttribution, models.Model):
@@ -183,7 +128,7 @@ class Project(EstimatorAttribution, models.Model):
     ``provisional_effort_*`` is the PM's own guess in person-weeks, used until an EM assesses the
     project. ``version`` increases on every edit so a save based on a stale form is refused.
     ``roadmap_pin`` (PM, optional) puts the project at that place of the roadmap list instead of its
-    rank's place; the producers it requires still come before it (see roadmap.planning).
+    rank's place; the producers it requires still come before it (see roadmap.priority).
     """
 
     portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="projects")

@@ -7,7 +7,7 @@ shape (trials, projects), one column per project in the caller's order, so every
 over trials and projects at once.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -16,19 +16,16 @@ import numpy as np
 from .mc_error import roi_error_and_loss, tied_with_above
 from .sampling import Range as Range  # re-exported: callers build inputs from scoring alone
 from .sampling import Samples as Samples
-from .sampling import draw_columns, finite
+from .sampling import draw_columns
 
-# The one definition of which statuses are delivered (they count as producers, not ranked), still to be built
-# (ranked when they have an effort range) and parked; every query, form and page takes them from here.
-DELIVERED_STATUSES = frozenset({"shipped", "iterating"})
-TO_BUILD_STATUSES = frozenset({"idea", "discovery", "building"})
-PARKED_STATUS = "parked"
-STATUSES = DELIVERED_STATUSES | TO_BUILD_STATUSES | {PARKED_STATUS}
-DEFAULT_SUCCESS_PROBABILITY = {"easy": 0.9, "hard": 0.5, "impossible": 0.0}
-IMPOSSIBLE_TAG = "impossible"
-UNASSESSED_TAG = "hard"  # a project no EM has assessed yet is scored with this tag's probability
-LINK_KINDS = frozenset({"requires", "benefits"})
-MAX_SAVING_FRACTION = 0.9
+# Those imported as themselves are re-exported, like Range: callers build inputs (and read statuses) from scoring.
+from .scoring_inputs import DELIVERED_STATUSES as DELIVERED_STATUSES
+from .scoring_inputs import IMPOSSIBLE_TAG, PARKED_STATUS
+from .scoring_inputs import MAX_SAVING_FRACTION as MAX_SAVING_FRACTION
+from .scoring_inputs import TO_BUILD_STATUSES as TO_BUILD_STATUSES
+from .scoring_inputs import LinkInput as LinkInput
+from .scoring_inputs import ProjectInput as ProjectInput
+from .scoring_inputs import ScoringSettings as ScoringSettings
 
 EXCLUDED_DELIVERED = "delivered (shipped or iterating)"
 EXCLUDED_PARKED = "parked"
@@ -36,81 +33,6 @@ EXCLUDED_NO_EFFORT = "needs an effort estimate (no feasibility assessment or pro
 
 # Trials per block when finding each trial's K-th largest ROI: bounds the partition's scratch memory.
 _TOP_K_BLOCK_TRIALS = 256
-
-
-def success_probability(*, tag: str | None, override: float | None, by_tag: Mapping[str, float]) -> float:
-    """The effective success probability of a project: the EM's ``override`` when there is one, else the
-    probability ``by_tag`` gives its feasibility tag, else (``tag`` None: not assessed yet) the 'hard' one."""
-    if override is not None:
-        return override
-    return by_tag[tag if tag is not None else UNASSESSED_TAG]
-
-
-@dataclass(frozen=True)
-class ProjectInput:
-    """One project as the math sees it.
-
-    ``impact`` is in value units per year; ``effort`` in person-weeks (the EM assessment's range, else
-    the PM's provisional one, else None); ``tag`` is None until assessed ("needs feasibility");
-    ``success_probability`` is already resolved by the caller (override, tag default or 'hard' default).
-    """
-
-    key: int
-    name: str
-    status: str
-    impact: Range
-    effort: Range | None
-    tag: str | None
-    success_probability: float
-
-    def __post_init__(self) -> None:
-        if self.status not in STATUSES:
-            raise ValueError(f"project {self.name!r}: unknown status {self.status!r}")
-        if self.tag is not None and self.tag not in DEFAULT_SUCCESS_PROBABILITY:
-            raise ValueError(f"project {self.name!r}: unknown feasibility tag {self.tag!r}")
-        p = finite(self.success_probability, f"project {self.name!r}: success probability")
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"project {self.name!r}: success probability must be in [0, 1], got {p}")
-        object.__setattr__(self, "success_probability", p)
-
-
-@dataclass(frozen=True)
-class LinkInput:
-    """A reuse link: ``producer`` saves ``fraction`` (0..0.9) of ``consumer``'s effort; keys are project keys."""
-
-    producer: int
-    consumer: int
-    kind: str
-    fraction: float
-
-    def __post_init__(self) -> None:
-        if self.kind not in LINK_KINDS:
-            raise ValueError(f"unknown reuse link kind {self.kind!r}")
-        fraction = finite(self.fraction, "reuse link fraction")
-        if not 0.0 <= fraction <= MAX_SAVING_FRACTION:
-            raise ValueError(f"reuse link fraction must be in [0, {MAX_SAVING_FRACTION}], got {fraction}")
-        object.__setattr__(self, "fraction", fraction)
-
-
-@dataclass(frozen=True)
-class ScoringSettings:
-    """Portfolio settings the ranking needs: value units per person-week, value horizon in years, Monte Carlo
-    trials and the K of P(top-K)."""
-
-    cost_per_person_week: float
-    horizon_years: float
-    trials: int
-    top_k: int
-
-    def __post_init__(self) -> None:
-        if finite(self.cost_per_person_week, "cost per person-week") <= 0:
-            raise ValueError("cost per person-week must be positive")
-        if finite(self.horizon_years, "horizon in years") < 0:
-            raise ValueError("horizon in years must not be negative")
-        if int(self.trials) != self.trials or self.trials < 1:
-            raise ValueError(f"trials must be a positive integer, got {self.trials!r}")
-        if int(self.top_k) != self.top_k or self.top_k < 1:
-            raise ValueError(f"top-K must be a positive integer, got {self.top_k!r}")
 
 
 def draw_samples(projects: Sequence[ProjectInput], links: Sequence[LinkInput], trials: int, seed: int) -> Samples:

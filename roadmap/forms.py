@@ -9,10 +9,11 @@ from typing import Any, cast
 from django import forms
 from django.http import QueryDict
 
+from portfolio.field_rules import MAX_ROADMAP_PIN
 from portfolio.forms.versioned import VersionedForm, VersionedObjectForm
-from portfolio.models import MAX_ROADMAP_PIN, Portfolio, Project
+from portfolio.models import Portfolio, Project
 from portfolio.parsing import whole_number
-from portfolio.scoring import TO_BUILD_STATUSES
+from portfolio.scoring_inputs import TO_BUILD_STATUSES
 
 from .planning import Scenario
 

@@ -1,43 +1,25 @@
 """From one Monte Carlo draw to a ranking and its roadmap: the glue between scoring and the schedule simulation.
 
 No Django here either (plain dataclasses over portfolio.scoring and roadmap.simulation), so the recompute,
-the what-if page and the tests all build a plan the same way. The roadmap list (DESIGN.md, "Roadmap
-simulation"): the ranked projects that are not impossible, ``building`` ones first, then rank order; a
-PM's pin moves a project to that place of the list (1 = first; pins are placed in pin order, ties by
-list order, and a pin past the end means last); ``schedule_order`` then lets no project come before a
-producer it requires. Efforts are the ranking's own samples (after savings from shipped producers); a
-``building`` project's effort range is read as its remaining effort.
+the what-if page and the tests all build a plan the same way. The roadmap list and its order are
+``roadmap.priority``'s; ``schedule_order`` then lets no project come before a producer it requires. Efforts are
+the ranking's own samples (after savings from shipped producers); a ``building`` project's effort range is read
+as its remaining effort.
 """
 
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
 
 import numpy as np
 
-from portfolio import scoring
+from portfolio import scoring, scoring_inputs
 from portfolio.funding import FundingResult, compute_funding
 
-from . import simulation
+from . import simulation, value_delivered
+from .priority import PlanFacts, roadmap_list
 
-LEFT_OFF_IMPOSSIBLE = "impossible: not on the roadmap"
 MAX_QUARTERS = 40  # rows of the what-if table of value by quarter end (ten years)
-
-
-class PlanFacts(Protocol):
-    """A project's roadmap inputs (portfolio.selectors.PlanFacts): staffing (people), target date, PM's pin, and
-    for a building project with a progress report the day its remaining effort counts from (None otherwise).
-    Read-only, so frozen dataclasses satisfy it."""
-
-    @property
-    def staffing(self) -> int: ...
-    @property
-    def target_date(self) -> datetime.date | None: ...
-    @property
-    def pin(self) -> int | None: ...
-    @property
-    def effort_from(self) -> datetime.date | None: ...
 
 
 @dataclass(frozen=True)
@@ -93,44 +75,6 @@ class RoadmapPlan:
         return [p for p in self.projects if p.position is not None]
 
 
-def roadmap_list(
-    ranking: scoring.RankingResult,
-    projects: Sequence[scoring.ProjectInput],
-    links: Sequence[scoring.LinkInput],
-    facts: Mapping[int, PlanFacts],
-) -> tuple[list[simulation.RoadmapItem], dict[int, str], dict[int, tuple[int, ...]]]:
-    """The roadmap list in priority order (building first, rank order, pins applied) before requirements.
-
-    Returns (items, {impossible key: reason}, {key: required producer keys}). Target weeks are left None
-    here; ``plan_from_samples`` fills them in from the start date.
-    """
-    by_key = {p.key: p for p in projects}
-    requires: dict[int, list[int]] = {}
-    for link in links:
-        if link.kind == "requires" and link.producer in by_key and link.consumer in by_key:
-            requires.setdefault(link.consumer, []).append(link.producer)
-    ranked = [s for s in ranking.scores if s.rank is not None]
-    impossible = {s.key: LEFT_OFF_IMPOSSIBLE for s in ranked if s.tag == scoring.IMPOSSIBLE_TAG}
-    candidates = [s for s in ranked if s.key not in impossible]
-    candidates.sort(key=lambda s: (by_key[s.key].status != "building", s.rank or 0))  # all ranked here
-    unpinned = [s for s in candidates if facts[s.key].pin is None]
-    pinned = sorted((pin, n, s) for n, s in enumerate(candidates) if (pin := facts[s.key].pin) is not None)
-    for pin, _, score in pinned:
-        unpinned.insert(min(pin - 1, len(unpinned)), score)
-    items = [
-        simulation.RoadmapItem(
-            key=s.key,
-            name=s.name,
-            status=by_key[s.key].status,
-            staffing=facts[s.key].staffing,
-            target_week=None,
-            requires=tuple(sorted(requires.get(s.key, ()))),
-        )
-        for s in unpinned
-    ]
-    return items, impossible, {k: tuple(sorted(v)) for k, v in requires.items()}
-
-
 def plan_from_samples(
     samples: scoring.Samples,
     ranking: scoring.RankingResult,
@@ -144,7 +88,7 @@ def plan_from_samples(
     """Schedule the ranking's projects with the ranking's own samples and summarise the bands as dates."""
     items, impossible, requires = roadmap_list(ranking, projects, links, facts)
     items = [_with_dates(item, facts[item.key], start) for item in items]
-    delivered = frozenset(p.key for p in projects if p.status in scoring.DELIVERED_STATUSES)
+    delivered = frozenset(p.key for p in projects if p.status in scoring_inputs.DELIVERED_STATUSES)
     order, left_off = simulation.schedule_order(items, delivered=delivered, names={p.key: p.name for p in projects})
     item_of = {item.key: item for item in items}
     ordered = [item_of[key] for key in order]
@@ -152,7 +96,7 @@ def plan_from_samples(
     columns = np.array([column[key] for key in order], dtype=np.intp)
     result = simulation.simulate_schedule(ordered, samples.effort[:, columns], capacity=capacity)
     bands = {b.key: b for b in simulation.project_bands(result, ordered)}
-    curve = simulation.value_curve(result, samples.success[:, columns], samples.impact[:, columns])
+    curve = value_delivered.value_curve(result, samples.success[:, columns], samples.impact[:, columns])
     position = {key: i for i, key in enumerate(order, start=1)}
     reasons = {**left_off, **impossible}
     status = {p.key: p.status for p in projects}
@@ -179,7 +123,7 @@ def plan_from_samples(
     )
 
 
-def _curve_by_date(start: datetime.date, curve: Sequence[simulation.ValuePoint]) -> tuple[CurvePoint, ...]:
+def _curve_by_date(start: datetime.date, curve: Sequence[value_delivered.ValuePoint]) -> tuple[CurvePoint, ...]:
     """The value curve as dates; points that round to the same day (a roadmap shorter than a few days, or dates
     capped at the calendar's end) keep the latest, which has delivered the most."""
     by_date = {}
@@ -300,8 +244,8 @@ def apply_scenario(
     changed = []
     for project in projects:
         if project.key in scenario.drop:
-            project = replace(project, status=scoring.PARKED_STATUS)
-        elif project.key in scenario.add and project.status == scoring.PARKED_STATUS:
+            project = replace(project, status=scoring_inputs.PARKED_STATUS)
+        elif project.key in scenario.add and project.status == scoring_inputs.PARKED_STATUS:
             project = replace(project, status="idea")
         changed.append(project)
     pins = scenario.pins or {}

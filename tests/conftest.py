@@ -1,5 +1,5 @@
 """Shared fixtures: a portfolio with one member per role (owner, PM, EM, leadership), logged-in clients, eager
-Celery by default.
+Celery by default; and the hypothesis strategies the property tests of the math share.
 
 Tests marked ``celery_worker`` talk to a real worker over Redis; every other test runs the
 recompute in-process, so the suite works with or without REDIS_URL. Passwords are hashed with MD5
@@ -7,15 +7,20 @@ in every test (production keeps Django's PBKDF2, see ``_fast_password_hashing``)
 """
 
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
+from django.urls import reverse
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from config.celery import app as celery_app
+from portfolio import scoring
+from portfolio.field_rules import MAX_EFFORT, MAX_VALUE
 
 from .factories import (
     FIFTY_PERCENT_OVER,
@@ -275,3 +280,76 @@ def backend_pid() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         return cursor.fetchone()[0]
+
+
+# --- hypothesis strategies of the math's inputs, exactly as wide as the forms and the models allow ---------------
+
+FAST = hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+impact_values = st.one_of(
+    st.floats(min_value=0, max_value=MAX_VALUE, allow_nan=False, allow_infinity=False),
+    st.sampled_from([0.0, 1e-300, 5e-324, MAX_VALUE, 1.0]),
+)
+effort_values = st.one_of(
+    st.floats(min_value=0.1, max_value=MAX_EFFORT, allow_nan=False, allow_infinity=False),
+    st.sampled_from([0.1, MAX_EFFORT, 1.0]),
+)
+probabilities = st.one_of(st.floats(min_value=0, max_value=1, allow_nan=False), st.sampled_from([0.0, 1.0, 0.5]))
+fractions = st.one_of(st.floats(min_value=0, max_value=0.9, allow_nan=False), st.sampled_from([0.0, 0.9]))
+
+
+@st.composite
+def ranges(draw, values):
+    """low <= likely <= high, equal bounds included (a constant)."""
+    low, likely, high = sorted(draw(st.lists(values, min_size=3, max_size=3)))
+    if draw(st.booleans()) and draw(st.booleans()):
+        likely = high = low
+    return scoring.Range(low, likely, high)
+
+
+# --- the form fuzzing's world (the values and checks are tests.payloads') -------------------------------------------
+
+
+@pytest.fixture
+def fuzz_world(world, pm_client, em_client):
+    """The shared ``world`` (a requires b) with a second link, b benefits c, for the link forms to edit."""
+    from tests.factories import ReuseLinkFactory
+
+    a, b, c = world["producer"], world["project"], world["spare"]
+    link = ReuseLinkFactory(producer=b, consumer=c, kind="benefits", fraction=0.2)
+    return {"portfolio": world["portfolio"], "projects": [a, b, c], "link": link, "pm": pm_client, "em": em_client}
+
+
+# --- racing saves: the recompute counted, not run ----------------------------------------------------------------
+
+
+@pytest.fixture
+def no_recompute(monkeypatch):
+    """Count the recompute requests instead of running them (the edits are what race here)."""
+    calls = Counter()
+    monkeypatch.setattr(
+        "roadmap.services.recompute.recompute_enqueue",
+        lambda *, portfolio_id, force=False: calls.update([portfolio_id]),
+    )
+    return calls
+
+
+# --- the pages every role reads, for the checks that go over all of them ------------------------------------------
+
+
+def _read_pages(world) -> list[str]:
+    slug, pk = world["slug"], world["project"].pk
+    return [
+        reverse("portfolio:list"),
+        reverse("portfolio:backlog", args=[slug]),
+        reverse("portfolio:project", args=[slug, pk]),
+        reverse("portfolio:project-edit", args=[slug, pk]),
+        reverse("portfolio:feasibility", args=[slug]),
+        reverse("portfolio:settings", args=[slug]),
+        reverse("portfolio:import", args=[slug]),
+        reverse("roadmap:chart", args=[slug]),
+        reverse("roadmap:how", args=[slug]),
+        reverse("roadmap:timeline", args=[slug]),
+        reverse("roadmap:whatif", args=[slug]),
+        reverse("roadmap:pin", args=[slug, pk]),
+    ]

@@ -25,7 +25,7 @@ from portfolio.models import Project
 
 from .conftest import backend_pid
 from .factories import AssessmentFactory, ProjectFactory, import_through_page
-from .test_concurrency import _conflict_shown, form_data
+from .payloads import _conflict_shown, form_data
 
 CSV_HEADER = "name,impact_low,impact_likely,impact_high"
 

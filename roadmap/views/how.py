@@ -7,7 +7,8 @@ from django.views.decorators.http import require_safe
 
 from config.requests import HtmxHttpRequest
 from portfolio.permissions import portfolio_access
-from portfolio.scoring import EXCLUDED_DELIVERED, EXCLUDED_NO_EFFORT, EXCLUDED_PARKED, MAX_SAVING_FRACTION
+from portfolio.scoring import EXCLUDED_DELIVERED, EXCLUDED_NO_EFFORT, EXCLUDED_PARKED
+from portfolio.scoring_inputs import MAX_SAVING_FRACTION
 from portfolio.views.common import page_context
 
 from ..selectors import explanation, snapshots

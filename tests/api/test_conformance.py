@@ -14,7 +14,8 @@ from django.test import override_settings
 from api.rest.conditional import IF_MATCH_PATTERN, if_match_tags
 from api.rest.schema import latest_date_pattern
 from portfolio import names
-from portfolio.models import LATEST_ROADMAP_START, Portfolio, Project, ReuseLink
+from portfolio.field_rules import LATEST_ROADMAP_START
+from portfolio.models import Portfolio, Project, ReuseLink
 
 from .conftest import api_url
 

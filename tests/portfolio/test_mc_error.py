@@ -9,7 +9,7 @@ import pytest
 
 from portfolio.mc_error import roi_error_and_loss, statistically_tied, tied_with_above
 from portfolio.scoring import Range, draw_samples, rank_from_samples
-from tests.portfolio.test_scoring import Z, constant, project, rank, settings
+from tests.portfolio.conftest import Z, constant, project, rank, settings
 
 
 def test_standard_error_and_loss_of_a_hand_worked_array():

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portfolio import delivery
-from portfolio.models import MAX_EFFORT, MAX_VALUE, Change, Portfolio, ProjectOutcome
+from portfolio.field_rules import MAX_EFFORT, MAX_VALUE
+from portfolio.models import Change, Portfolio, ProjectOutcome
 from tests.factories import ProjectFactory
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

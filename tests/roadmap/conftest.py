@@ -1,5 +1,6 @@
 """Fixtures for tests that drive real Celery worker and beat processes over Redis against the PostgreSQL test
-database (test_worker.py, test_faults.py).
+database (test_worker.py, test_faults.py); review backlogs; the roadmap items the schedule math's tests build; and
+a computed roadmap (``plan``) with the what-if form, for the roadmap pages' tests.
 
 The worker is started per test against the database pytest-django created, with the queue purged first
 so leftovers of earlier runs cannot interfere. Every wait is bounded; on a timeout the assertion message
@@ -19,14 +20,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+import numpy as np
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from config.celery import app as celery_app
 from portfolio.models import Portfolio
 from roadmap.models import RankingSnapshot, RecomputeState
 from roadmap.services import baselines
 from roadmap.services.recompute import portfolio_recompute
+from roadmap.simulation import RoadmapItem
 
 from ..factories import AssessmentFactory, PortfolioFactory, ProjectFactory, ReuseLinkFactory
 
@@ -214,3 +218,66 @@ def review_baseline(portfolio, review_backlog, pm_user):
     """The backlog computed and marked as the baseline "Q1 planning" by the PM."""
     portfolio_recompute(portfolio_id=portfolio.pk)
     return baselines.baseline_mark(portfolio=portfolio, name="Q1 planning", user=pm_user)
+
+
+# --- roadmap items and constant efforts for the schedule math's tests -------------------------------------------
+
+
+def item(key, *, staffing=1, requires=(), target_week=None, status="idea", name=None):
+    return RoadmapItem(
+        key=key,
+        name=name or f"P{key}",
+        status=status,
+        staffing=staffing,
+        target_week=target_week,
+        requires=tuple(requires),
+    )
+
+
+def constant_effort(*person_weeks, trials=3):
+    return np.tile(np.asarray(person_weeks, dtype=float), (trials, 1))
+
+
+# --- a computed roadmap for the roadmap pages' tests, and the what-if form as the page renders it ---------------
+
+START = datetime.date(2027, 1, 4)
+
+
+@pytest.fixture
+def plan(portfolio):
+    """Four projects (one a consumer of two producers, one with a target), one parked; a computed snapshot."""
+    portfolio.roadmap_start = START
+    portfolio.capacity = 4
+    portfolio.trials = 500
+    portfolio.save()
+    names = ["Language identification", "Toxicity <signal>", "Safe translation", "Spam filter"]
+    projects = [ProjectFactory(portfolio=portfolio, name=n, staffing=2) for n in names]
+    projects[2].target_date = datetime.date(2027, 5, 1)
+    projects[2].save()
+    parked = ProjectFactory(portfolio=portfolio, name="Parked idea", status="parked")
+    for project in [*projects, parked]:
+        AssessmentFactory(project=project, tag="hard", effort_low=4, effort_likely=8, effort_high=20)
+    ReuseLinkFactory(producer=projects[0], consumer=projects[2], kind="requires")
+    ReuseLinkFactory(producer=projects[1], consumer=projects[2], kind="requires")
+    portfolio.input_version += 1
+    portfolio.save()
+    snapshot = portfolio_recompute(portfolio_id=portfolio.pk)
+    return {"slug": portfolio.slug, "projects": projects, "parked": parked, "snapshot": snapshot}
+
+
+def _url(name, plan, *args):
+    return reverse(f"roadmap:{name}", args=[plan["slug"], *args])
+
+
+def _scenario(client, plan, **overrides) -> dict:
+    """The what-if form's fields as the page renders them, with ``overrides``."""
+    html = client.get(_url("timeline", plan)).content.decode()
+    data: dict = {}
+    for tag in re.findall(r"<input[^>]+>", html):
+        name = re.search(r'name="([^"]+)"', tag)
+        if not name or name.group(1) in ("csrfmiddlewaretoken", "next", "drop", "add"):
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        data[name.group(1)] = value.group(1) if value else ""
+    data.update(overrides)
+    return data

@@ -5,7 +5,7 @@ import datetime
 
 import numpy as np
 
-from roadmap import planning, simulation
+from roadmap import planning, simulation, value_delivered
 from roadmap.charts import ticks, timeline
 
 START = datetime.date(2027, 1, 4)
@@ -21,14 +21,14 @@ def test_the_value_curve_of_a_roadmap_of_millenia_has_a_bounded_number_of_points
     effort = np.full((50, 3), 1e5)  # person-weeks each, one person: 300,000 weeks in a row
     result = simulation.simulate_schedule(items, effort, capacity=1)
 
-    curve = simulation.value_curve(result, np.ones((50, 3), dtype=bool), np.ones((50, 3)))
+    curve = value_delivered.value_curve(result, np.ones((50, 3), dtype=bool), np.ones((50, 3)))
 
-    assert len(curve) <= simulation.MAX_CURVE_POINTS
+    assert len(curve) <= value_delivered.MAX_CURVE_POINTS
     assert curve[-1].week == result.finish.max() and curve[-1].p50 == 3
 
 
 def test_curve_points_that_round_to_the_same_day_keep_the_latest():
-    curve = [simulation.ValuePoint(0.0, 0, 0, 0), simulation.ValuePoint(0.05, 1, 2, 3)]  # 0.35 days apart
+    curve = [value_delivered.ValuePoint(0.0, 0, 0, 0), value_delivered.ValuePoint(0.05, 1, 2, 3)]  # 0.35 days apart
 
     points = planning._curve_by_date(START, curve)
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from portfolio import scoring
-from roadmap import planning, simulation
+from roadmap import planning, priority, simulation
 
 START = datetime.date(2027, 1, 4)  # a Monday
 SETTINGS = scoring.ScoringSettings(cost_per_person_week=4.0, horizon_years=1.0, trials=4000, top_k=3)
@@ -73,7 +73,7 @@ def test_impossible_projects_are_ranked_but_left_off_the_roadmap():
     projects = [_project(1, (10, 10, 10), (1, 1, 1)), _project(2, (10, 10, 10), (1, 1, 1), tag="impossible", p=0)]
     _, plan = _plan(projects)
     off = next(p for p in plan.projects if p.key == 2)
-    assert off.position is None and off.left_off_reason == planning.LEFT_OFF_IMPOSSIBLE
+    assert off.position is None and off.left_off_reason == priority.LEFT_OFF_IMPOSSIBLE
     assert [p.key for p in plan.scheduled] == [1]
 
 
@@ -87,7 +87,7 @@ def test_a_chain_of_pert_tasks_finishes_at_the_sum_of_means_within_monte_carlo_e
     samples = scoring.draw_samples(projects, links, SETTINGS.trials, 3)
     ranking = scoring.rank_from_samples(samples, projects, links, SETTINGS)
     facts = {p.key: Facts() for p in projects}
-    items, _, _ = planning.roadmap_list(ranking, projects, links, facts)
+    items, _, _ = priority.roadmap_list(ranking, projects, links, facts)
     order, _ = simulation.schedule_order(items, delivered=frozenset())
     columns = [samples.keys.index(k) for k in order]
     result = simulation.simulate_schedule(

@@ -10,29 +10,15 @@ import numpy as np
 import pytest
 
 from roadmap.simulation import (
-    RoadmapItem,
-    ScheduleResult,
     date_to_weeks,
     project_bands,
-    schedule_order,
     simulate_schedule,
-    value_curve,
     weeks_to_date,
 )
+from tests.roadmap.conftest import constant_effort, item
 
 TRIALS = 20_000
 Z = 5  # standard errors allowed for a Monte Carlo estimate
-
-
-def item(key, *, staffing=1, requires=(), target_week=None, status="idea", name=None):
-    return RoadmapItem(
-        key=key,
-        name=name or f"P{key}",
-        status=status,
-        staffing=staffing,
-        target_week=target_week,
-        requires=tuple(requires),
-    )
 
 
 def pert(rng, low, likely, high, trials=TRIALS):
@@ -69,10 +55,6 @@ def beta33_quantile(p):
 def median_standard_error(density_at_median, trials):
     """Asymptotic standard error of a sample median: sqrt(1/4n) / f(median)."""
     return math.sqrt(0.25 / trials) / density_at_median
-
-
-def constant_effort(*person_weeks, trials=3):
-    return np.tile(np.asarray(person_weeks, dtype=float), (trials, 1))
 
 
 def reference_schedule(items, effort_row, capacity):
@@ -235,69 +217,6 @@ def test_an_empty_list_gives_an_empty_schedule():
     assert result.start.shape == result.finish.shape == (10, 0)
 
 
-# --- schedule_order -----------------------------------------------------------------------------------------------
-
-
-def test_without_requirements_the_list_keeps_its_priority_order():
-    items = [item(3, status="building"), item(1), item(2)]
-    assert schedule_order(items, delivered=frozenset()) == ([3, 1, 2], {})
-
-
-def test_a_consumer_ranked_above_its_producer_comes_right_after_it():
-    # C (key 1) is ranked first but requires P (key 3): X goes first, then P, then C.
-    items = [item(1, requires=[3]), item(2), item(3), item(4)]
-    order, left_off = schedule_order(items, delivered=frozenset())
-    assert order == [2, 3, 1, 4]
-    assert left_off == {}
-
-
-def test_a_consumer_waits_for_all_its_producers():
-    items = [item(1, requires=[3, 4]), item(2), item(3), item(4, requires=[2])]
-    assert schedule_order(items, delivered=frozenset())[0] == [2, 3, 4, 1]
-
-
-def test_a_delivered_producer_imposes_no_order():
-    items = [item(1, requires=[9]), item(2)]
-    assert schedule_order(items, delivered=frozenset({9})) == ([1, 2], {})
-
-
-def test_a_missing_producer_leaves_the_consumer_and_its_consumers_off_with_the_reason():
-    items = [item(1, requires=[7], name="Churn model"), item(2), item(3, requires=[1]), item(4, requires=[3, 2])]
-    order, left_off = schedule_order(items, delivered=frozenset(), names={7: "Clickstream features"})
-    assert order == [2]
-    assert left_off == {
-        1: "waits for Clickstream features which is not on the roadmap",
-        3: "waits for Churn model which is not on the roadmap",
-        4: "waits for P3 which is not on the roadmap",
-    }
-
-
-def test_an_unnamed_missing_producer_is_named_by_its_key():
-    _, left_off = schedule_order([item(1, requires=[42])], delivered=frozenset())
-    assert left_off == {1: "waits for project 42 which is not on the roadmap"}
-
-
-def test_a_cycle_of_requirements_is_left_off_rather_than_looping():
-    items = [item(1, requires=[2]), item(2, requires=[1]), item(3, requires=[2]), item(4)]
-    order, left_off = schedule_order(items, delivered=frozenset())
-    assert order == [4]
-    assert set(left_off) == {1, 2, 3}
-
-
-def test_duplicate_keys_are_refused():
-    with pytest.raises(ValueError, match="distinct"):
-        schedule_order([item(1), item(1)], delivered=frozenset())
-
-
-def test_ten_thousand_items_in_a_reversed_chain_are_ordered_producers_first():
-    # Each item requires the next one down the list: the order is the list reversed (a quadratic scan would crawl).
-    n = 10_000
-    items = [item(k, requires=[k + 1] if k + 1 < n else ()) for k in range(n)]
-    order, left_off = schedule_order(items, delivered=frozenset())
-    assert order == list(range(n - 1, -1, -1))
-    assert left_off == {}
-
-
 # --- project_bands ------------------------------------------------------------------------------------------------
 
 
@@ -346,82 +265,6 @@ def test_finish_histogram_is_a_cumulative_share_from_first_to_last_finish():
     np.testing.assert_array_equal(shares, [(finish <= edge).mean() for edge in edges])
 
 
-# --- value_curve --------------------------------------------------------------------------------------------------
-
-
-def test_value_curve_for_constant_efforts_steps_up_as_projects_finish():
-    # The hand-worked schedule above: A finishes at 2, B at 4, C at 8; impacts 10, 20 and 30 a year.
-    items = [item(1, staffing=2), item(2), item(3)]
-    result = simulate_schedule(items, constant_effort(4, 2, 6), capacity=2)
-    success = np.ones((3, 3), dtype=bool)
-    curve = value_curve(result, success, constant_effort(10, 20, 30), step_weeks=1.0)
-    assert [p.week for p in curve] == [0, 1, 2, 3, 4, 5, 6, 7, 8]
-    assert [p.p50 for p in curve] == [0, 0, 10, 10, 30, 30, 30, 30, 60]
-    assert all(p.p10 == p.p50 == p.p90 for p in curve)
-
-
-def test_a_failed_project_delivers_no_value():
-    result = simulate_schedule([item(1), item(2)], constant_effort(1, 1, trials=2), capacity=2)
-    success = np.array([[True, False], [False, False]])
-    curve = value_curve(result, success, constant_effort(10, 20, trials=2), step_weeks=1.0)
-    assert [(p.p10, p.p50, p.p90) for p in curve] == [(0, 0, 0), (1, 5, 9)]  # trials deliver 10 and 0 by week 1
-
-
-def test_value_curve_is_monotone_and_ends_at_the_total_value_per_trial():
-    rng = np.random.default_rng(8)
-    m, trials = 30, 3000
-    items = [item(k, staffing=int(rng.integers(1, 4)), requires=[k - 3] if k >= 3 else ()) for k in range(m)]
-    result = simulate_schedule(items, rng.uniform(1, 20, (trials, m)), capacity=6)
-    success = rng.random((trials, m)) < 0.6
-    impact = rng.uniform(0, 100, (trials, m))
-    curve = value_curve(result, success, impact, until_week=float(result.finish.max()))
-    for name in ("p10", "p50", "p90"):
-        assert np.all(np.diff([getattr(p, name) for p in curve]) >= 0)
-    expected = np.percentile((success * impact).sum(axis=1), [10, 50, 90])
-    np.testing.assert_allclose([curve[-1].p10, curve[-1].p50, curve[-1].p90], expected, rtol=1e-9)
-    assert (curve[0].week, curve[0].p90) == (0.0, 0.0)
-
-
-def test_value_curve_runs_monthly_until_the_last_p90_finish():
-    rng = np.random.default_rng(9)
-    items = [item(1), item(2)]
-    result = simulate_schedule(items, rng.uniform(10, 30, (2000, 2)), capacity=1)
-    success = np.ones((2000, 2), dtype=bool)
-    curve = value_curve(result, success, np.ones((2000, 2)))
-    weeks = [p.week for p in curve]
-    assert weeks[0] == 0.0
-    assert weeks[-1] == pytest.approx(max(np.percentile(result.finish, 90, axis=0)), rel=1e-12)
-    assert max(np.diff(weeks)) <= 4.345 + 1e-9
-
-
-def test_value_is_zero_at_week_zero_unless_something_finishes_then():
-    result = simulate_schedule([item(1), item(2)], constant_effort(0, 3), capacity=2)
-    curve = value_curve(result, np.ones((3, 2), dtype=bool), constant_effort(5, 7), step_weeks=1.0)
-    assert (curve[0].week, curve[0].p50) == (0.0, 5.0)
-    assert curve[-1].p50 == 12.0
-
-
-def test_value_curve_refuses_arrays_of_another_shape():
-    result = simulate_schedule([item(1)], constant_effort(1), capacity=1)
-    with pytest.raises(ValueError, match="like the schedule"):
-        value_curve(result, np.ones((3, 2), dtype=bool), np.ones((3, 2)))
-
-
-@pytest.mark.parametrize(("step_weeks", "until_week"), [(0.0, None), (-1.0, None), (math.nan, None), (1.0, -2.0)])
-def test_value_curve_refuses_a_bad_step_or_end(step_weeks, until_week):
-    result = simulate_schedule([item(1)], constant_effort(1), capacity=1)
-    with pytest.raises(ValueError, match="step_weeks"):
-        value_curve(result, np.ones((3, 1), dtype=bool), np.ones((3, 1)), step_weeks=step_weeks, until_week=until_week)
-
-
-def test_value_curve_accepts_a_hand_built_result():
-    finish = np.array([[1.0, 5.0], [3.0, 2.0]])
-    result = ScheduleResult(keys=(1, 2), start=np.zeros_like(finish), finish=finish)
-    curve = value_curve(result, np.ones((2, 2), dtype=bool), np.array([[1.0, 2.0], [4.0, 8.0]]), until_week=5.0)
-    assert [p.week for p in curve] == [0.0, 4.345, 5.0]
-    assert [p.p50 for p in curve] == [0.0, 6.5, 7.5]  # trial sums by week 4.345: 1 and 12; by 5: 3 and 12
-
-
 # --- dates --------------------------------------------------------------------------------------------------------
 
 
@@ -454,20 +297,3 @@ def test_date_to_weeks_is_days_over_seven_and_round_trips():
     for day in range(-30, 400, 7):
         date = start + datetime.timedelta(days=day)
         assert weeks_to_date(start, date_to_weeks(start, date)) == date
-
-
-def test_value_curve_counts_a_finish_exactly_on_a_step_at_that_step():
-    # Finishes on, just before and just after the weekly steps, and past the end: a brute-force count agrees.
-    step, end = 4.345, 3 * 4.345 + 1.0
-    on_steps = np.array([0.0, step, 2 * step, 3 * step, end])
-    finish = np.concatenate([on_steps, np.nextafter(on_steps, -np.inf), np.nextafter(on_steps, np.inf), [end + 5]])
-    finish = np.abs(np.tile(finish, (4, 1)))
-    result = ScheduleResult(keys=tuple(range(finish.shape[1])), start=np.zeros_like(finish), finish=finish)
-    rng = np.random.default_rng(10)
-    success = rng.random(finish.shape) < 0.7
-    impact = rng.integers(1, 100, finish.shape).astype(float)  # whole numbers: sums are exact in any order
-    curve = value_curve(result, success, impact, step_weeks=step, until_week=end)
-    assert [p.week for p in curve] == [0.0, step, 2 * step, 3 * step, end]
-    for point in curve:
-        delivered = ((finish <= point.week) * success * impact).sum(axis=1)
-        assert [point.p10, point.p50, point.p90] == np.percentile(delivered, [10, 50, 90]).tolist()

@@ -13,8 +13,7 @@ from django.urls import reverse
 
 from portfolio.models import Change, Project
 from tests.factories import ProjectFactory
-
-from .test_roadmap_views import _scenario
+from tests.roadmap.conftest import _scenario
 
 SIZE = 2000  # IMPORT_MAX_ROWS: the largest portfolio one import builds
 GET_URL_LIMIT = 8 * 1024  # what nginx (large_client_header_buffers) and most proxies take in a request line

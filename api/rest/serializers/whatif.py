@@ -4,9 +4,10 @@ checks them; the answer is the scenario beside the plan (``roadmap.services.what
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
-from portfolio.models import MAX_ROADMAP_PIN, Project
+from portfolio.field_rules import MAX_ROADMAP_PIN
+from portfolio.models import Project
 from portfolio.parsing import whole_number
-from portfolio.scoring import TO_BUILD_STATUSES
+from portfolio.scoring_inputs import TO_BUILD_STATUSES
 from roadmap.planning import Scenario
 
 from ..problems import NOT_IN_PORTFOLIO
