@@ -23,6 +23,7 @@ from .field_rules import (  # validate_finite, new_portfolio_seed: the migration
     MAX_ROADMAP_PIN,
     MAX_TEXT,
     MAX_VALUE,
+    RangesCheckedInClean,
     check_range,
     new_portfolio_seed,
     probability_field,
@@ -122,7 +123,7 @@ class Portfolio(models.Model):
         return scoring_inputs.success_probability(tag=tag or None, override=None, by_tag=by_tag)
 
 
-class Project(EstimatorAttribution, models.Model):
+class Project(RangesCheckedInClean, EstimatorAttribution, models.Model):
     """An ML project or idea, with the PM's impact range (value units per year).
 
     ``provisional_effort_*`` is the PM's own guess in person-weeks, used until an EM assesses the
@@ -130,6 +131,8 @@ class Project(EstimatorAttribution, models.Model):
     ``roadmap_pin`` (PM, optional) puts the project at that place of the roadmap list instead of its
     rank's place; the producers it requires still come before it (see roadmap.priority).
     """
+
+    checked_in_clean = frozenset({"impact_range_ordered", "provisional_effort_range_ordered"})  # see clean()
 
     portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="projects")
     name = models.CharField(max_length=200, validators=[validate_project_name])
@@ -233,12 +236,14 @@ class Project(EstimatorAttribution, models.Model):
         return self.provisional_effort_low is not None
 
 
-class FeasibilityAssessment(models.Model):
+class FeasibilityAssessment(RangesCheckedInClean, models.Model):
     """An EM's judgement of a project: easy / hard / impossible, effort range, data readiness.
 
     One per project is current (``is_current``); earlier ones are kept as history. The impact range
     at the time is recorded so the queue can show projects whose impact changed since.
     """
+
+    checked_in_clean = frozenset({"effort_range_ordered"})  # see clean()
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assessments")
     tag = models.CharField(max_length=12, choices=Tag.choices)
