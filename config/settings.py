@@ -226,6 +226,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
+# The queue web processes publish to and workers consume: name one per deployment when several share one Redis
+# database (a test run names its own, so a worker left over from another run cannot take its tasks).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # An edit must never hang because the broker is down: publishing gives up after about two seconds
 # (refused connection: at once; unreachable host: socket_connect_timeout; frozen Redis: socket_timeout).

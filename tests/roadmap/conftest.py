@@ -88,7 +88,7 @@ class CeleryProcesses:
             "--without-gossip",
             "--without-mingle",
             "-Q",
-            "celery",
+            self.env["CELERY_QUEUE"],
             "-n",
             node,
         )
@@ -137,11 +137,17 @@ class CeleryProcesses:
 
 @pytest.fixture
 def celery_processes(transactional_db, tmp_path) -> Iterator[CeleryProcesses]:
-    """Start real Celery processes on the test database; stopped before the database is flushed."""
+    """Start real Celery processes on the test database; stopped before the database is flushed.
+
+    The test and its processes use a queue of their own (CELERY_QUEUE): a worker left running by an earlier,
+    killed run on the same Redis database cannot take this test's tasks."""
     assert not celery_app.conf.task_always_eager, "tasks must go through Redis in these tests"
+    queue, previous = f"planner-test-{uuid.uuid4().hex[:8]}", celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = queue  # where this process publishes
     celery_app.control.purge()  # leftovers of an earlier run must not reach this test's worker
     env = {
         **os.environ,
+        "CELERY_QUEUE": queue,
         "DATABASE_URL": _test_database_url(),
         "REDIS_URL": os.environ["REDIS_URL"],
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -149,8 +155,11 @@ def celery_processes(transactional_db, tmp_path) -> Iterator[CeleryProcesses]:
         "PYTHONUNBUFFERED": "1",
     }
     processes = CeleryProcesses(tmp_path=tmp_path, env=env)
-    yield processes
-    processes.stop()
+    try:
+        yield processes
+    finally:
+        processes.stop()
+        celery_app.conf.task_default_queue = previous
 
 
 def wait_for(
