@@ -20,7 +20,7 @@ LEFT_OFF_IMPOSSIBLE = "impossible: not on the roadmap"
 
 
 class PlanFacts(Protocol):
-    """A project's roadmap inputs (portfolio.selectors.PlanFacts): staffing (people), target date, PM's pin, and
+    """A project's roadmap inputs (portfolio.input_selectors.PlanFacts): staffing (people), target date, PM's pin, and
     for a building project with a progress report the day its remaining effort counts from (None otherwise).
     Read-only, so frozen dataclasses satisfy it."""
 

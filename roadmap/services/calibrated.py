@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from portfolio import scoring, selectors
+from portfolio import input_selectors, scoring
 
 from .. import planning
 from .recompute import plan_for
@@ -67,8 +67,8 @@ class CalibratedComparison:
 
 def calibrated_compare(*, portfolio_id: int) -> CalibratedComparison:
     """Rank and schedule the portfolio with its ranges as entered and as calibrated (same seed and trials)."""
-    portfolio, entered, links, facts = selectors.planning_inputs(portfolio_id=portfolio_id, calibrated=False)
-    _, calibrated, _, _ = selectors.planning_inputs(portfolio_id=portfolio_id, calibrated=True)
+    portfolio, entered, links, facts = input_selectors.planning_inputs(portfolio_id=portfolio_id, calibrated=False)
+    _, calibrated, _, _ = input_selectors.planning_inputs(portfolio_id=portfolio_id, calibrated=True)
     trials = whatif_trials(projects=len(entered), trials=portfolio.trials, budget=settings.WHATIF_MAX_PROJECT_TRIALS)
     ranking_a, plan_a = plan_for(portfolio, entered, links, facts, seed=portfolio.seed, trials=trials)
     ranking_b, plan_b = plan_for(portfolio, calibrated, links, facts, seed=portfolio.seed, trials=trials)

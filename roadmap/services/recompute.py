@@ -15,18 +15,17 @@ import gc
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, fields, replace
+from dataclasses import replace
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from portfolio import funding, input_documents, scoring, selectors
+from portfolio import input_documents, input_selectors, scoring
 from portfolio.models import Portfolio
 
 from .. import planning
@@ -138,94 +137,16 @@ def _write_snapshot(
             p_impossible=portfolio.p_impossible,
             capacity=plan.capacity,
             roadmap_start=plan.start,
-            **_funding_fields(plan.funding),
+            **snapshot_rows.funding_fields(plan.funding),
             calibrated_ranges=calibrated_ranges,
         )
         # Tuples written by COPY (multi-row INSERTs off PostgreSQL): no model object per row.
-        snapshot_rows.insert_rows(ProjectScore, _score_rows(snapshot, result, plan.funding))
-        snapshot_rows.insert_rows(ScheduleRow, _schedule_rows(snapshot, plan))
-        snapshot_rows.insert_rows(ValueCurvePoint, _curve_rows(snapshot, plan))
+        snapshot_rows.insert_rows(ProjectScore, snapshot_rows.score_rows(snapshot, result, plan.funding))
+        snapshot_rows.insert_rows(ScheduleRow, snapshot_rows.schedule_rows(snapshot, plan))
+        snapshot_rows.insert_rows(ValueCurvePoint, snapshot_rows.curve_rows(snapshot, plan))
         InputDocument.objects.create(snapshot=snapshot, document=document)
         transaction.on_commit(lambda: snapshot_completed.send(sender=RankingSnapshot, snapshot=snapshot))
     return snapshot
-
-
-def _funding_fields(decision: funding.FundingResult | None) -> dict:
-    """The snapshot's portfolio-level funding fields (none when the plan has no funding decision)."""
-    if decision is None:
-        return {}
-    return {
-        "planning_window_weeks": decision.window_weeks,
-        "budget_person_weeks": decision.budget_person_weeks,
-        "cut_line_roi": decision.cut_line_roi,
-        "funded_value_mean": decision.funded_value.mean,
-        "funded_value_p10": decision.funded_value.p10,
-        "funded_value_p50": decision.funded_value.p50,
-        "funded_value_p90": decision.funded_value.p90,
-        "funding": {
-            "frontier": [asdict(point) for point in decision.frontier],
-            "one_more": asdict(decision.one_more),
-            "one_fewer": asdict(decision.one_fewer),
-            "cut_rank": decision.cut_rank,
-            "learn_next": [{"project_id": p.key, "input": p.input, "evppi": p.evppi} for p in decision.learn_next],
-        },
-    }
-
-
-def _project_funding_fields(row: funding.ProjectFunding | None) -> dict:
-    """A ranking row's funding fields."""
-    if row is None:
-        return {}
-    return {
-        "funded": row.funded,
-        "funding_reason": row.reason[:200],
-        "p_funded_if_known": row.p_funded_if_known,
-        "evpi": row.evpi,
-        "evppi": row.evppi,
-        "tornado": [{"input": bar.input, "low": bar.low, "high": bar.high} for bar in row.tornado],
-    }
-
-
-def _funding_column(rows: dict[int, dict], name: str, default: Any) -> Callable[[scoring.ScoredProject], Any]:
-    """A funding column of a ranking row: the project's value in ``rows`` (its funding fields), else ``default``."""
-    return lambda score: rows.get(score.key, {}).get(name, default)
-
-
-def _score_rows(
-    snapshot: RankingSnapshot, result: scoring.RankingResult, decision: funding.FundingResult | None = None
-) -> list[tuple[Any, ...]]:
-    """The snapshot's ranking rows, one per ``scoring.ScoredProject`` (figures None for an excluded project), in
-    ``ProjectScore``'s column order: a column named as a field of ``ScoredProject`` is copied from it, the funding
-    columns from the project's row of ``decision`` (their defaults without one), and these computed."""
-    computed: dict[str, Callable[[scoring.ScoredProject], Any]] = {
-        "snapshot_id": lambda _: snapshot.pk,
-        "project_id": lambda score: score.key,
-        "tag": lambda score: score.tag or "",
-    }
-    by_key = decision.by_key() if decision is not None else {}
-    funding_rows = {key: _project_funding_fields(row) for key, row in by_key.items()}
-    scored = {f.name for f in fields(scoring.ScoredProject)}
-    for column in snapshot_rows.columns(ProjectScore):
-        if column.attname not in computed and column.attname not in scored:
-            computed[column.attname] = _funding_column(funding_rows, column.attname, column.get_default())
-    return snapshot_rows.row_tuples(ProjectScore, result.scores, computed)
-
-
-def _schedule_rows(snapshot: RankingSnapshot, plan: planning.RoadmapPlan) -> list[tuple[Any, ...]]:
-    """The snapshot's roadmap rows, one per ``planning.PlannedProject``, in ``ScheduleRow``'s column order."""
-    computed: dict[str, Callable[[planning.PlannedProject], Any]] = {
-        "snapshot_id": lambda _: snapshot.pk,
-        "project_id": lambda p: p.key,
-        "left_off_reason": lambda p: p.left_off_reason[:300],
-        "finish_cdf": lambda p: [[d.isoformat(), share] for d, share in p.finish_cdf],
-        "requires": lambda p: list(p.requires),
-    }
-    return snapshot_rows.row_tuples(ScheduleRow, plan.projects, computed)
-
-
-def _curve_rows(snapshot: RankingSnapshot, plan: planning.RoadmapPlan) -> list[tuple[Any, ...]]:
-    """The snapshot's value curve, one row per ``planning.CurvePoint``, in ``ValueCurvePoint``'s column order."""
-    return snapshot_rows.row_tuples(ValueCurvePoint, plan.value_curve, {"snapshot_id": lambda _: snapshot.pk})
 
 
 def plan_for(
@@ -245,7 +166,7 @@ def plan_for(
     ``trials`` overrides the portfolio's trial count (a what-if over its budget), ``capacity`` and
     ``window_weeks`` its team and planning window; None uses the portfolio's.
     """
-    scoring_settings = selectors.scoring_settings(portfolio)
+    scoring_settings = input_selectors.scoring_settings(portfolio)
     if trials is not None:
         scoring_settings = replace(scoring_settings, trials=trials)
     return planning.compute_plan(
@@ -277,7 +198,7 @@ def plan_from_inputs(inputs: input_documents.PlanInputs) -> tuple[scoring.Rankin
 def read_document(*, portfolio_id: int) -> tuple[Portfolio, dict]:
     """The portfolio and its current planning inputs as an input document, read back through JSON exactly as it
     is stored: what the recompute computes from (the caller checks the input version before and after)."""
-    portfolio, inputs = selectors.plan_inputs_read(portfolio_id=portfolio_id)
+    portfolio, inputs = input_selectors.plan_inputs_read(portfolio_id=portfolio_id)
     return portfolio, json.loads(json.dumps(input_documents.to_document(inputs)))
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
-from portfolio import selectors
+from portfolio import input_selectors
 from portfolio import services as portfolio_services
 from portfolio.models import Portfolio, Project
 
@@ -85,7 +85,7 @@ def scenario_compare(*, portfolio_id: int, scenario: planning.Scenario) -> Scena
     like for like; the unchanged plan is then close to the saved one rather than equal to it.
     """
     started = time.perf_counter()
-    portfolio, projects, links, facts = selectors.planning_inputs(portfolio_id=portfolio_id)
+    portfolio, projects, links, facts = input_selectors.planning_inputs(portfolio_id=portfolio_id)
     seed = portfolio.seed
     trials = whatif_trials(projects=len(projects), trials=portfolio.trials, budget=settings.WHATIF_MAX_PROJECT_TRIALS)
     _, saved = plan_for(portfolio, projects, links, facts, seed=seed, trials=trials)

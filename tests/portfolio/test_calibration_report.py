@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from portfolio import calibration, selectors
+from portfolio import calibration, input_selectors
 from portfolio.calibration import JudgedEstimate
 from tests.factories import FIFTY_PERCENT_OVER, AssessmentFactory, ProjectFactory, UserFactory
 
@@ -59,7 +59,7 @@ def test_calibrated_ranges_transform_an_estimators_future_ranges(calibration_his
     AssessmentFactory(project=stranger, effort_low=10, effort_likely=20, effort_high=30)
 
     def efforts(**kwargs):
-        _, projects, _, _ = selectors.planning_inputs(portfolio_id=portfolio.pk, **kwargs)
+        _, projects, _, _ = input_selectors.planning_inputs(portfolio_id=portfolio.pk, **kwargs)
         return {p.key: p.effort for p in projects}
 
     assert efforts()[future.pk] == calibration.Range(10, 20, 30)  # off by default
@@ -136,7 +136,7 @@ def test_calibration_reads_a_fixed_number_of_queries_whatever_the_history(calibr
         with CaptureQueriesContext(connection) as report:
             calibration_selectors.calibration_report(portfolio=portfolio)
         with CaptureQueriesContext(connection) as inputs:
-            selectors.planning_inputs(portfolio_id=portfolio.pk, calibrated=True)
+            input_selectors.planning_inputs(portfolio_id=portfolio.pk, calibrated=True)
         return len(report), len(inputs)
 
     before = queries()

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from portfolio import input_documents, selectors
+from portfolio import input_documents, input_selectors
 from portfolio.models import Portfolio
 from tests.factories import PortfolioFactory
 from tests.portfolio.test_feasibility_views import form_fields
@@ -66,7 +66,7 @@ def test_the_planning_window_is_a_setting_that_changes_the_inputs(portfolio, pm_
     assert "The ranking and roadmap are being recomputed" in response.content.decode()
     portfolio.refresh_from_db()
     assert (portfolio.planning_window_weeks, portfolio.input_version) == (26, 2)
-    document = input_documents.to_document(selectors.plan_inputs_read(portfolio_id=portfolio.pk)[1])
+    document = input_documents.to_document(input_selectors.plan_inputs_read(portfolio_id=portfolio.pk)[1])
     assert document["settings"]["planning_window_weeks"] == 26
     assert input_documents.from_document(document).settings.planning_window_weeks == 26
 

@@ -37,8 +37,7 @@ from django.urls import reverse
 from kombu import pools as kombu_pools
 
 from config.celery import app as celery_app
-from portfolio import selectors as portfolio_selectors
-from portfolio import services
+from portfolio import input_selectors, services
 from portfolio.models import Portfolio
 from roadmap.models import ProjectScore, RankingSnapshot, RecomputeState
 from roadmap.selectors import snapshots
@@ -288,7 +287,7 @@ def test_worker_killed_mid_recompute_is_redelivered_and_no_half_snapshot_is_visi
     assert RecomputeState.objects.get(portfolio=portfolio).last_outcome == RecomputeState.Outcome.OK
 
     # Same version, same seed: a synchronous recompute here gives the very same figures.
-    loaded, projects, links, facts = portfolio_selectors.planning_inputs(portfolio_id=portfolio.pk)
+    loaded, projects, links, facts = input_selectors.planning_inputs(portfolio_id=portfolio.pk)
     result, _plan = recompute.plan_for(loaded, projects, links, facts, seed=snapshot.seed)
     assert snapshot.seed == loaded.seed
     stored = {s.project_id: s for s in snapshot.scores.all()}

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from portfolio import selectors
+from portfolio import input_selectors
 from portfolio.formatting import roi_within_error
 from portfolio.mc_error import tied_with_above
 from roadmap.models import ChangesReport, ProjectScore
@@ -50,7 +50,7 @@ def test_the_recompute_stores_each_projects_error_loss_and_tie_as_the_math_gives
         project = ProjectFactory(portfolio=portfolio, name=f"Project {i}", impact_low=50, impact_high=300 + i)
         AssessmentFactory(project=project, tag="hard", effort_low=2, effort_likely=5 + i, effort_high=20)
     snapshot = portfolio_recompute(portfolio_id=portfolio.pk)
-    _, inputs = selectors.plan_inputs_read(portfolio_id=portfolio.pk)
+    _, inputs = input_selectors.plan_inputs_read(portfolio_id=portfolio.pk)
     result, _ = plan_from_inputs(inputs)
     stored = {s.project_id: s for s in snapshot.scores.all()}
     for score in result.scores:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
-from portfolio import delivery, estimates, scoring, selectors
+from portfolio import delivery, estimates, input_selectors, scoring
 from portfolio.input_documents import from_document, to_document
 from portfolio.sampling import Range
 from roadmap import planning
@@ -42,7 +42,7 @@ def test_the_input_document_carries_progress_and_outcome_and_reads_back(portfoli
     project = ProjectFactory(portfolio=portfolio, status="building")
     AssessmentFactory(project=project)
     ProgressFactory(project=project)
-    _, inputs = selectors.plan_inputs_read(portfolio_id=portfolio.pk)
+    _, inputs = input_selectors.plan_inputs_read(portfolio_id=portfolio.pk)
     document = to_document(inputs)
     (entry,) = document["projects"]
     assert entry["effort"] == [2.0, 4.0, 8.0] and entry["effort_spent"] == 6.0 and "outcome" not in entry
@@ -65,7 +65,7 @@ def test_recording_progress_moves_the_roadmap_bar(portfolio, em_user):
 
 def test_a_what_if_keeps_the_day_a_remaining_range_counts_from():
     since = datetime.date(2026, 11, 2)
-    facts = {1: selectors.PlanFacts(2, None, None, since)}
+    facts = {1: input_selectors.PlanFacts(2, None, None, since)}
     project = scoring.ProjectInput(1, "A", "building", Range(1, 2, 3), Range(1, 2, 3), "easy", 0.9)
     _, scenario_facts = planning.apply_scenario([project], facts, planning.Scenario(capacity=3, pins={1: 1}))
     assert (scenario_facts[1].effort_from, scenario_facts[1].pin) == (since, 1)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portfolio import scoring
+from portfolio import input_selectors, scoring
 from portfolio.field_rules import MAX_EFFORT
 from tests.conftest import effort_values, fractions, impact_values, probabilities, ranges
 
@@ -95,11 +95,10 @@ def _stored_portfolio(specs, link_specs, capacity):
     st.integers(min_value=0, max_value=2**32 - 1),
 )
 def test_the_planning_pipeline_computes_only_finite_figures_for_any_portfolio(specs, link_specs, capacity, seed):
-    from portfolio import selectors
     from roadmap.services.recompute import plan_for
 
     portfolio = _stored_portfolio(specs, link_specs, capacity)
-    portfolio, projects, links, facts = selectors.planning_inputs(portfolio_id=portfolio.pk)
+    portfolio, projects, links, facts = input_selectors.planning_inputs(portfolio_id=portfolio.pk)
 
     result, plan = plan_for(portfolio, projects, links, facts, seed=seed)
 

@@ -5,12 +5,13 @@ import datetime
 import numpy as np
 import pytest
 
-from portfolio import funding, scoring, selectors, services
+from portfolio import funding, input_selectors, scoring, services
 from portfolio.information_value import TornadoBar
 from roadmap import planning
 from roadmap.models import ProjectScore, RankingSnapshot, ScheduleRow, ValueCurvePoint
 from roadmap.services import snapshot_rows
-from roadmap.services.recompute import _project_funding_fields, _score_rows, compute_once, portfolio_recompute
+from roadmap.services.recompute import compute_once, portfolio_recompute
+from roadmap.services.snapshot_rows import project_funding_fields, score_rows
 from tests.factories import (
     AssessmentFactory,
     PortfolioFactory,
@@ -70,11 +71,11 @@ def test_recompute_writes_the_roadmap_in_the_same_snapshot_as_the_ranking(portfo
 def test_stored_bands_equal_an_in_memory_plan_from_the_same_version_and_seed(portfolio, backlog):
     _bump(portfolio)
     snapshot = portfolio_recompute(portfolio_id=portfolio.pk)
-    _, projects, links, facts = selectors.planning_inputs(portfolio_id=portfolio.pk)
+    _, projects, links, facts = input_selectors.planning_inputs(portfolio_id=portfolio.pk)
     ranking, plan = planning.compute_plan(
         projects,
         links,
-        selectors.scoring_settings(portfolio),
+        input_selectors.scoring_settings(portfolio),
         facts,
         capacity=6,
         start=START,
@@ -95,13 +96,11 @@ def test_stored_bands_equal_an_in_memory_plan_from_the_same_version_and_seed(por
 @pytest.mark.django_db
 def test_ranking_and_roadmap_come_from_one_draw(portfolio, backlog):
     """The roadmap's consumer waits for the same sampled efforts that the ranking's expected effort averages."""
-    _, projects, links, facts = selectors.planning_inputs(portfolio_id=portfolio.pk)
-    settings = selectors.scoring_settings(portfolio)
+    _, projects, links, facts = input_selectors.planning_inputs(portfolio_id=portfolio.pk)
+    settings = input_selectors.scoring_settings(portfolio)
     samples = scoring.draw_samples(projects, links, settings.trials, 7)
     ranking = scoring.rank_from_samples(samples, projects, links, settings)
-    _, plan = planning.compute_plan(
-        projects, links, settings, facts, capacity=6, start=START, seed=7
-    )
+    _, plan = planning.compute_plan(projects, links, settings, facts, capacity=6, start=START, seed=7)
     assert ranking == scoring.compute_ranking(projects, links, settings, 7)
     column = samples.keys.index(backlog["a"].pk)
     a = next(p for p in plan.projects if p.key == backlog["a"].pk)
@@ -238,12 +237,12 @@ def test_ranking_rows_copy_every_figure_of_the_math_field_by_field():
     """Each ProjectScore column is filled from the ScoredProject field of the same meaning, none left out."""
     model_fields = {f.name for f in ProjectScore._meta.concrete_fields} - {"id", "snapshot", "project"}
     math_fields = set(scoring.ScoredProject.__dataclass_fields__) - {"key"}
-    funding_fields = set(_project_funding_fields(funding.ProjectFunding(41, True, "fits the budget")))
+    funding_fields = set(project_funding_fields(funding.ProjectFunding(41, True, "fits the budget")))
     assert model_fields == math_fields | funding_fields and not math_fields & funding_fields
     values = {name: float(i) + 0.5 for i, name in enumerate(sorted(math_fields))}
     values.update(name="A project", rank=3, excluded_reason="", needs_feasibility=True, tag="hard")
     scored = scoring.ScoredProject(key=41, **values)
-    (values_in_order,) = _score_rows(RankingSnapshot(), scoring.RankingResult(scores=(scored,), trials=10, top_k=1))
+    (values_in_order,) = score_rows(RankingSnapshot(), scoring.RankingResult(scores=(scored,), trials=10, top_k=1))
     row = dict(zip([f.attname for f in snapshot_rows.columns(ProjectScore)], values_in_order, strict=True))
     assert row["project_id"] == 41
     assert {name: row[name] for name in math_fields} == values
@@ -259,7 +258,7 @@ def test_ranking_rows_copy_every_funding_figure():
         evppi={"impact": 1.0, "effort": 0.5, "success": 2.0},
         tornado=(TornadoBar("success", -1.0, 0.8), TornadoBar("impact", 0.1, 0.4)),
     )
-    assert _project_funding_fields(row) == {
+    assert project_funding_fields(row) == {
         "funded": False,
         "funding_reason": "does not fit the budget",
         "p_funded_if_known": 0.25,

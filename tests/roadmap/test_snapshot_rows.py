@@ -9,7 +9,8 @@ from django.db import connection
 from roadmap import planning
 from roadmap.models import ProjectScore, ScheduleRow, ValueCurvePoint
 from roadmap.services import snapshot_rows
-from roadmap.services.recompute import _curve_rows, _schedule_rows, compute_once
+from roadmap.services.recompute import compute_once
+from roadmap.services.snapshot_rows import curve_rows, schedule_rows
 
 from ..factories import AssessmentFactory, ProjectFactory, RankingSnapshotFactory
 
@@ -61,7 +62,7 @@ def _plan(project_ids: list[int]) -> planning.RoadmapPlan:
 def test_roadmap_rows_read_back_as_bulk_create_writes_them(portfolio, model):
     ids = [ProjectFactory(portfolio=portfolio).pk for _ in range(3)]
     plan = _plan(ids)
-    make = _schedule_rows if model is ScheduleRow else _curve_rows
+    make = schedule_rows if model is ScheduleRow else curve_rows
     written = RankingSnapshotFactory(portfolio=portfolio, input_version=101)
     reference = RankingSnapshotFactory(portfolio=portfolio, input_version=102)
     snapshot_rows.insert_rows(model, make(written, plan))

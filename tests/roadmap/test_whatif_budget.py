@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from portfolio import scoring, selectors
+from portfolio import input_selectors, scoring
 from portfolio.models import Portfolio
 from roadmap.models import RankingSnapshot
 from roadmap.planning import Scenario
@@ -79,7 +79,7 @@ def test_below_the_budget_a_what_if_gives_the_same_dates_as_before(plan, leader_
     }
     assert {p.key: (p.start_p50, p.finish_p10, p.finish_p50, p.finish_p90) for p in comparison.saved.projects} == saved
     portfolio.refresh_from_db()
-    _, projects, links, facts = selectors.planning_inputs(portfolio_id=portfolio.pk)
+    _, projects, links, facts = input_selectors.planning_inputs(portfolio_id=portfolio.pk)
     _, full = whatif.plan_for(portfolio, projects, links, facts, seed=plan["snapshot"].seed, capacity=1)
     assert comparison.scenario == full
     html = leader_client.get(_url("whatif", plan), _scenario(leader_client, plan, capacity="1")).content.decode()
