@@ -71,17 +71,19 @@ def score_sort_keys(*, snapshot: RankingSnapshot | None) -> ExtraSortKeys | None
 
 def figure_ordered_ids(*, snapshot: RankingSnapshot, sort: str, direction: str) -> QuerySet[ProjectScore, int] | None:
     """The ids of the snapshot's projects ordered by a figure column of the backlog (``SCORE_SORT_FIELDS``) as the
-    backlog orders them (no value last in both directions, ties by name), read from the snapshot's rows alone:
-    no join, and the first page of the rank order is read from an index. None for another column.
+    backlog orders them (no value last in both directions, ties by the project's name as it is now), read from the
+    snapshot's rows: the first page of the rank order walks 50 entries of an index instead of sorting every
+    project. None for another column.
 
-    This is the backlog's order only while the snapshot is of the portfolio's current inputs: adding, removing and
-    renaming a project are input changes, so its rows are then the portfolio's projects under their names."""
+    This is the backlog's order only while the snapshot is of the portfolio's current inputs: adding and removing a
+    project are input changes, so its rows are then the portfolio's projects. (A rename is not: the tie-break reads
+    the project's name, not the row's.)"""
     field = SCORE_SORT_FIELDS.get(sort)
     if field is None:
         return None
     value = F(field).desc(nulls_last=True) if direction == "desc" else F(field).asc(nulls_last=True)
     rows = ProjectScore.objects.filter(snapshot=snapshot, project__isnull=False)
-    return rows.order_by(value, "name").values_list("project_id", flat=True)
+    return rows.order_by(value, "project__name").values_list("project_id", flat=True)
 
 
 def scores_for_projects(*, snapshot: RankingSnapshot | None, project_ids: list[int]) -> dict[int, ProjectScore]:

@@ -69,6 +69,24 @@ def test_the_snapshot_rows_give_the_joins_order_while_the_figures_are_current(ra
     assert sorted(order) == sorted(Project.objects.filter(portfolio=ranked).values_list("pk", flat=True))
 
 
+@pytest.mark.parametrize("sort", FIGURES)
+def test_a_project_renamed_since_the_snapshot_takes_its_new_place_among_ties(ranked, owner_user, sort):
+    """A rename is not an input change (the figures stay current), so the ties must be ordered by the name the
+    project has now, not the one in the snapshot's row."""
+    snapshot = latest_snapshot(portfolio=ranked)
+    parked = ProjectScore.objects.filter(snapshot=snapshot, rank=None).order_by("name").first()
+    services.project_update(
+        project=Project.objects.get(pk=parked.project_id), data={"name": "zzz renamed"}, user=owner_user
+    )
+    ranked.refresh_from_db()
+    assert latest_snapshot(portfolio=ranked).input_version == ranked.input_version, "a rename leaves figures current"
+
+    for direction in ("asc", "desc"):
+        order = list(figure_ordered_ids(snapshot=snapshot, sort=sort, direction=direction))
+        assert order == _joined_order(ranked, sort, direction)
+    assert order[-1] == parked.project_id  # no value: last, and now last by name among those
+
+
 def test_another_column_has_no_figure_order(ranked):
     assert figure_ordered_ids(snapshot=latest_snapshot(portfolio=ranked), sort="name", direction="asc") is None
 
