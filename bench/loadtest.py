@@ -34,6 +34,8 @@ SESSIONS: dict[str, str] = json.loads((OUT / "sessions.json").read_text())
 _accounts = {role: itertools.count(1) for role in ("pm", "em", "lead")}
 _lock = threading.Lock()
 _latencies: dict[str, list[float]] = {"read": [], "write": []}
+_started: dict[str, list[float]] = {"read": [], "write": []}  # when each request began (time.time())
+WARM_UP_S = 5  # the first seconds are also summarised apart: a process still starting up shows there
 _counts = {"requests": 0, "errors": 0, "5xx": 0, "conflicts": 0, "writes_ok": 0}
 _writes_file = None
 
@@ -83,10 +85,23 @@ def _on_request(request_type, name, response_time, response_length, response=Non
         _counts["requests"] += 1
         if name.startswith(("read", "write")):
             _latencies[category].append(response_time)
+            _started[category].append(time.time() - response_time / 1000)
         if exception is not None:
             _counts["errors"] += 1
         if response is not None and response.status_code >= 500:
             _counts["5xx"] += 1
+
+
+def _by_time(values: list[float], started: list[float]) -> dict[str, dict[str, float]]:
+    """p95 and p99 of the requests begun in the first WARM_UP_S seconds of the run, and of those begun after."""
+    begun = np.asarray(started) - min(started)
+    latency = np.asarray(values)
+    windows = {f"first_{WARM_UP_S}s": latency[begun < WARM_UP_S], f"after_{WARM_UP_S}s": latency[begun >= WARM_UP_S]}
+    return {
+        name: {"n": len(part), "p95_ms": round(np.percentile(part, 95)), "p99_ms": round(np.percentile(part, 99))}
+        for name, part in windows.items()
+        if len(part)
+    }
 
 
 @events.quitting.add_listener
@@ -105,6 +120,7 @@ def _summarise(environment, **kwargs):
         if values:
             p50, p95, p99 = np.percentile(values, [50, 95, 99])
             summary[category] = {"n": len(values), "p50_ms": round(p50), "p95_ms": round(p95), "p99_ms": round(p99)}
+            summary[f"{category}_by_time"] = _by_time(values, _started[category])
     summary["endpoints"] = {
         entry.name: {
             "n": entry.num_requests,

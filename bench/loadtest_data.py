@@ -135,6 +135,9 @@ def check(out: Path) -> int:
         if category in summary:
             s = summary[category]
             print(f"{category:5s} n={s['n']:6d}  p50 {s['p50_ms']} ms  p95 {s['p95_ms']} ms  p99 {s['p99_ms']} ms")
+            for window, w in summary.get(f"{category}_by_time", {}).items():
+                when = window.replace("_", " ")
+                print(f"      begun {when:10s} n={w['n']:5d}  p95 {w['p95_ms']} ms  p99 {w['p99_ms']} ms")
     for name, s in summary.get("endpoints", {}).items():
         print(f"  {name:32s} n={s['n']:5d}  p50 {s['p50_ms']} ms  p95 {s['p95_ms']} ms  p99 {s['p99_ms']} ms")
     if summary.get("locust_cpu_s") is not None and summary.get("duration_s"):

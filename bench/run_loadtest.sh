@@ -50,7 +50,7 @@ pids+=($!)
 "$PY" -m celery -A config beat --loglevel=WARNING --schedule "$OUT/beat-schedule" >"$OUT/beat.log" 2>&1 &
 pids+=($!)
 # Access log: method, path, status, time spent in Django (ms); the difference to locust's figure is queueing.
-"$PY" -m gunicorn config.wsgi:application --workers "$WEB_WORKERS" --bind "127.0.0.1:$WEB_PORT" --access-logfile - \
+"$PY" -m gunicorn config.wsgi:application --preload --workers "$WEB_WORKERS" --bind "127.0.0.1:$WEB_PORT" --access-logfile - \
   --access-logformat '%(m)s %(U)s %(s)s %(M)s' --error-logfile "$OUT/gunicorn-error.log" >"$OUT/access.log" 2>&1 &
 pids+=($!)
 
