@@ -9,7 +9,6 @@ opens no database or cache connection, so it is safe before gunicorn forks its w
 
 from pathlib import Path
 
-from django.conf import settings
 from django.template import engines
 from django.urls import get_resolver
 
@@ -17,8 +16,7 @@ from django.urls import get_resolver
 def project_template_names() -> list[str]:
     """Every file under the project's template directories, named as views and tags load them."""
     names: list[str] = []
-    directories: list[Path] = settings.TEMPLATES[0]["DIRS"]
-    for directory in directories:
+    for directory in engines["django"].dirs:
         root = Path(directory)
         names += sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
     return names
