@@ -37,7 +37,7 @@ def project_page_context(request: HtmxHttpRequest, access: Access, project: Proj
     snapshot = latest_snapshot(portfolio=access.portfolio)
     score = scores_for_projects(snapshot=snapshot, project_ids=[project.pk]).get(project.pk)
     assessments = list(project.assessments.all())
-    links_in, links_out = list(project.links_in.all()), list(project.links_out.all())
+    links_in, links_out = selectors.project_links(project=project)
     changes = list(project.changes.all())
     for change in changes:  # the history in words: labels, units, one arrow style
         change.words = history_words.field_change(
@@ -48,6 +48,7 @@ def project_page_context(request: HtmxHttpRequest, access: Access, project: Proj
         request,
         access,
         nav="backlog",
+        latest=snapshot,
         project=project,
         snapshot=snapshot,
         score=score,
