@@ -1,5 +1,5 @@
 """The project page's reads: a fixed number of queries whatever the project holds, the portfolio and its latest
-snapshot read once, both directions of the reuse links in one query."""
+snapshot read once, both directions of the reuse links in one query, and an htmx refresh reading its section alone."""
 
 import re
 
@@ -24,6 +24,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 # session, user, portfolio with the role; the project with its delivery, its assessments, its history; its links;
 # the latest snapshot, the project's row in it, the figures' status; the project's roadmap row
 PAGE_QUERIES = 11
+FIGURES_QUERIES = 6  # session, user, portfolio with the role; the project; the latest snapshot, the project's row
 
 
 def page_url(project) -> str:
@@ -97,3 +98,30 @@ def test_project_links_gives_both_directions_in_link_order_in_one_query(portfoli
     assert [x.consumer.name for x in links_out] == ["X consumer", "Z consumer"]
     assert shown[0] == ("A producer", "Middle", "benefits", 0.2, "A producer", 1)
     assert shown[3] == ("Middle", "X consumer", "requires", 0.2, "", 1)
+
+
+def test_an_htmx_refresh_of_the_figures_reads_the_figures_alone(
+    ranked, em_user, leader_client, django_assert_num_queries
+):
+    add_to(ranked, em_user, 2)
+    full = leader_client.get(page_url(ranked)).content.decode()
+
+    with django_assert_num_queries(FIGURES_QUERIES):
+        partial = leader_client.get(page_url(ranked), **HTMX).content.decode()
+
+    assert partial.strip() == section(full, "project-figures")
+
+
+def test_an_htmx_refresh_of_the_links_is_the_pages_links_section(ranked, em_user, pm_client):
+    add_to(ranked, em_user, 2)
+    full = pm_client.get(page_url(ranked)).content.decode()
+    partial = pm_client.get(page_url(ranked), HTTP_HX_TARGET="project-links", **HTMX).content.decode()
+    assert 'aria-label="Add a reuse link"' in partial
+    assert without_csrf(partial).strip() == without_csrf(section(full, "project-links"))
+
+
+def test_an_htmx_refresh_of_a_project_of_another_portfolio_is_not_found(portfolio, leader_client):
+    elsewhere = ProjectFactory()
+    url = reverse("portfolio:project", args=[portfolio.slug, elsewhere.pk])
+    assert leader_client.get(url, **HTMX).status_code == 404
+    assert leader_client.get(url, HTTP_HX_TARGET="project-links", **HTMX).status_code == 404
