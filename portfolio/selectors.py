@@ -9,6 +9,7 @@ from django.db.models.functions import Lower, NullIf
 
 from . import estimates, scoring
 from .models import (
+    Change,
     FeasibilityAssessment,
     Membership,
     Portfolio,
@@ -162,18 +163,36 @@ def projects_in_order(*, ids: list[int]) -> list[Project]:
 
 
 def project_detail(*, portfolio: Portfolio, project_id: int) -> Project:
-    """One project with everything its page shows (raises Project.DoesNotExist)."""
-    return (
+    """One project of ``portfolio`` with its assessments and its history (three queries; raises
+    Project.DoesNotExist). Its reuse links are ``project_links``'s."""
+    project = (
         Project.objects.filter(portfolio=portfolio)
         .select_related("progress__recorded_by", "outcome__recorded_by")
         .prefetch_related(
             Prefetch("assessments", queryset=FeasibilityAssessment.objects.select_related("assessed_by")),
-            Prefetch("links_in", queryset=ReuseLink.objects.select_related("producer")),
-            Prefetch("links_out", queryset=ReuseLink.objects.select_related("consumer")),
-            "changes__user",
+            Prefetch("changes", queryset=Change.objects.select_related("user")),
         )
         .get(pk=project_id)
     )
+    project.portfolio = portfolio  # the page reads it (the roadmap's latest snapshot): not read again
+    return project
+
+
+LINK_COLUMNS = ("kind", "fraction", "note", "version", "producer__name", "consumer__name")  # what the page shows
+
+
+def project_links(*, project: Project) -> tuple[list[ReuseLink], list[ReuseLink]]:
+    """The project's reuse links as (those it reuses: ``links_in``, those reusing its output: ``links_out``), each
+    in the links' order (producer's name, then consumer's name). One query for both directions, the other end's
+    name alone loaded."""
+    links = list(
+        ReuseLink.objects.filter(Q(consumer=project) | Q(producer=project))
+        .select_related("producer", "consumer")
+        .only(*LINK_COLUMNS)
+    )
+    return [link for link in links if link.consumer_id == project.pk], [
+        link for link in links if link.producer_id == project.pk
+    ]
 
 
 def feasibility_queue(*, portfolio: Portfolio) -> list[tuple[Project, str]]:

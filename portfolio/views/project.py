@@ -32,32 +32,47 @@ def _detail(access: Access, pk: int) -> Project:
         raise Http404 from None
 
 
-def project_page_context(request: HtmxHttpRequest, access: Access, project: Project, **extra) -> dict:
-    """Everything the project page (or one of its partials) shows."""
+def _figures_context(access: Access, project: Project) -> dict:
+    """The figures section: the latest snapshot, the project's row in it, its ROI bar and tornado."""
     snapshot = latest_snapshot(portfolio=access.portfolio)
     score = scores_for_projects(snapshot=snapshot, project_ids=[project.pk]).get(project.pk)
+    tornado = None
+    if score is not None and score.expected_roi is not None:
+        tornado = tornado_chart(score.tornado, score.expected_roi)
+    return {"snapshot": snapshot, "score": score, "bar": roi_bar(score), "tornado": tornado}
+
+
+def _links_context(access: Access, project: Project, link_form: LinkCreateForm | None = None) -> dict:
+    """The reuse links section: both directions and, for those who may add one, the form (``link_form`` if given:
+    a refused one, with its messages)."""
+    links_in, links_out = selectors.project_links(project=project)
+    if link_form is None and access.can("edit_links"):
+        link_form = LinkCreateForm(project=project)
+    return {
+        "links_in": links_in,
+        "links_out": links_out,
+        "link_count": len(links_in) + len(links_out),
+        "link_form": link_form,
+    }
+
+
+def project_page_context(request: HtmxHttpRequest, access: Access, project: Project, **extra) -> dict:
+    """Everything the project page (or one of its partials) shows."""
+    sections = {**_figures_context(access, project), **_links_context(access, project, extra.pop("link_form", None))}
     assessments = list(project.assessments.all())
-    links_in, links_out = list(project.links_in.all()), list(project.links_out.all())
     changes = list(project.changes.all())
     for change in changes:  # the history in words: labels, units, one arrow style
         change.words = history_words.field_change(
             change.field, change.old, change.new, value_unit=access.portfolio.value_unit
         )
-    extra.setdefault("link_form", LinkCreateForm(project=project) if access.can("edit_links") else None)
     return page_context(
         request,
         access,
         nav="backlog",
+        latest=sections["snapshot"],
         project=project,
-        snapshot=snapshot,
-        score=score,
-        bar=roi_bar(score),
-        tornado=tornado_chart(score.tornado, score.expected_roi) if score and score.expected_roi is not None else None,
         current_assessment=next((a for a in assessments if a.is_current), None),
         earlier_assessments=[a for a in assessments if not a.is_current],
-        links_in=links_in,
-        links_out=links_out,
-        link_count=len(links_in) + len(links_out),
         assessment_count=len(assessments),
         changes=changes,
         lazy_10x_help=Project._meta.get_field("lazy_10x_note").help_text,  # one help text, the form's too
@@ -65,8 +80,19 @@ def project_page_context(request: HtmxHttpRequest, access: Access, project: Proj
         outcome=getattr(project, "outcome", None),
         building=project.status == Status.BUILDING,
         outcome_due=project.status in OUTCOME_STATUSES,
+        **sections,
         **extra,
     )
+
+
+def _partial_context(access: Access, pk: int, partial: str) -> dict:
+    """What one partial of the page shows (the figures or the links), without the reads of the rest of the page."""
+    try:
+        project = selectors.project_get(portfolio=access.portfolio, project_id=pk)
+    except Project.DoesNotExist:
+        raise Http404 from None
+    section = _links_context(access, project) if partial == "project-links" else _figures_context(access, project)
+    return {"access": access, "portfolio": access.portfolio, "project": project, **section}
 
 
 @login_required
@@ -74,11 +100,10 @@ def project_page_context(request: HtmxHttpRequest, access: Access, project: Proj
 def project_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """A project's page; htmx refreshes of its figures or its links get that partial alone."""
     access = portfolio_access(request.user, slug)
-    context = project_page_context(request, access, _detail(access, pk))
     if request.htmx and not request.htmx.history_restore_request:
         partial = "project-links" if request.htmx.target == "project-links" else "project-figures"
-        return render(request, f"{TEMPLATE}#{partial}", context)
-    return render(request, TEMPLATE, context)
+        return render(request, f"{TEMPLATE}#{partial}", _partial_context(access, pk, partial))
+    return render(request, TEMPLATE, project_page_context(request, access, _detail(access, pk)))
 
 
 @login_required

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from portfolio.models import Project
 
 from ..models import RankingSnapshot, ScheduleRow, ValueCurvePoint
-from .snapshots import latest_snapshot
+from .snapshots import UNREAD, latest_or_given
 
 
 def schedule_rows(*, snapshot: RankingSnapshot | None) -> list[ScheduleRow]:
@@ -32,9 +32,12 @@ class ProjectSchedule:
     waits_for: list[ScheduleRow]
 
 
-def project_schedule(*, project: Project) -> ProjectSchedule:
-    """The project's place on the latest roadmap and the rows of the producers it requires (three queries)."""
-    snapshot = latest_snapshot(portfolio=project.portfolio)
+def project_schedule(*, project: Project, latest: RankingSnapshot | None | object = UNREAD) -> ProjectSchedule:
+    """The project's place on the latest roadmap and the rows of the producers it requires (three queries).
+
+    ``latest`` is the portfolio's latest snapshot when the caller has just read it (``latest_snapshot``), so it is
+    not read twice."""
+    snapshot = latest_or_given(portfolio=project.portfolio, latest=latest)
     row = ScheduleRow.objects.filter(snapshot=snapshot, project=project).first() if snapshot else None
     waits_for = []
     if row is not None and row.requires:

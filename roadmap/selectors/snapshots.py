@@ -21,6 +21,12 @@ def latest_snapshot(*, portfolio: Portfolio) -> RankingSnapshot | None:
     return RankingSnapshot.objects.filter(portfolio=portfolio).order_by("-input_version").first()
 
 
+def latest_or_given(*, portfolio: Portfolio, latest: RankingSnapshot | None | object) -> RankingSnapshot | None:
+    """``latest`` when the caller has just read the portfolio's latest snapshot (``latest_snapshot``), so it is not
+    read twice; read here when it is ``UNREAD``."""
+    return latest_snapshot(portfolio=portfolio) if latest is UNREAD else cast(RankingSnapshot | None, latest)
+
+
 def snapshot_scores(*, snapshot: RankingSnapshot | None) -> list[ProjectScore]:
     """All rows of a snapshot: ranked ones in rank order, then the excluded ones by name."""
     if snapshot is None:
@@ -133,5 +139,5 @@ def figures_status(*, portfolio: Portfolio, latest: RankingSnapshot | None | obj
         version = state.portfolio.input_version
     else:
         version = Portfolio.objects.values_list("input_version", flat=True).get(pk=portfolio.pk)
-    snapshot = latest_snapshot(portfolio=portfolio) if latest is UNREAD else cast(RankingSnapshot | None, latest)
+    snapshot = latest_or_given(portfolio=portfolio, latest=latest)
     return FiguresStatus(snapshot=snapshot, input_version=version, state=state)

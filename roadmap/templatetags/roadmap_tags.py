@@ -5,17 +5,19 @@ from django import template
 from ..charts import timeline
 from ..charts.finish_cdf import finish_cdf_chart
 from ..selectors import schedule as schedule_selectors
+from ..selectors.snapshots import UNREAD
 
 register = template.Library()
 
 
 @register.inclusion_tag("roadmap/_project_schedule.html", takes_context=True)
-def project_schedule(context, project) -> dict:
+def project_schedule(context, project, latest=UNREAD) -> dict:
     """The project's finish-date distribution (CDF), P(target) and what it waits for, from the latest roadmap.
 
-    Runs its own queries (see ``schedule_selectors.project_schedule``); a PM also gets the pin controls.
+    Runs its own queries (see ``schedule_selectors.project_schedule``; give it the portfolio's latest snapshot when
+    the page has read it); a PM also gets the pin controls.
     """
-    schedule = schedule_selectors.project_schedule(project=project)
+    schedule = schedule_selectors.project_schedule(project=project, latest=latest)
     access = context.get("access")
     return {
         "project": project,

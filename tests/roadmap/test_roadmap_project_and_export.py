@@ -74,6 +74,18 @@ def test_project_schedule_tag_runs_a_fixed_number_of_queries(plan, django_assert
 
 
 @pytest.mark.django_db
+def test_project_schedule_tag_given_the_latest_snapshot_does_not_read_it_again(plan, django_assert_num_queries):
+    from django.template import Context, Template
+
+    consumer = type(plan["consumer"]).objects.select_related("portfolio").get(pk=plan["consumer"].pk)
+    context = {"project": consumer, "latest": plan["snapshot"]}
+    read_itself = Template("{% load roadmap_tags %}{% project_schedule project %}").render(Context(context))
+    with django_assert_num_queries(2):  # the project's roadmap row, the rows of the producers it waits for
+        html = Template("{% load roadmap_tags %}{% project_schedule project latest %}").render(Context(context))
+    assert html == read_itself and "Waits for" in html
+
+
+@pytest.mark.django_db
 def test_json_export_carries_each_projects_bands_and_the_value_curve(plan, leader_client, portfolio):
     document = json.loads(leader_client.get(reverse("roadmap:export", args=[portfolio.slug, "json"])).content)
     by_name = {p["name"]: p for p in document["projects"]}
