@@ -134,9 +134,13 @@ def figures_status(*, portfolio: Portfolio, latest: RankingSnapshot | None | obj
 
     ``latest`` is the portfolio's latest snapshot when the caller has just read it (``latest_snapshot``), so it is
     not read twice."""
-    state = RecomputeState.objects.filter(portfolio=portfolio).select_related("portfolio").first()
+    state = (
+        RecomputeState.objects.filter(portfolio=portfolio)
+        .annotate(portfolio_input_version=F("portfolio__input_version"))  # the version alone, not the whole row
+        .first()
+    )
     if state is not None:
-        version = state.portfolio.input_version
+        version = state.portfolio_input_version
     else:
         version = Portfolio.objects.values_list("input_version", flat=True).get(pk=portfolio.pk)
     snapshot = latest_or_given(portfolio=portfolio, latest=latest)
