@@ -86,6 +86,8 @@ class ProjectForm(VersionedModelForm):
 
     def clean_name(self) -> str:
         name = normalize_project_name(self.cleaned_data["name"])
+        if self.instance.pk and name == self.instance.name:
+            return name  # its own stored name: the unique constraint says no other project has it
         taken = Project.objects.filter(portfolio=self.portfolio, name=name).exclude(pk=self.instance.pk)
         if taken.exists():
             raise ValidationError("This portfolio already has a project with this name.", code="duplicate")

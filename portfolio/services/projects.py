@@ -31,6 +31,18 @@ def _save_named(project: Project) -> None:
         raise
 
 
+def _clean_locked(project: Project, *, stored_name: str) -> None:
+    """``full_clean`` of a project whose row this transaction has locked, without the questions whose answer the
+    lock already gives: whether its portfolio and its estimators exist (the locked row refers to them, and the
+    estimators are still the stored ones: ranges are credited after this) and, while its name is the stored one,
+    whether another project of the portfolio has it (none can: the unique constraint holds for the stored rows).
+    A changed name is still checked here, under the portfolio's lock: that is the check that counts."""
+    exclude = ["impact_estimated_by", "effort_estimated_by"]
+    if project.name == stored_name:
+        exclude.append("portfolio")  # Django then leaves out the (portfolio, name) constraint's query too
+    project.full_clean(exclude=exclude)
+
+
 @transaction.atomic
 def project_create(*, portfolio: Portfolio, user=None, estimators: dict | None = None, **fields: Any) -> Project:
     """Add a project to the backlog; its ranges are credited to ``user`` (or ``estimators``: see ``crediting``)."""
@@ -77,7 +89,7 @@ def project_update(
     before = {f: getattr(current, f) for f in TRACKED_PROJECT_FIELDS}
     for field, value in data.items():
         setattr(current, field, value)
-    current.full_clean()
+    _clean_locked(current, stored_name=before["name"])
     current.version += 1
     kinds = crediting.ranges_changed(current, before)
     credited = crediting.credit_ranges(current, kinds, user=user, estimators=estimators)
@@ -138,7 +150,7 @@ def project_pin_set(
         return current
     before = {"roadmap_pin": current.roadmap_pin}
     current.roadmap_pin = position
-    current.full_clean()
+    _clean_locked(current, stored_name=current.name)
     current.version += 1
     current.save()
     record_changes(project=current, user=user, before=before, after={"roadmap_pin": position})
