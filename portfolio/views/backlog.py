@@ -240,10 +240,15 @@ def project_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return render(request, TEMPLATE, context, status=400)
 
 
-def _row(access: Access, project: Project) -> BacklogRow:
-    scores = scores_for_projects(snapshot=latest_snapshot(portfolio=access.portfolio), project_ids=[project.pk])
+def _row(request: HtmxHttpRequest, access: Access, project: Project, **extra: Any) -> HttpResponse:
+    """The read-only row of ``project`` with its figures in the latest snapshot (read once: the figures' status
+    shares it), as htmx swaps it in."""
+    snapshot = latest_snapshot(portfolio=access.portfolio)
+    scores = scores_for_projects(snapshot=snapshot, project_ids=[project.pk])
     moves = rank_moves(portfolio=access.portfolio, scores=scores)
-    return BacklogRow(project, selectors.current_assessment(project), scores.get(project.pk), moves.get(project.pk, ""))
+    row = BacklogRow(project, selectors.current_assessment(project), scores.get(project.pk), moves.get(project.pk, ""))
+    context = page_context(request, access, "backlog", latest=snapshot, row=row, show=shown_columns(request), **extra)
+    return render(request, TEMPLATE + "#project-row", context)
 
 
 def _get_project(access: Access, pk: int) -> Project:
@@ -263,8 +268,7 @@ def project_row(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method in ("GET", "HEAD") and "cancel" in request.GET:
         if not request.htmx:
             return redirect("portfolio:backlog", slug=slug)
-        context = page_context(request, access, nav="backlog", row=_row(access, project), show=shown_columns(request))
-        return render(request, TEMPLATE + "#project-row", context)
+        return _row(request, access, project)
     access.require("edit_projects")
     if request.method in ("GET", "HEAD"):
         if not request.htmx:
@@ -282,9 +286,7 @@ def _save_row(request: HtmxHttpRequest, access: Access, project: Project) -> Htt
         if not request.htmx:
             messages.success(request, f"Project “{result.saved.name}” saved.")
             return redirect("portfolio:backlog", slug=access.portfolio.slug)
-        row = _row(access, result.saved)
-        context = page_context(request, access, nav="backlog", row=row, saved=True, show=shown_columns(request))
-        return render(request, TEMPLATE + "#project-row", context)
+        return _row(request, access, result.saved, saved=True)
     context = page_context(request, access, nav="backlog", form=result.form, conflict=result.conflict)
     if request.htmx:  # htmx 2 does not swap 4xx answers: the row with its messages comes back as 200
         return render(request, TEMPLATE + "#project-row-edit", context)
