@@ -18,9 +18,13 @@ from .common import (
 )
 
 
-def _save_named(project: Project) -> None:
+def _save_named(project: Project, *, stored_name: str | None = None) -> None:
     """Save a project whose name ``full_clean`` found free; if another session took the name since, the unique
-    constraint answers, and that is the same field error as ``full_clean``'s (not an IntegrityError, a 500)."""
+    constraint answers, and that is the same field error as ``full_clean``'s (not an IntegrityError, a 500).
+    A project keeping its ``stored_name`` is saved as it is: the constraint cannot refuse the name it already has."""
+    if project.name == stored_name:
+        project.save()
+        return
     try:
         with transaction.atomic():  # a savepoint: the caller's transaction (an import's) stays usable
             project.save()
@@ -93,11 +97,9 @@ def project_update(
     current.version += 1
     kinds = crediting.ranges_changed(current, before)
     credited = crediting.credit_ranges(current, kinds, user=user, estimators=estimators)
-    _save_named(current)
-    Change.objects.bulk_create(credited)
-    changed = record_changes(
-        project=current, user=user, before=before, after={f: getattr(current, f) for f in TRACKED_PROJECT_FIELDS}
-    )
+    _save_named(current, stored_name=before["name"])
+    after = {f: getattr(current, f) for f in TRACKED_PROJECT_FIELDS}
+    changed = record_changes(project=current, user=user, before=before, after=after, written_first=credited)
     if RANKING_INPUT_FIELDS.intersection(changed):
         portfolio_inputs_changed(portfolio_id=current.portfolio_id)
     project_changed.send(sender=Project, project=current, action="updated", fields=changed, user=user)

@@ -50,11 +50,11 @@ def test_an_inline_edit_that_keeps_the_name_runs_a_fixed_number_of_queries(
     payload = project_row_form(credited_row, impact_high="300")
 
     # session, user, portfolio, project; the write (a savepoint here: the test's transaction holds it): lock the
-    # portfolio, the project, a savepoint for the name, the update, the history, the input version, the webhooks;
-    # the row: the latest snapshot, its row of the project, the rank moves, the current assessment; the figures'
-    # status: the recompute state and the input version (the snapshot is the row's). Nothing commits in a test: the
-    # recompute is queued by the on-commit callback, as before.
-    with django_assert_num_queries(21):
+    # portfolio, the project, the update (no savepoint for a kept name), the history, the input version, the
+    # webhooks; the row: the latest snapshot, its row of the project, the rank moves, the current assessment; the
+    # figures' status: the recompute state and the input version (the snapshot is the row's). Nothing commits in a
+    # test: the recompute is queued by the on-commit callback, as before.
+    with django_assert_num_queries(19):
         response = pm_client.post(_row_url(credited_row), payload, **HTMX)
 
     assert response.status_code == 200 and "just-saved" in response.content.decode()
@@ -80,6 +80,21 @@ def test_a_rename_is_checked_once_by_the_form_and_once_under_the_lock(credited_r
     assert len([q for q in _sql(queries) if NAME_CHECK in q]) == 2
     credited_row.refresh_from_db()
     assert credited_row.name == "Beta"
+
+
+def test_an_edit_that_moves_a_credit_writes_its_history_in_one_insert(credited_row):
+    other = UserFactory(username="quinn-pm")
+
+    with CaptureQueriesContext(connection) as queries:
+        services.project_update(project=credited_row, data={"impact_high": 400.0, "owner": "Bo"}, user=other)
+
+    inserts = [q for q in _sql(queries) if q.startswith('INSERT INTO "portfolio_change"')]
+    assert len(inserts) == 1
+    rows = Change.objects.filter(project=credited_row).order_by("id")
+    assert [(c.field, c.old, c.new) for c in rows][-2:] == [
+        ("impact_estimated_by", "pat-pm", "quinn-pm"),
+        ("impact_high", "250.0", "400.0"),
+    ]
 
 
 def test_a_rename_to_a_taken_name_is_refused_by_the_service_under_the_lock(portfolio, pm_user):
