@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from ..models import Project, Status, Tag, normalize_project_name
+from .rendering import DIRECT_WIDGETS
 from .versioned import SeenVersionField, VersionedModelForm, VersionedObjectForm
 
 PROJECT_FIELDS = (
@@ -99,6 +100,8 @@ class ProjectForm(VersionedModelForm):
 
 class ProjectRowForm(ProjectForm):
     """The backlog's inline edit of one row: the fields shown in the table."""
+
+    default_renderer = DIRECT_WIDGETS  # each field is drawn twice (as typed, as loaded): see ``forms.rendering``
 
     class Meta(ProjectForm.Meta):
         fields = ROW_FIELDS
