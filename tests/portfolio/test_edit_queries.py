@@ -51,10 +51,10 @@ def test_an_inline_edit_that_keeps_the_name_runs_a_fixed_number_of_queries(
 
     # session, user, portfolio, project; the write (a savepoint here: the test's transaction holds it): lock the
     # portfolio, the project, the update (no savepoint for a kept name), the history, the input version, the
-    # webhooks; the row: the latest snapshot, its row of the project, the rank moves, the current assessment; the
-    # figures' status: the recompute state and the input version (the snapshot is the row's). Nothing commits in a
-    # test: the recompute is queued by the on-commit callback, as before.
-    with django_assert_num_queries(19):
+    # webhooks; the row: the latest snapshot, its row of the project, the rank moves, the current assessment (not
+    # the figures' status: only the page around the row shows it). Nothing commits in a test: the recompute is
+    # queued by the on-commit callback, as before.
+    with django_assert_num_queries(17):
         response = pm_client.post(_row_url(credited_row), payload, **HTMX)
 
     assert response.status_code == 200 and "just-saved" in response.content.decode()
@@ -71,6 +71,22 @@ def test_an_inline_edit_that_keeps_the_name_asks_nothing_about_names_users_or_th
     assert len([q for q in sql if 'FROM "roadmap_rankingsnapshot"' in q]) == 1
     credited_row.refresh_from_db()
     assert (credited_row.impact_high, credited_row.version) == (300, 3)
+
+
+def test_the_edit_row_and_the_read_only_row_read_no_figures_status(credited_row, pm_client):
+    for url in (_row_url(credited_row), _row_url(credited_row) + "?cancel=1"):
+        with CaptureQueriesContext(connection) as queries:
+            html = pm_client.get(url, **HTMX).content.decode()
+
+        assert html.lstrip().startswith(f'<tr id="project-row-{credited_row.pk}"')
+        assert not [q for q in _sql(queries) if "roadmap_recomputestate" in q]
+
+
+def test_an_edit_refused_without_htmx_still_shows_the_figures_status_of_the_page(credited_row, pm_client):
+    html = pm_client.post(_row_url(credited_row), project_row_form(credited_row, impact_low="900")).content.decode()
+
+    assert "Impact: likely must be at least low (900)." in html
+    assert 'id="figures-status"' in html
 
 
 def test_a_rename_is_checked_once_by_the_form_and_once_under_the_lock(credited_row, pm_client):
