@@ -50,11 +50,11 @@ def credit_ranges(project: Project, kinds: Iterable[str], *, user=None, estimato
 def credit_saved(project: Project, kinds: Iterable[str], *, user=None, estimators: dict | None = None) -> None:
     """``credit_ranges`` on a saved project: write the fields (no new version: who estimated is not an input the
     ranking reads) and the history rows."""
-    kinds = list(kinds)
+    before = credit_fields(project)
     rows = credit_ranges(project, kinds, user=user, estimators=estimators)
-    if kinds:
+    if credit_fields(project) != before:  # credited as before (the same EM again): nothing to write
         Project.objects.filter(pk=project.pk).update(**_columns(credit_fields(project)))
-        Change.objects.bulk_create(rows)
+    Change.objects.bulk_create(rows)
 
 
 def credit_fields(project: Project) -> dict:

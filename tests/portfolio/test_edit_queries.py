@@ -182,8 +182,9 @@ def test_an_assessment_runs_a_fixed_number_of_queries(assessed, em_client, djang
 
     # session, user, portfolio, project and its assessments; the write (a savepoint here: the test's transaction
     # holds it): lock the portfolio, the project, the current assessment, its retirement, the new one, the history,
-    # the credit, the input version, the webhooks. The recompute is queued on commit, as before.
-    with django_assert_num_queries(16):
+    # the input version, the webhooks (the effort stays credited to the same EM: nothing to write). The recompute
+    # is queued on commit, as before.
+    with django_assert_num_queries(15):
         response = em_client.post(_assess_url(assessed), data)
 
     assert response.status_code == 302
@@ -206,3 +207,18 @@ def test_an_assessment_locks_and_reads_the_project_once_and_reads_no_user(assess
     assert (current.tag, current.effort_low, current.assessed_by.username) == ("easy", 2, "erin-em")
     assessed.refresh_from_db()
     assert (assessed.effort_estimated_by_label, assessed.impact_estimated_by_label) == ("erin-em", "pat-pm")
+
+
+def test_an_assessment_by_another_em_moves_the_effort_credit_with_its_history(assessed, portfolio):
+    other = UserFactory(username="omar-em")
+
+    with CaptureQueriesContext(connection) as queries:
+        services.assessment_record(
+            project=assessed, user=other, tag="easy", effort_low=1, effort_likely=2, effort_high=3
+        )
+
+    assert len([q for q in _sql(queries) if q.startswith('UPDATE "portfolio_project"')]) == 1
+    assessed.refresh_from_db()
+    assert (assessed.effort_estimated_by, assessed.effort_estimated_by_label) == (other, "omar-em")
+    move = Change.objects.filter(project=assessed, field="effort_estimated_by").latest("id")
+    assert (move.old, move.new) == ("erin-em", "omar-em")
