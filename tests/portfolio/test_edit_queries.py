@@ -14,9 +14,8 @@ from django.urls import reverse
 from portfolio import services
 from portfolio.models import PROJECT_NAME_TAKEN, Change, FeasibilityAssessment
 from tests.factories import AssessmentFactory, ProjectFactory, UserFactory
-from tests.payloads import project_row_form
+from tests.payloads import form_data, project_row_form
 from tests.portfolio.conftest import HTMX, snapshot_with
-from tests.portfolio.test_feasibility_views import form_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +177,7 @@ def assessed(portfolio, em_user, pm_user):
 
 
 def test_an_assessment_runs_a_fixed_number_of_queries(assessed, em_client, django_assert_num_queries):
-    data = {**form_fields(em_client.get(_assess_url(assessed))), "tag": "easy", "effort_low": "2"}
+    data = form_data(em_client.get(_assess_url(assessed)), tag="easy", effort_low="2")
 
     # session, user, portfolio, project and its assessments; the write (a savepoint here: the test's transaction
     # holds it): lock the portfolio, the project, the current assessment, its retirement, the new one, the history,
@@ -192,7 +191,7 @@ def test_an_assessment_runs_a_fixed_number_of_queries(assessed, em_client, djang
 
 
 def test_an_assessment_locks_and_reads_the_project_once_and_reads_no_user(assessed, em_client):
-    data = {**form_fields(em_client.get(_assess_url(assessed))), "tag": "easy", "effort_low": "2"}
+    data = form_data(em_client.get(_assess_url(assessed)), tag="easy", effort_low="2")
 
     with CaptureQueriesContext(connection) as queries:
         em_client.post(_assess_url(assessed), data)
