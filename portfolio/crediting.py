@@ -50,11 +50,11 @@ def credit_ranges(project: Project, kinds: Iterable[str], *, user=None, estimato
 def credit_saved(project: Project, kinds: Iterable[str], *, user=None, estimators: dict | None = None) -> None:
     """``credit_ranges`` on a saved project: write the fields (no new version: who estimated is not an input the
     ranking reads) and the history rows."""
-    kinds = list(kinds)
+    before = credit_fields(project)
     rows = credit_ranges(project, kinds, user=user, estimators=estimators)
-    if kinds:
-        Project.objects.filter(pk=project.pk).update(**{f: getattr(project, f) for f in ATTRIBUTION_FIELDS})
-        Change.objects.bulk_create(rows)
+    if credit_fields(project) != before:  # credited as before (the same EM again): nothing to write
+        Project.objects.filter(pk=project.pk).update(**_columns(credit_fields(project)))
+    Change.objects.bulk_create(rows)
 
 
 def credit_fields(project: Project) -> dict:
@@ -64,12 +64,15 @@ def credit_fields(project: Project) -> dict:
     }
 
 
+def _columns(fields: dict) -> dict:
+    """``credit_fields`` as the columns an update writes (user ids, not users: nobody is read to write them)."""
+    return {f"{f}_id" if not f.endswith("_label") else f: v for f, v in fields.items()}
+
+
 def credit_set_back(project: Project, before: dict, *, user=None) -> None:
     """Put the credit fields back to ``before`` (``credit_fields`` of an earlier state), with history rows."""
     names = {kind: project.estimator(kind) for kind in (IMPACT, EFFORT)}
-    Project.objects.filter(pk=project.pk).update(
-        **{f"{f}_id" if not f.endswith("_label") else f: v for f, v in before.items()}
-    )
+    Project.objects.filter(pk=project.pk).update(**_columns(before))
     project.refresh_from_db(fields=list(ATTRIBUTION_FIELDS))
     who = user if user is not None and getattr(user, "is_authenticated", False) else None
     Change.objects.bulk_create(

@@ -51,9 +51,13 @@ def credit(project: EstimatorAttribution, kind: str, *, user=None, label: str = 
 
     Returns (name before, name after) when the credit changed, for the history; None when it is the same.
     """
-    before = project.estimator(kind)
     person = user if user is not None and getattr(user, "is_authenticated", False) else None
+    # Credited to this user already: the name stays theirs, so the stored user is not read to compare.
+    same = person is not None and getattr(project, f"{kind}_estimated_by_id") == person.pk
+    before = "" if same else project.estimator(kind)
     setattr(project, f"{kind}_estimated_by", person)
     setattr(project, f"{kind}_estimated_by_label", person.get_username() if person is not None else label)
+    if same:
+        return None
     after = project.estimator(kind)
     return None if after == before else (before, after)

@@ -16,6 +16,7 @@ from django.http import QueryDict
 from .. import model_fields, selectors
 from ..models import FeasibilityAssessment, Portfolio, Project, Tag
 from .fields import PercentField, plain_number_inputs
+from .rendering import DIRECT_WIDGETS
 from .versioned import VersionedForm
 
 ASSESSMENT_FIELDS = (
@@ -86,6 +87,7 @@ class AssessmentForm(VersionedForm, forms.ModelForm):
 
     version_field = "project_version"
     version_argument = "expected_project_version"
+    default_renderer = DIRECT_WIDGETS  # see ``forms.rendering``
 
     tag = forms.ChoiceField(label="Feasibility", widget=forms.RadioSelect)
     project_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

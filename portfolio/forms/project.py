@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from ..models import Project, Status, Tag, normalize_project_name
+from .rendering import DIRECT_WIDGETS
 from .versioned import SeenVersionField, VersionedModelForm, VersionedObjectForm
 
 PROJECT_FIELDS = (
@@ -86,6 +87,8 @@ class ProjectForm(VersionedModelForm):
 
     def clean_name(self) -> str:
         name = normalize_project_name(self.cleaned_data["name"])
+        if self.instance.pk and name == self.instance.name:
+            return name  # its own stored name: the unique constraint says no other project has it
         taken = Project.objects.filter(portfolio=self.portfolio, name=name).exclude(pk=self.instance.pk)
         if taken.exists():
             raise ValidationError("This portfolio already has a project with this name.", code="duplicate")
@@ -97,6 +100,8 @@ class ProjectForm(VersionedModelForm):
 
 class ProjectRowForm(ProjectForm):
     """The backlog's inline edit of one row: the fields shown in the table."""
+
+    default_renderer = DIRECT_WIDGETS  # each field is drawn twice (as typed, as loaded): see ``forms.rendering``
 
     class Meta(ProjectForm.Meta):
         fields = ROW_FIELDS

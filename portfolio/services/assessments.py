@@ -21,6 +21,20 @@ def assessment_record(
     lock_portfolio(project.portfolio_id)
     locked = Project.objects.select_for_update().get(pk=project.pk)  # serialise concurrent assessments
     previous = FeasibilityAssessment.objects.filter(project=project, is_current=True).first()
+    return _record(project, locked, previous, user=user, estimators=estimators, fields=fields)
+
+
+def _record(
+    project: Project,
+    locked: Project,
+    previous: FeasibilityAssessment | None,
+    *,
+    user,
+    estimators: dict | None,
+    fields: dict[str, Any],
+) -> FeasibilityAssessment:
+    """Write the assessment of ``project`` (``locked``: its row as this transaction locked it, after the portfolio's;
+    ``previous``: its current assessment, read under that lock)."""
     assessment = FeasibilityAssessment(
         project=project,
         assessed_by=user if user and user.is_authenticated else None,
@@ -29,7 +43,9 @@ def assessment_record(
         impact_high_seen=project.impact_high,
         **fields,
     )
-    assessment.full_clean(exclude=["project"])
+    # Neither reference is typed by anyone: the project is locked, the assessor is the user saving (the database
+    # still checks both), so Django is not asked to read them again.
+    assessment.full_clean(exclude=["project", "assessed_by"])
     if previous is not None:
         previous.is_current = False
         previous.save(update_fields=["is_current"])
@@ -70,4 +86,4 @@ def assessment_record_if_current(
         then = {f: getattr(seen, f) if seen else None for f in TRACKED_ASSESSMENT_FIELDS}
         now = {f: getattr(latest, f) if latest else None for f in TRACKED_ASSESSMENT_FIELDS}
         raise ConflictError(latest, {f: (then[f], now[f]) for f in TRACKED_ASSESSMENT_FIELDS if then[f] != now[f]})
-    return assessment_record(project=current, user=user, **fields)
+    return _record(current, current, latest, user=user, estimators=None, fields=fields)

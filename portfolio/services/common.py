@@ -1,5 +1,6 @@
 """What every backlog write shares: the fields it tracks, its errors, the input-version bump and the history."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -70,10 +71,13 @@ def portfolio_inputs_changed(*, portfolio_id: int) -> None:
     transaction.on_commit(lambda: inputs_changed.send(sender=Portfolio, portfolio_id=portfolio_id))
 
 
-def record_changes(*, project: Project, user, before: dict, after: dict, prefix: str = "") -> list[str]:
-    """Write a Change row per field that differs; return the names of the changed fields."""
+def record_changes(
+    *, project: Project, user, before: dict, after: dict, prefix: str = "", written_first: Iterable[Change] = ()
+) -> list[str]:
+    """Write a Change row per field that differs, after ``written_first`` (other rows of the same save: one insert
+    for all); return the names of the changed fields."""
     changed = [field for field, old in before.items() if old != after.get(field)]
-    Change.objects.bulk_create(
+    rows = (
         Change(
             project=project,
             user=user if user and user.is_authenticated else None,
@@ -83,4 +87,5 @@ def record_changes(*, project: Project, user, before: dict, after: dict, prefix:
         )
         for field in changed
     )
+    Change.objects.bulk_create([*written_first, *rows])
     return changed

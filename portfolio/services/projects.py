@@ -18,9 +18,13 @@ from .common import (
 )
 
 
-def _save_named(project: Project) -> None:
+def _save_named(project: Project, *, stored_name: str | None = None) -> None:
     """Save a project whose name ``full_clean`` found free; if another session took the name since, the unique
-    constraint answers, and that is the same field error as ``full_clean``'s (not an IntegrityError, a 500)."""
+    constraint answers, and that is the same field error as ``full_clean``'s (not an IntegrityError, a 500).
+    A project keeping its ``stored_name`` is saved as it is: the constraint cannot refuse the name it already has."""
+    if project.name == stored_name:
+        project.save()
+        return
     try:
         with transaction.atomic():  # a savepoint: the caller's transaction (an import's) stays usable
             project.save()
@@ -29,6 +33,18 @@ def _save_named(project: Project) -> None:
         if taken.exists():
             raise ValidationError({"name": [ValidationError(PROJECT_NAME_TAKEN, code="unique")]}) from None
         raise
+
+
+def _clean_locked(project: Project, *, stored_name: str) -> None:
+    """``full_clean`` of a project whose row this transaction has locked, without the questions whose answer the
+    lock already gives: whether its portfolio and its estimators exist (the locked row refers to them, and the
+    estimators are still the stored ones: ranges are credited after this) and, while its name is the stored one,
+    whether another project of the portfolio has it (none can: the unique constraint holds for the stored rows).
+    A changed name is still checked here, under the portfolio's lock: that is the check that counts."""
+    exclude = ["impact_estimated_by", "effort_estimated_by"]
+    if project.name == stored_name:
+        exclude.append("portfolio")  # Django then leaves out the (portfolio, name) constraint's query too
+    project.full_clean(exclude=exclude)
 
 
 @transaction.atomic
@@ -77,15 +93,13 @@ def project_update(
     before = {f: getattr(current, f) for f in TRACKED_PROJECT_FIELDS}
     for field, value in data.items():
         setattr(current, field, value)
-    current.full_clean()
+    _clean_locked(current, stored_name=before["name"])
     current.version += 1
     kinds = crediting.ranges_changed(current, before)
     credited = crediting.credit_ranges(current, kinds, user=user, estimators=estimators)
-    _save_named(current)
-    Change.objects.bulk_create(credited)
-    changed = record_changes(
-        project=current, user=user, before=before, after={f: getattr(current, f) for f in TRACKED_PROJECT_FIELDS}
-    )
+    _save_named(current, stored_name=before["name"])
+    after = {f: getattr(current, f) for f in TRACKED_PROJECT_FIELDS}
+    changed = record_changes(project=current, user=user, before=before, after=after, written_first=credited)
     if RANKING_INPUT_FIELDS.intersection(changed):
         portfolio_inputs_changed(portfolio_id=current.portfolio_id)
     project_changed.send(sender=Project, project=current, action="updated", fields=changed, user=user)
@@ -138,7 +152,7 @@ def project_pin_set(
         return current
     before = {"roadmap_pin": current.roadmap_pin}
     current.roadmap_pin = position
-    current.full_clean()
+    _clean_locked(current, stored_name=current.name)
     current.version += 1
     current.save()
     record_changes(project=current, user=user, before=before, after={"roadmap_pin": position})

@@ -29,7 +29,7 @@ from ..models import FeasibilityAssessment, Portfolio, Project
 from ..parsing import whole_number
 from ..permissions import Access, portfolio_access
 from .backlog_columns import shown_columns
-from .common import page_context
+from .common import page_context, partial_context
 from .versioned import save_versioned
 
 TEMPLATE = "portfolio/backlog.html"
@@ -240,10 +240,14 @@ def project_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return render(request, TEMPLATE, context, status=400)
 
 
-def _row(access: Access, project: Project) -> BacklogRow:
-    scores = scores_for_projects(snapshot=latest_snapshot(portfolio=access.portfolio), project_ids=[project.pk])
+def _row(request: HtmxHttpRequest, access: Access, project: Project, **extra: Any) -> HttpResponse:
+    """The read-only row of ``project`` with its figures in the latest snapshot, as htmx swaps it in."""
+    snapshot = latest_snapshot(portfolio=access.portfolio)
+    scores = scores_for_projects(snapshot=snapshot, project_ids=[project.pk])
     moves = rank_moves(portfolio=access.portfolio, scores=scores)
-    return BacklogRow(project, selectors.current_assessment(project), scores.get(project.pk), moves.get(project.pk, ""))
+    row = BacklogRow(project, selectors.current_assessment(project), scores.get(project.pk), moves.get(project.pk, ""))
+    context = partial_context(access, "backlog", row=row, show=shown_columns(request), **extra)
+    return render(request, TEMPLATE + "#project-row", context)
 
 
 def _get_project(access: Access, pk: int) -> Project:
@@ -263,14 +267,13 @@ def project_row(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method in ("GET", "HEAD") and "cancel" in request.GET:
         if not request.htmx:
             return redirect("portfolio:backlog", slug=slug)
-        context = page_context(request, access, nav="backlog", row=_row(access, project), show=shown_columns(request))
-        return render(request, TEMPLATE + "#project-row", context)
+        return _row(request, access, project)
     access.require("edit_projects")
     if request.method in ("GET", "HEAD"):
         if not request.htmx:
             return redirect("portfolio:project-edit", slug=slug, pk=pk)
         form = ProjectRowForm(instance=project, portfolio=access.portfolio)
-        return render(request, TEMPLATE + "#project-row-edit", page_context(request, access, "backlog", form=form))
+        return render(request, TEMPLATE + "#project-row-edit", partial_context(access, "backlog", form=form))
     return _save_row(request, access, project)
 
 
@@ -282,12 +285,11 @@ def _save_row(request: HtmxHttpRequest, access: Access, project: Project) -> Htt
         if not request.htmx:
             messages.success(request, f"Project “{result.saved.name}” saved.")
             return redirect("portfolio:backlog", slug=access.portfolio.slug)
-        row = _row(access, result.saved)
-        context = page_context(request, access, nav="backlog", row=row, saved=True, show=shown_columns(request))
-        return render(request, TEMPLATE + "#project-row", context)
-    context = page_context(request, access, nav="backlog", form=result.form, conflict=result.conflict)
+        return _row(request, access, result.saved, saved=True)
+    refused = {"form": result.form, "conflict": result.conflict}
     if request.htmx:  # htmx 2 does not swap 4xx answers: the row with its messages comes back as 200
-        return render(request, TEMPLATE + "#project-row-edit", context)
+        return render(request, TEMPLATE + "#project-row-edit", partial_context(access, "backlog", **refused))
     cancel_url = reverse("portfolio:backlog", args=[access.portfolio.slug])
+    context = page_context(request, access, nav="backlog", **refused)
     context.update(title=f"Edit {name}", action=row_url, cancel_url=cancel_url)
     return render(request, "portfolio/project_form.html", context, status=result.status)
