@@ -7,8 +7,9 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+
+from . import rendering
 
 
 class PercentField(forms.FloatField):
@@ -78,20 +79,6 @@ class ManyOptionsSelect(forms.Select):
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
-        # As django/forms/widgets/attrs.html: in order; True as a bare name, False left out.
-        attributes = format_html_join(
-            "",
-            " {}{}",
-            (
-                (key, "" if val is True else format_html('="{}"', val))
-                for key, val in widget["attrs"].items()
-                if val is not False
-            ),
-        )
         chosen = widget["value"][0] if widget["value"] else None  # "" (nothing chosen) marks the empty option
-        options = format_html_join(
-            "",
-            '\n  <option value="{}"{}>{}</option>\n',
-            ((str(key), mark_safe(" selected") if str(key) == chosen else "", label) for key, label in self.choices),
-        )
-        return format_html('<select name="{}"{}>{}\n</select>', widget["name"], attributes, options)
+        options = ((str(key), label, " selected" if str(key) == chosen else "") for key, label in self.choices)
+        return mark_safe(rendering.select(widget["name"], widget["attrs"], options))  # noqa: S308 (escaped there)

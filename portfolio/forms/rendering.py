@@ -7,6 +7,7 @@ markup here is the templates' byte for byte (``tests/portfolio/test_widget_rende
 ways); forms opt in with ``default_renderer = DIRECT_WIDGETS``.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
@@ -27,7 +28,7 @@ def _shown(value: Any) -> str:
     return str(value) if isinstance(value, SafeData) else escape(value)
 
 
-def _attrs(attrs: dict[str, Any]) -> str:
+def attributes(attrs: dict[str, Any]) -> str:
     """``attrs.html``: each attribute in order; True as a bare name, False left out."""
     return "".join(
         f" {conditional_escape(name)}" if value is True else f' {conditional_escape(name)}="{_shown(value)}"'
@@ -40,7 +41,7 @@ def _input(widget: dict[str, Any]) -> str:
     """``input.html`` (without the line break that ends the file)."""
     value = "" if widget["value"] is None else f' value="{_shown(widget["value"])}"'
     kind, name = conditional_escape(widget["type"]), conditional_escape(widget["name"])
-    return f'<input type="{kind}" name="{name}"{value}{_attrs(widget["attrs"])}>'
+    return f'<input type="{kind}" name="{name}"{value}{attributes(widget["attrs"])}>'
 
 
 def _option(widget: dict[str, Any]) -> str:
@@ -55,18 +56,26 @@ def _option(widget: dict[str, Any]) -> str:
 def _textarea(widget: dict[str, Any]) -> str:
     """``textarea.html``: the text starts after a line break (browsers drop the first one)."""
     text = conditional_escape(widget["value"]) if widget["value"] else ""
-    return f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n{text}</textarea>'
+    return f'<textarea name="{conditional_escape(widget["name"])}"{attributes(widget["attrs"])}>\n{text}</textarea>'
+
+
+def select(name: str, attrs: dict[str, Any], options: Iterable[tuple[Any, Any, str]]) -> str:
+    """``select.html`` with its options (each ``select_option.html``, whose file ends with a line break); an option
+    is (value, label, its attributes' markup: ``attributes(...)``, or " selected")."""
+    drawn = "".join(
+        f'\n  <option value="{_shown(value)}"{option_attributes}>{conditional_escape(label)}</option>\n'
+        for value, label, option_attributes in options
+    )
+    return f'<select name="{conditional_escape(name)}"{attributes(attrs)}>{drawn}\n</select>'
 
 
 def _select(widget: dict[str, Any]) -> str:
-    """``select.html`` with its options (each ``select_option.html``, whose file ends with a line break)."""
-    options = "".join(
-        f'\n  <option value="{_shown(option["value"])}"{_attrs(option["attrs"])}>'
-        f"{conditional_escape(option['label'])}</option>\n"
+    options = (
+        (option["value"], option["label"], attributes(option["attrs"]))
         for _, group, _ in widget["optgroups"]
         for option in group
     )
-    return f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>{options}\n</select>'
+    return select(widget["name"], widget["attrs"], options)
 
 
 def _plain_labels(widget: dict[str, Any]) -> bool:
