@@ -246,7 +246,7 @@ def _row(request: HtmxHttpRequest, access: Access, project: Project, **extra: An
     scores = scores_for_projects(snapshot=snapshot, project_ids=[project.pk])
     moves = rank_moves(portfolio=access.portfolio, scores=scores)
     row = BacklogRow(project, selectors.current_assessment(project), scores.get(project.pk), moves.get(project.pk, ""))
-    context = partial_context(access, "backlog", row=row, show=shown_columns(request), **extra)
+    context = partial_context(access, "backlog", row=row, show=shown_columns(request), snapshot=snapshot, **extra)
     return render(request, TEMPLATE + "#project-row", context)
 
 

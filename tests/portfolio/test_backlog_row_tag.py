@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.template import Context, Template
+from django.urls import reverse
 
 from portfolio.views.backlog import BacklogRow
 from tests.factories import (
@@ -17,6 +18,7 @@ from tests.factories import (
     ProjectScoreFactory,
     RankingSnapshotFactory,
 )
+from tests.portfolio.conftest import HTMX, snapshot_with
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +96,18 @@ def test_the_row_tag_matches_without_a_snapshot_or_the_optional_flags(rows):
 
         assert html == REFERENCE.render(Context(context))
         assert f'id="project-row-{row.project.pk}"' in html and "just-saved" not in html
+
+
+def test_a_row_swapped_in_by_htmx_is_the_row_of_the_table(portfolio, pm_client):
+    """The read-only row an inline edit's Cancel (or Save) swaps in shows the same figures, tooltips included (the
+    expected ROI's "over N trials"), as the same row of the table."""
+    project = ProjectFactory(portfolio=portfolio, name="Alpha")
+    snapshot_with(portfolio, {project: (1, 2.5, 0.9)})
+    table = pm_client.get(reverse("portfolio:backlog", args=[portfolio.slug]), **HTMX).content.decode()
+    url = reverse("portfolio:project-row", args=[portfolio.slug, project.pk])
+
+    row = pm_client.get(url + "?cancel=1", **HTMX).content.decode()
+
+    start = table.index(f'<tr id="project-row-{project.pk}"')
+    assert row.strip() == table[start : table.index("</tr>", start) + len("</tr>")]
+    assert "over 100 trials" in row
