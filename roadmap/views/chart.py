@@ -43,19 +43,20 @@ def chart_context(request: HtmxHttpRequest, portfolio) -> dict:
 
 
 def mark_cut_line(snapshot, rows) -> None:
-    """Set ``cut_above`` on the listed ranked row the cut line is drawn above (the first ranked one not funded)."""
-    cut_rank = snapshot.funding.get("cut_rank")
+    """Set ``cut_above`` on every listed ranked row: True on the one the cut line is drawn above (the first ranked one
+    not funded), False on the others and on all of them without a ``snapshot`` (no funding decision). Set on every row
+    because the template asks each one: an attribute it does not find costs it a ``dir()`` of the row."""
+    cut_rank = snapshot.funding.get("cut_rank") if snapshot is not None else None
     for row in rows:
-        if cut_rank is not None and row.rank == cut_rank:
-            row.cut_above = True
+        row.cut_above = cut_rank is not None and row.rank == cut_rank
 
 
 def funding_context(snapshot, ranked_rows) -> dict:
     """The funding section's figures and frontier chart, and the cut line marked in the ranked rows listed."""
     funding = funding_summary(snapshot=snapshot)
+    mark_cut_line(snapshot if funding is not None else None, ranked_rows)
     if funding is None:
         return {"funding": None, "frontier_chart": None}
-    mark_cut_line(snapshot, ranked_rows)
     chart = frontier_chart(funding.frontier, budget=funding.budget_person_weeks, person_weeks=funding.window_weeks)
     return {"funding": funding, "frontier_chart": chart if funding.frontier else None}
 
