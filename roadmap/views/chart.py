@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from config.requests import HtmxHttpRequest
-from portfolio.permissions import portfolio_access
+from portfolio.permissions import Access, portfolio_access
 from portfolio.views.common import page_context
 
 from ..charts import deck, roi
@@ -15,6 +15,7 @@ from ..charts.roi_cache import drawn_chart
 from ..forms import BaselineForm
 from ..selectors import baselines, snapshots
 from ..selectors.funding import funding_summary
+from ..selectors.snapshots import UNREAD
 from .baselines import shown_snapshot
 from .downloads import deck_download
 
@@ -42,6 +43,14 @@ def chart_context(request: HtmxHttpRequest, portfolio) -> dict:
     }
 
 
+def chart_page_context(request: HtmxHttpRequest, access: Access, **extra) -> dict:
+    """The chart page's whole context (``page_context`` and ``chart_context``, then ``extra``); the latest snapshot is
+    read once when it is the one shown (no ``?baseline=``)."""
+    chart = chart_context(request, access.portfolio)
+    latest = chart["snapshot"] if chart["baseline"] is None else UNREAD
+    return page_context(request, access, nav="chart", latest=latest, **chart, **extra)
+
+
 def mark_cut_line(snapshot, rows) -> None:
     """Set ``cut_above`` on every listed ranked row: True on the one the cut line is drawn above (the first ranked one
     not funded), False on the others and on all of them without a ``snapshot`` (no funding decision). Set on every row
@@ -66,8 +75,7 @@ def funding_context(snapshot, ranked_rows) -> dict:
 def roi_chart(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """ROI chart (ease x risk-adjusted value, bubble = ROI) with the ranked table; htmx gets the #roi-chart partial."""
     access = portfolio_access(request.user, slug)
-    context = page_context(request, access, nav="chart", **chart_context(request, access.portfolio))
-    context["baseline_form"] = BaselineForm() if access.can_edit else None
+    context = chart_page_context(request, access, baseline_form=BaselineForm() if access.can_edit else None)
     template = "roadmap/chart.html#roi-chart" if request.htmx else "roadmap/chart.html"
     return render(request, template, context)
 
