@@ -4,10 +4,18 @@ character what the chart page's template wrote before, for every kind of row, ev
 import itertools
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
 from django.template.loader import render_to_string
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from api import share_links
 from roadmap.models import ProjectScore, RankingSnapshot
+from roadmap.selectors.snapshots import ranking_tables
+from roadmap.services.recompute import portfolio_recompute
+from roadmap.templatetags.ranking_rows import excluded_row, ranked_row
+from tests.factories import ProjectFactory, ProjectScoreFactory
 
 HOSTILE = "<b>\"Fraud\" & 'spam'</b>"
 
@@ -129,3 +137,32 @@ def test_the_funding_badges_include_of_the_project_page_is_what_it_wrote(kind):
 
     assert included == Template("{% load planner %}" + BADGES_BEFORE + "\n").render(Context({"row": score}))
     assert render_to_string("roadmap/_funding_badges.html", {"row": score}) == included
+
+
+def test_the_rows_listed_under_the_chart_carry_every_column_their_rows_show(
+    portfolio, review_backlog, django_assert_num_queries
+):
+    snapshot = portfolio_recompute(portfolio_id=portfolio.pk)
+    for i in range(3):
+        parked = ProjectFactory(portfolio=portfolio, name=f"Parked {i}", status="parked")
+        ProjectScoreFactory(snapshot=snapshot, project=parked, excluded=True)
+
+    with django_assert_num_queries(3):
+        tables = ranking_tables(snapshot=snapshot, limit=None)
+    with django_assert_num_queries(0):
+        ranked = [ranked_row(row, portfolio.slug, snapshot) for row in tables["ranked_shown"]]
+        excluded = [excluded_row(row, portfolio.slug) for row in tables["excluded_shown"]]
+
+    assert len(ranked) == 5 and len(excluded) == 3 and "Parked 2" in excluded[-1]
+
+
+def test_a_shared_chart_reads_no_ranking_row_twice(portfolio, review_backlog, pm_user):
+    portfolio_recompute(portfolio_id=portfolio.pk)
+    _, token = share_links.share_link_create(portfolio=portfolio, page="chart", days=7, user=pm_user)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(f"/s/{token}/")
+
+    assert response.status_code == 200 and "Spam filter" in response.content.decode()
+    score_reads = [q["sql"] for q in queries.captured_queries if 'FROM "roadmap_projectscore"' in q["sql"]]
+    assert len(score_reads) == 3, score_reads  # the chart's points, the counts, the ranked rows (none is unranked)
