@@ -9,7 +9,6 @@ import pytest
 from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.db import connection
-from django.shortcuts import render
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import clear_script_prefix, reverse, set_script_prefix
@@ -18,29 +17,14 @@ from roadmap.charts import roi_svg
 from roadmap.charts.roi import MIN_RADIUS
 from roadmap.models import RankingSnapshot
 from roadmap.services.recompute import portfolio_recompute
-from roadmap.views import chart as chart_views
 from tests.factories import AssessmentFactory, ProjectFactory, ProjectScoreFactory, RankingSnapshotFactory
 
+from .conftest import HOSTILE, OWN_CACHES
+
 SVG = "{http://www.w3.org/2000/svg}"
-HOSTILE = "<b>\"Fraud\" & 'spam'</b>"
 
 
 # --- page and download, real database -----------------------------------------------------------------
-
-
-@pytest.fixture
-def known_snapshot(portfolio):
-    """Four ranked projects with ROIs 3, 1, 0.2 and -0.5 at efforts 2, 8, 30 and 100 pw; one parked."""
-    snapshot = RankingSnapshotFactory(portfolio=portfolio, input_version=1, seed=42, trials=2000, top_k=10)
-    rows = [("Spam filter", 3.0, 2.0, "easy"), (HOSTILE, 1.0, 8.0, "hard"), ("Feed ranking", 0.2, 30.0, "")]
-    rows.append(("Mind reading", -0.5, 100.0, "impossible"))
-    for rank, (name, roi, effort, tag) in enumerate(rows, start=1):
-        project = ProjectFactory(portfolio=portfolio, name=name)
-        figures = {"rank": rank, "expected_roi": roi, "expected_effort": effort, "tag": tag}
-        ProjectScoreFactory(snapshot=snapshot, project=project, needs_feasibility=not tag, **figures)
-    parked = ProjectFactory(portfolio=portfolio, name="Old idea", status="parked")
-    ProjectScoreFactory(snapshot=snapshot, project=parked, excluded=True)
-    return snapshot
 
 
 def _bubbles(svg_text: str) -> list[ET.Element]:
@@ -240,7 +224,6 @@ class FailingCache(BaseCache):
 
 FAILING_CACHES = {"default": {"BACKEND": f"{__name__}.FailingCache"}}
 CHART_PAGE_QUERIES = 12  # whatever the size of the ranking
-OWN_CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-roi-chart"}}
 
 
 def test_a_hostile_value_unit_is_escaped_in_the_bubble_tooltips(known_snapshot, leader_client):
@@ -380,41 +363,3 @@ def test_a_baselines_chart_page_still_says_how_old_the_latest_figures_are(portfo
     assert len(snapshot_reads) == 1, snapshot_reads  # the latest one, for the status line; the baseline's is joined
     assert f'data-snapshot-version="{latest.input_version}"' in html
     assert "This page shows the baseline “Q1 planning”" in html and "Later idea" not in html
-
-
-def _without_csrf_tokens(html: bytes) -> bytes:
-    return re.sub(rb'("X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]+', rb"\1", html)
-
-
-@override_settings(CACHES=OWN_CACHES)
-@pytest.mark.parametrize(("query", "headers"), [("", {}), ("?all=1", {}), ("", {"HTTP_HX_REQUEST": "true"})])
-def test_the_drawn_chart_is_put_into_the_page_where_the_template_would_render_it(
-    known_snapshot, pm_client, monkeypatch, query, headers
-):
-    url = reverse("roadmap:chart", args=[known_snapshot.portfolio.slug]) + query
-    spliced = pm_client.get(url, **headers)
-    monkeypatch.setattr(chart_views, "render_chart_page", _render_with_the_template)
-    rendered = pm_client.get(url, **headers)
-
-    assert spliced.status_code == rendered.status_code == 200
-    assert _without_csrf_tokens(spliced.content) == _without_csrf_tokens(rendered.content)
-    assert spliced.content.count(b"<svg") == 1 and chart_views.CHART_SLOT.encode() not in spliced.content
-    assert HOSTILE.encode() not in spliced.content and "person-weeks⁻¹".encode() in spliced.content
-
-
-def test_the_chart_page_refusing_a_baseline_name_shows_the_chart_where_the_template_would(
-    portfolio, review_baseline, pm_client, monkeypatch
-):
-    url, form = reverse("roadmap:baseline-create", args=[portfolio.slug]), {"name": "Q1 planning"}
-    spliced = pm_client.post(url, form)
-    monkeypatch.setattr(chart_views, "render_chart_page", _render_with_the_template)
-    rendered = pm_client.post(url, form)
-
-    assert spliced.status_code == rendered.status_code == 400
-    assert _without_csrf_tokens(spliced.content) == _without_csrf_tokens(rendered.content)
-    assert b'class="bubble' in spliced.content and chart_views.CHART_SLOT.encode() not in spliced.content
-
-
-def _render_with_the_template(request, template_name, context, *, status=200):
-    """The page as the template engine renders it, ``{{ chart_svg }}`` and all (the reference)."""
-    return render(request, template_name, context, status=status)

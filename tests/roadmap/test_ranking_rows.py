@@ -17,7 +17,7 @@ from roadmap.services.recompute import portfolio_recompute
 from roadmap.templatetags.ranking_rows import excluded_row, ranked_row
 from tests.factories import ProjectFactory, ProjectScoreFactory
 
-HOSTILE = "<b>\"Fraud\" & 'spam'</b>"
+from .conftest import HOSTILE
 
 # The markup the chart page's template wrote before the tags, kept here as the reference the tags must equal.
 BADGES_BEFORE = (
