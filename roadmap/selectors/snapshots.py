@@ -19,6 +19,7 @@ RANKED_LISTED_FIELDS = tuple(
     " expected_roi roi_se roi_p10 roi_p50 roi_p90 p_loss p_top_k funded funding_reason p_funded_if_known".split()
 )
 EXCLUDED_LISTED_FIELDS = ("project_id", "name", "tag", "excluded_reason")
+FUNDED = Q(funded=True)  # a snapshot's rows funded by its funding decision
 SCORE_SORT_FIELDS = {"rank": "rank", "roi": "expected_roi", "ptopk": "p_top_k"}  # backlog column -> score field
 
 
@@ -37,14 +38,19 @@ def snapshot_scores(*, snapshot: RankingSnapshot | None) -> list[ProjectScore]:
 
 def ranking_tables(*, snapshot: RankingSnapshot | None, limit: int | None) -> dict:
     """The rows listed under the ROI chart: the first ``limit`` ranked ones by rank and the first ``limit``
-    unranked ones by name (all of them when ``limit`` is None), with how many of each there are in all.
+    unranked ones by name (all of them when ``limit`` is None), with how many of each there are in all, and how many
+    rows are funded (``funded_count``, counted with the others for the funding section: ``funding_summary``).
     Three queries, whatever the size of the snapshot. The rows come with the columns the tables show alone
     (``RANKED_LISTED_FIELDS``, ``EXCLUDED_LISTED_FIELDS``): not the project page's information-value figures (EVPPI
     and tornado: JSON decoded for nothing here), nor the chart's whiskers."""
     if snapshot is None:
-        return {"ranked_shown": [], "ranked_count": 0, "excluded_shown": [], "excluded_count": 0}
+        return {"ranked_shown": [], "ranked_count": 0, "excluded_shown": [], "excluded_count": 0, "funded_count": 0}
     rows = ProjectScore.objects.filter(snapshot=snapshot)
-    counts = rows.aggregate(ranked=Count("pk", filter=Q(rank__isnull=False)), excluded=Count("pk", filter=Q(rank=None)))
+    counts = rows.aggregate(
+        ranked=Count("pk", filter=Q(rank__isnull=False)),
+        excluded=Count("pk", filter=Q(rank=None)),
+        funded=Count("pk", filter=FUNDED),
+    )
     ranked = rows.only(*RANKED_LISTED_FIELDS).filter(rank__isnull=False).order_by("rank", "name")
     excluded = rows.only(*EXCLUDED_LISTED_FIELDS).filter(rank=None).order_by("name", "pk")
     return {
@@ -52,6 +58,7 @@ def ranking_tables(*, snapshot: RankingSnapshot | None, limit: int | None) -> di
         "ranked_count": counts["ranked"],
         "excluded_shown": list(excluded if limit is None else excluded[:limit]) if counts["excluded"] else [],
         "excluded_count": counts["excluded"],
+        "funded_count": counts["funded"],
     }
 
 

@@ -41,7 +41,7 @@ def chart_context(request: HtmxHttpRequest, portfolio) -> dict:
         **tables,
         "has_chart": bool(chart_svg),
         "chart_svg": chart_svg,
-        **funding_context(snapshot, tables["ranked_shown"]),
+        **funding_context(snapshot, tables),
     }
 
 
@@ -62,10 +62,11 @@ def mark_cut_line(snapshot, rows) -> None:
         row.cut_above = cut_rank is not None and row.rank == cut_rank
 
 
-def funding_context(snapshot, ranked_rows) -> dict:
-    """The funding section's figures and frontier chart, and the cut line marked in the ranked rows listed."""
-    funding = funding_summary(snapshot=snapshot)
-    mark_cut_line(snapshot if funding is not None else None, ranked_rows)
+def funding_context(snapshot, tables: dict) -> dict:
+    """The funding section's figures and frontier chart, and the cut line marked in the ranked rows listed
+    (``tables``: ``ranking_tables``, which counted the funded rows too)."""
+    funding = funding_summary(snapshot=snapshot, funded_count=tables["funded_count"])
+    mark_cut_line(snapshot if funding is not None else None, tables["ranked_shown"])
     if funding is None:
         return {"funding": None, "frontier_chart": None}
     chart = frontier_chart(funding.frontier, budget=funding.budget_person_weeks, person_weeks=funding.window_weeks)

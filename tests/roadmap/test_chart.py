@@ -223,7 +223,7 @@ class FailingCache(BaseCache):
 
 
 FAILING_CACHES = {"default": {"BACKEND": f"{__name__}.FailingCache"}}
-CHART_PAGE_QUERIES = 12  # whatever the size of the ranking
+CHART_PAGE_QUERIES = 11  # whatever the size of the ranking
 
 
 def test_a_hostile_value_unit_is_escaped_in_the_bubble_tooltips(known_snapshot, leader_client):
@@ -340,8 +340,8 @@ def test_the_chart_page_reads_the_latest_snapshot_once_in_a_constant_number_of_q
         parked = ProjectFactory(portfolio=portfolio, name=f"Parked {i}", status="parked")
         ProjectScoreFactory(snapshot=review_baseline.snapshot, project=parked, excluded=True)
 
-    # session, user, portfolio and role, the latest snapshot, the ranking (counts, ranked and unranked rows), the rank
-    # moves, "What to learn next" (projects, assessments), the funded count and the recompute state
+    # session, user, portfolio and role, the latest snapshot, the ranking (counts, funded too; ranked and unranked
+    # rows), the rank moves, "What to learn next" (projects, assessments) and the recompute state
     with django_assert_num_queries(CHART_PAGE_QUERIES), CaptureQueriesContext(connection) as queries:
         html = pm_client.get(url).content.decode()
 
