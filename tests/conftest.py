@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from config.celery import app as celery_app
 from portfolio import scoring
 from portfolio.field_rules import MAX_EFFORT, MAX_VALUE
+from roadmap.charts import roi_cache
 
 from .factories import (
     FIFTY_PERCENT_OVER,
@@ -116,10 +117,13 @@ def _plain_static_files(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Pages keep drawn charts in the cache; no test sees another's (ids are reused across rolled-back tests)."""
+    """Pages keep drawn charts in the cache and in the process; no test sees another's (ids are reused across
+    rolled-back tests)."""
     cache.clear()
+    roi_cache.forget_recent()
     yield
     cache.clear()
+    roi_cache.forget_recent()
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from portfolio.selectors import current_assessment
 from portfolio.selectors import projects_by_ids_with_assessment as projects_with_assessment
 
 from ..models import ProjectScore, RankingSnapshot
+from .snapshots import FUNDED
 
 # What would measure each input (DESIGN.md, "The funding decision").
 ACTIONS = {
@@ -92,9 +93,10 @@ def _count(value: int | None) -> str:
     return "unknown" if value is None else f"{value:,}"
 
 
-def funding_summary(*, snapshot: RankingSnapshot | None) -> FundingSummary | None:
+def funding_summary(*, snapshot: RankingSnapshot | None, funded_count: int | None = None) -> FundingSummary | None:
     """The snapshot's funding figures and its "What to learn next" with actions; None before funding existed.
-    Two queries: the funded count and the (at most ten) projects of "What to learn next" with their assessment."""
+    Queries: the (at most ten) projects of "What to learn next" with their assessment, and the funded count unless
+    the caller counted the snapshot's funded rows already (``funded_count``, from ``ranking_tables``)."""
     if snapshot is None or snapshot.budget_person_weeks is None:
         return None
     pairs = snapshot.funding.get("learn_next", [])
@@ -124,7 +126,9 @@ def funding_summary(*, snapshot: RankingSnapshot | None) -> FundingSummary | Non
         one_fewer=snapshot.funding.get("one_fewer", {}),
         frontier=snapshot.funding.get("frontier", []),
         learn_next=items,
-        funded_count=ProjectScore.objects.filter(snapshot=snapshot, funded=True).count(),
+        funded_count=(
+            funded_count if funded_count is not None else ProjectScore.objects.filter(FUNDED, snapshot=snapshot).count()
+        ),
     )
 
 

@@ -12,7 +12,14 @@ from portfolio.selectors import ExtraSortKeys
 from ..models import ProjectScore, RankingSnapshot, RecomputeState
 
 UNREAD = object()  # figures_status(latest=...) not given: it reads the latest snapshot itself
-PAGE_ONLY_FIELDS = ("evppi", "tornado")  # shown on the project page alone
+# The columns the tables under the ROI chart (and the shared chart page) show of a ranked row, and of a row that is
+# not ranked: ``ranking_tables`` reads these alone (a field left out here would be read by a query per row).
+RANKED_LISTED_FIELDS = tuple(
+    "project_id name rank tied_with_above tag needs_feasibility success_probability expected_value expected_effort"
+    " expected_roi roi_se roi_p10 roi_p50 roi_p90 p_loss p_top_k funded funding_reason p_funded_if_known".split()
+)
+EXCLUDED_LISTED_FIELDS = ("project_id", "name", "tag", "excluded_reason")
+FUNDED = Q(funded=True)  # a snapshot's rows funded by its funding decision
 SCORE_SORT_FIELDS = {"rank": "rank", "roi": "expected_roi", "ptopk": "p_top_k"}  # backlog column -> score field
 
 
@@ -37,21 +44,27 @@ def snapshot_scores(*, snapshot: RankingSnapshot | None) -> list[ProjectScore]:
 
 def ranking_tables(*, snapshot: RankingSnapshot | None, limit: int | None) -> dict:
     """The rows listed under the ROI chart: the first ``limit`` ranked ones by rank and the first ``limit``
-    unranked ones by name (all of them when ``limit`` is None), with how many of each there are in all.
-    Three queries, whatever the size of the snapshot. The rows come without the project page's information-value
-    figures (EVPPI and tornado: JSON decoded for nothing here)."""
+    unranked ones by name (all of them when ``limit`` is None), with how many of each there are in all, and how many
+    rows are funded (``funded_count``, counted with the others for the funding section: ``funding_summary``).
+    Three queries, whatever the size of the snapshot. The rows come with the columns the tables show alone
+    (``RANKED_LISTED_FIELDS``, ``EXCLUDED_LISTED_FIELDS``): not the project page's information-value figures (EVPPI
+    and tornado: JSON decoded for nothing here), nor the chart's whiskers."""
     if snapshot is None:
-        return {"ranked_shown": [], "ranked_count": 0, "excluded_shown": [], "excluded_count": 0}
+        return {"ranked_shown": [], "ranked_count": 0, "excluded_shown": [], "excluded_count": 0, "funded_count": 0}
     rows = ProjectScore.objects.filter(snapshot=snapshot)
-    counts = rows.aggregate(ranked=Count("pk", filter=Q(rank__isnull=False)), excluded=Count("pk", filter=Q(rank=None)))
-    listed = rows.defer(*PAGE_ONLY_FIELDS)
-    ranked = listed.filter(rank__isnull=False).order_by("rank", "name")
-    excluded = listed.filter(rank=None).order_by("name", "pk")
+    counts = rows.aggregate(
+        ranked=Count("pk", filter=Q(rank__isnull=False)),
+        excluded=Count("pk", filter=Q(rank=None)),
+        funded=Count("pk", filter=FUNDED),
+    )
+    ranked = rows.only(*RANKED_LISTED_FIELDS).filter(rank__isnull=False).order_by("rank", "name")
+    excluded = rows.only(*EXCLUDED_LISTED_FIELDS).filter(rank=None).order_by("name", "pk")
     return {
         "ranked_shown": list(ranked if limit is None else ranked[:limit]) if counts["ranked"] else [],
         "ranked_count": counts["ranked"],
         "excluded_shown": list(excluded if limit is None else excluded[:limit]) if counts["excluded"] else [],
         "excluded_count": counts["excluded"],
+        "funded_count": counts["funded"],
     }
 
 

@@ -4,13 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from config.requests import HtmxHttpRequest
 from portfolio.models import Portfolio
 from portfolio.permissions import portfolio_access
-from portfolio.views.common import page_context
 
 from ..forms import BaselineForm
 from ..models import RankingSnapshot, ReviewBaseline
@@ -35,7 +34,7 @@ def shown_snapshot(
 @require_POST
 def baseline_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """PM: mark the current figures as a review baseline; back to the chart, or its page again with the field error."""
-    from .chart import chart_context  # the chart page renders the form; it imports this module for shown_snapshot
+    from .chart import chart_page_context, render_chart_page  # the chart page renders the form; it imports this module
 
     access = portfolio_access(request.user, slug)
     access.require("edit_projects")
@@ -49,5 +48,5 @@ def baseline_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, f"The current figures are marked as the baseline “{baseline.name}”.")
             return redirect("roadmap:chart", slug=access.portfolio.slug)
-    context = page_context(request, access, nav="chart", baseline_form=form, **chart_context(request, access.portfolio))
-    return render(request, "roadmap/chart.html", context, status=400)
+    context = chart_page_context(request, access, baseline_form=form)
+    return render_chart_page(request, "roadmap/chart.html", context, status=400)

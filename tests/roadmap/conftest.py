@@ -1,6 +1,7 @@
 """Fixtures for tests that drive real Celery worker and beat processes over Redis against the PostgreSQL test
-database (test_worker.py, test_faults.py); review backlogs; the roadmap items the schedule math's tests build; and
-a computed roadmap (``plan``) with the what-if form, for the roadmap pages' tests.
+database (test_worker.py, test_faults.py); review backlogs; a known snapshot for the ROI chart's pages; the roadmap
+items the schedule math's tests build; and a computed roadmap (``plan``) with the what-if form, for the roadmap
+pages' tests.
 
 The worker is started per test against the database pytest-django created, with the queue purged first
 so leftovers of earlier runs cannot interfere. Every wait is bounded; on a timeout the assertion message
@@ -32,7 +33,14 @@ from roadmap.services import baselines
 from roadmap.services.recompute import portfolio_recompute
 from roadmap.simulation import RoadmapItem
 
-from ..factories import AssessmentFactory, PortfolioFactory, ProjectFactory, ReuseLinkFactory
+from ..factories import (
+    AssessmentFactory,
+    PortfolioFactory,
+    ProjectFactory,
+    ProjectScoreFactory,
+    RankingSnapshotFactory,
+    ReuseLinkFactory,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 READY_TIMEOUT = 30  # seconds for a worker to answer a ping
@@ -227,6 +235,32 @@ def review_baseline(portfolio, review_backlog, pm_user):
     """The backlog computed and marked as the baseline "Q1 planning" by the PM."""
     portfolio_recompute(portfolio_id=portfolio.pk)
     return baselines.baseline_mark(portfolio=portfolio, name="Q1 planning", user=pm_user)
+
+
+# --- the ROI chart's pages -----------------------------------------------------------------------------------
+
+HOSTILE = "<b>\"Fraud\" & 'spam'</b>"  # a project name (or value unit) that would be markup if not escaped
+OWN_CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-roi-chart"}}
+
+
+@pytest.fixture
+def known_snapshot(portfolio):
+    """Four ranked projects with ROIs 3, 1, 0.2 and -0.5 at efforts 2, 8, 30 and 100 pw; one parked."""
+    snapshot = RankingSnapshotFactory(portfolio=portfolio, input_version=1, seed=42, trials=2000, top_k=10)
+    rows = [("Spam filter", 3.0, 2.0, "easy"), (HOSTILE, 1.0, 8.0, "hard"), ("Feed ranking", 0.2, 30.0, "")]
+    rows.append(("Mind reading", -0.5, 100.0, "impossible"))
+    for rank, (name, roi, effort, tag) in enumerate(rows, start=1):
+        project = ProjectFactory(portfolio=portfolio, name=name)
+        figures = {"rank": rank, "expected_roi": roi, "expected_effort": effort, "tag": tag}
+        ProjectScoreFactory(snapshot=snapshot, project=project, needs_feasibility=not tag, **figures)
+    parked = ProjectFactory(portfolio=portfolio, name="Old idea", status="parked")
+    ProjectScoreFactory(snapshot=snapshot, project=parked, excluded=True)
+    return snapshot
+
+
+def without_csrf_tokens(html: bytes) -> bytes:
+    """A page without its CSRF tokens (masked anew on every response), to compare two responses byte for byte."""
+    return re.sub(rb'("X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]+', rb"\1", html)
 
 
 # --- roadmap items and constant efforts for the schedule math's tests -------------------------------------------

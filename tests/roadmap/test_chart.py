@@ -19,26 +19,12 @@ from roadmap.models import RankingSnapshot
 from roadmap.services.recompute import portfolio_recompute
 from tests.factories import AssessmentFactory, ProjectFactory, ProjectScoreFactory, RankingSnapshotFactory
 
+from .conftest import HOSTILE, OWN_CACHES
+
 SVG = "{http://www.w3.org/2000/svg}"
-HOSTILE = "<b>\"Fraud\" & 'spam'</b>"
 
 
 # --- page and download, real database -----------------------------------------------------------------
-
-
-@pytest.fixture
-def known_snapshot(portfolio):
-    """Four ranked projects with ROIs 3, 1, 0.2 and -0.5 at efforts 2, 8, 30 and 100 pw; one parked."""
-    snapshot = RankingSnapshotFactory(portfolio=portfolio, input_version=1, seed=42, trials=2000, top_k=10)
-    rows = [("Spam filter", 3.0, 2.0, "easy"), (HOSTILE, 1.0, 8.0, "hard"), ("Feed ranking", 0.2, 30.0, "")]
-    rows.append(("Mind reading", -0.5, 100.0, "impossible"))
-    for rank, (name, roi, effort, tag) in enumerate(rows, start=1):
-        project = ProjectFactory(portfolio=portfolio, name=name)
-        figures = {"rank": rank, "expected_roi": roi, "expected_effort": effort, "tag": tag}
-        ProjectScoreFactory(snapshot=snapshot, project=project, needs_feasibility=not tag, **figures)
-    parked = ProjectFactory(portfolio=portfolio, name="Old idea", status="parked")
-    ProjectScoreFactory(snapshot=snapshot, project=parked, excluded=True)
-    return snapshot
 
 
 def _bubbles(svg_text: str) -> list[ET.Element]:
@@ -237,7 +223,7 @@ class FailingCache(BaseCache):
 
 
 FAILING_CACHES = {"default": {"BACKEND": f"{__name__}.FailingCache"}}
-OWN_CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-roi-chart"}}
+CHART_PAGE_QUERIES = 11  # whatever the size of the ranking
 
 
 def test_a_hostile_value_unit_is_escaped_in_the_bubble_tooltips(known_snapshot, leader_client):
@@ -342,3 +328,38 @@ def test_a_site_under_a_path_prefix_links_its_own_chart_not_the_one_the_worker_d
     svg = html[html.index('<svg xmlns="http://www.w3.org/2000/svg"') : html.index("</svg>")]
     assert f'href="/planner/p/{portfolio.slug}/projects/{project.pk}/"' in svg
     assert f'href="/p/{portfolio.slug}/projects/{project.pk}/"' not in svg
+
+
+@override_settings(CACHES=OWN_CACHES)
+def test_the_chart_page_reads_the_latest_snapshot_once_in_a_constant_number_of_queries(
+    portfolio, review_baseline, pm_client, django_assert_num_queries
+):
+    url = reverse("roadmap:chart", args=[portfolio.slug])
+    pm_client.get(url)  # draws the chart into the cache
+    for i in range(6):
+        parked = ProjectFactory(portfolio=portfolio, name=f"Parked {i}", status="parked")
+        ProjectScoreFactory(snapshot=review_baseline.snapshot, project=parked, excluded=True)
+
+    # session, user, portfolio and role, the latest snapshot, the ranking (counts, funded too; ranked and unranked
+    # rows), the rank moves, "What to learn next" (projects, assessments) and the recompute state
+    with django_assert_num_queries(CHART_PAGE_QUERIES), CaptureQueriesContext(connection) as queries:
+        html = pm_client.get(url).content.decode()
+
+    snapshot_reads = [q["sql"] for q in queries.captured_queries if 'FROM "roadmap_rankingsnapshot"' in q["sql"]]
+    assert len(snapshot_reads) == 1, snapshot_reads
+    assert html.count('<tr class="excluded">') == 6 and 'class="rank-move' in html and 'id="funding"' in html
+
+
+@override_settings(CACHES=OWN_CACHES)
+def test_a_baselines_chart_page_still_says_how_old_the_latest_figures_are(portfolio, review_baseline, pm_client):
+    latest = RankingSnapshotFactory(portfolio=portfolio, input_version=review_baseline.snapshot.input_version + 1)
+    ProjectScoreFactory(snapshot=latest, project=ProjectFactory(portfolio=portfolio, name="Later idea"), rank=1)
+    url = reverse("roadmap:chart", args=[portfolio.slug])
+
+    with CaptureQueriesContext(connection) as queries:
+        html = pm_client.get(f"{url}?baseline={review_baseline.pk}").content.decode()
+
+    snapshot_reads = [q["sql"] for q in queries.captured_queries if 'FROM "roadmap_rankingsnapshot"' in q["sql"]]
+    assert len(snapshot_reads) == 1, snapshot_reads  # the latest one, for the status line; the baseline's is joined
+    assert f'data-snapshot-version="{latest.input_version}"' in html
+    assert "This page shows the baseline “Q1 planning”" in html and "Later idea" not in html

@@ -11,6 +11,8 @@ from django.urls import reverse
 from portfolio import services
 from roadmap.charts.frontier import axis_ticks, frontier_chart
 from roadmap.charts.tornado import tornado_chart
+from roadmap.selectors.funding import funding_summary
+from roadmap.selectors.snapshots import ranking_tables
 from roadmap.services.recompute import portfolio_recompute
 from tests.factories import AssessmentFactory, ProjectFactory
 
@@ -73,6 +75,18 @@ def test_chart_page_shows_the_cut_line_badges_reasons_and_the_funding_section(de
     assert "One more person" in html and "One person fewer" in html
     assert 'id="learn-next"' in html and html.count('class="learn-item"') == len(decided.funding["learn_next"])
     assert 'class="bubble funded"' in html
+
+
+@pytest.mark.django_db
+def test_the_chart_page_shows_the_funded_count_the_funding_summary_counts(decided, leader_client):
+    funded = decided.scores.filter(funded=True).count()
+    html = leader_client.get(reverse("roadmap:chart", args=["trust-safety"])).content.decode()
+
+    assert 0 < funded < decided.scores.count()
+    assert f"Funded: <strong>{funded}</strong> project" in html
+    assert ranking_tables(snapshot=decided, limit=1)["funded_count"] == funded
+    assert funding_summary(snapshot=decided).funded_count == funded  # counted there, as the How page has it
+    assert funding_summary(snapshot=decided, funded_count=funded).funded_count == funded
 
 
 @pytest.mark.django_db
