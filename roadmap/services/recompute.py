@@ -145,6 +145,10 @@ def _write_snapshot(
         snapshot_rows.insert_rows(ScheduleRow, snapshot_rows.schedule_rows(snapshot, plan))
         snapshot_rows.insert_rows(ValueCurvePoint, snapshot_rows.curve_rows(snapshot, plan))
         InputDocument.objects.create(snapshot=snapshot, document=document)
+        # In the same transaction: the rows and the planner's count of them become visible together. Refreshed after
+        # the commit, pages read the new rows for a while with statistics that took them for none, and under load
+        # every backlog request in that window sorted the figures by comparing every project with every row.
+        snapshot_rows.refresh_statistics(ProjectScore, ScheduleRow)
         transaction.on_commit(lambda: snapshot_completed.send(sender=RankingSnapshot, snapshot=snapshot))
     return snapshot
 
@@ -276,7 +280,6 @@ def portfolio_recompute(*, portfolio_id: int) -> RankingSnapshot | None:
         broker_unreachable_since=None
     )
     snapshots_prune(portfolio_id=portfolio_id)
-    snapshot_rows.refresh_statistics(ProjectScore, ScheduleRow)  # pages read the new rows next
     return snapshot
 
 

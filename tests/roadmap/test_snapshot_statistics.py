@@ -15,7 +15,9 @@ from django.db.models import F
 from portfolio.models import Portfolio
 from roadmap.models import ProjectScore
 from roadmap.selectors.snapshots import latest_snapshot
+from roadmap.services import snapshot_rows
 from roadmap.services.recompute import collector_paused, portfolio_recompute
+from roadmap.signals import snapshot_completed
 
 from ..factories import AssessmentFactory, ProjectFactory
 
@@ -70,3 +72,22 @@ def test_a_collector_already_paused_stays_paused():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_statistics_are_refreshed_before_the_snapshot_commits(portfolio, monkeypatch):
+    """No reader can see the new rows before the statistics that count them: the refresh runs inside the write."""
+    events = []
+    monkeypatch.setattr(snapshot_rows, "refresh_statistics", lambda *models: events.append("statistics refreshed"))
+
+    def committed(sender, snapshot, **kwargs):
+        events.append("snapshot committed")
+
+    snapshot_completed.connect(committed)
+    try:
+        AssessmentFactory(project=ProjectFactory(portfolio=portfolio))
+        portfolio_recompute(portfolio_id=portfolio.pk)
+    finally:
+        snapshot_completed.disconnect(committed)
+
+    assert events[:2] == ["statistics refreshed", "snapshot committed"]
