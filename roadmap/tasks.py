@@ -24,9 +24,10 @@ from .services import changes, recompute
 def recompute_portfolio(self, portfolio_id: int) -> int | None:
     """Recompute one portfolio's ranking; returns the input version of the snapshot now current.
 
-    The new snapshot's ROI chart is drawn here too, ahead of the first page view (a saving only)."""
+    The new snapshot's ROI chart is drawn here too, into the cache before the snapshot commits, so no page view finds
+    the snapshot without its chart and draws it itself (a saving only)."""
     try:
-        snapshot = recompute.portfolio_recompute(portfolio_id=portfolio_id)
+        snapshot = recompute.portfolio_recompute(portfolio_id=portfolio_id, before_commit=_draw_chart)
     except Exception as exc:
         retryable = isinstance(exc, self.autoretry_for)
         if not retryable or self.request.retries >= self.max_retries:
@@ -34,8 +35,12 @@ def recompute_portfolio(self, portfolio_id: int) -> int | None:
         raise
     if snapshot is None:
         return None
-    roi_cache.draw_for_pages(snapshot_id=snapshot.pk)
+    roi_cache.draw_for_pages(snapshot_id=snapshot.pk)  # a snapshot another run wrote: drawn there, or now
     return snapshot.input_version
+
+
+def _draw_chart(snapshot) -> None:
+    roi_cache.draw_for_pages(snapshot_id=snapshot.pk)
 
 
 @shared_task(name="roadmap.sweep_dirty_portfolios", acks_late=True, time_limit=120)

@@ -16,6 +16,7 @@ import time
 from collections import OrderedDict
 
 from django.core.cache import cache
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
@@ -165,12 +166,14 @@ def drawn_chart(
 def draw_for_pages(*, snapshot_id: int) -> None:
     """Draw the chart page's chart of a new snapshot into the cache, so the first page view finds it drawn.
 
-    The worker calls this after a recompute. It only saves work: any failure is logged, never raised.
+    The worker calls this inside the transaction that writes the snapshot (and again after it, which then finds the
+    chart drawn). It only saves work: any failure is logged, never raised, and undoes nothing of the snapshot.
     With the default per-process cache it helps only the process that computed the snapshot; with
     ``CACHE_URL`` (one cache for every process) it saves every web process the drawing.
     """
     try:
-        snapshot = RankingSnapshot.objects.select_related("portfolio").get(pk=snapshot_id)
-        drawn_chart(snapshot.portfolio, snapshot)
+        with transaction.atomic():  # called inside the snapshot's own write: a failed read must not undo that
+            snapshot = RankingSnapshot.objects.select_related("portfolio").get(pk=snapshot_id)
+            drawn_chart(snapshot.portfolio, snapshot)
     except Exception as error:  # noqa: BLE001 - the snapshot is written; a chart not drawn now is drawn on demand
         logger.warning("Could not draw the ROI chart of snapshot %s ahead of the pages: %r", snapshot_id, error)

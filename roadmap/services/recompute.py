@@ -15,7 +15,7 @@ import gc
 import json
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import timedelta
@@ -32,6 +32,8 @@ from .. import planning
 from ..models import InputDocument, ProjectScore, RankingSnapshot, RecomputeState, ScheduleRow, ValueCurvePoint
 from ..signals import snapshot_completed
 from . import snapshot_rows
+
+BeforeCommit = Callable[[RankingSnapshot], None]
 
 log = logging.getLogger(__name__)
 
@@ -118,9 +120,10 @@ def _write_snapshot(
     duration_ms: int,
     document: dict,
     calibrated_ranges: bool = False,
+    before_commit: BeforeCommit | None = None,
 ):
     """Write a snapshot with its ranking and roadmap rows and the input ``document`` it was computed from, in one
-    transaction: readers see all of it or none."""
+    transaction: readers see all of it or none (and ``before_commit(snapshot)``'s work, run last inside it)."""
     with transaction.atomic():
         snapshot = RankingSnapshot.objects.create(
             portfolio=portfolio,
@@ -149,6 +152,8 @@ def _write_snapshot(
         # the commit, pages read the new rows for a while with statistics that took them for none, and under load
         # every backlog request in that window sorted the figures by comparing every project with every row.
         snapshot_rows.refresh_statistics(ProjectScore, ScheduleRow)
+        if before_commit is not None:
+            before_commit(snapshot)
         transaction.on_commit(lambda: snapshot_completed.send(sender=RankingSnapshot, snapshot=snapshot))
     return snapshot
 
@@ -206,7 +211,7 @@ def read_document(*, portfolio_id: int) -> tuple[Portfolio, dict]:
     return portfolio, json.loads(json.dumps(input_documents.to_document(inputs)))
 
 
-def compute_once(*, portfolio_id: int) -> RankingSnapshot | None:
+def compute_once(*, portfolio_id: int, before_commit: BeforeCommit | None = None) -> RankingSnapshot | None:
     """Compute and store the ranking and roadmap for the portfolio's current input version (idempotent).
 
     Both come from one draw (same input version, same seed) and are written in one transaction.
@@ -239,6 +244,7 @@ def compute_once(*, portfolio_id: int) -> RankingSnapshot | None:
                 duration_ms=duration_ms,
                 document=document,
                 calibrated_ranges=calibrated,
+                before_commit=before_commit,
             )
     except IntegrityError:
         # Another worker wrote the same version first (same inputs, same seed, same figures): use it. Or the inputs
@@ -257,8 +263,11 @@ def _input_version(portfolio_id: int) -> int | None:
     return Portfolio.objects.filter(pk=portfolio_id).values_list("input_version", flat=True).first()
 
 
-def portfolio_recompute(*, portfolio_id: int) -> RankingSnapshot | None:
-    """Bring the portfolio's ranking up to date with its latest inputs; the task and the command call this."""
+def portfolio_recompute(*, portfolio_id: int, before_commit: BeforeCommit | None = None) -> RankingSnapshot | None:
+    """Bring the portfolio's ranking up to date with its latest inputs; the task and the command call this.
+
+    ``before_commit(snapshot)`` runs inside each new snapshot's transaction, after its rows: work that should be
+    done before any reader sees the snapshot (the task draws its ROI chart into the cache there)."""
     if not Portfolio.objects.filter(pk=portfolio_id).exists():
         return None
     RecomputeState.objects.get_or_create(portfolio_id=portfolio_id)
@@ -266,7 +275,7 @@ def portfolio_recompute(*, portfolio_id: int) -> RankingSnapshot | None:
     RecomputeState.objects.filter(portfolio_id=portfolio_id).update(queued=False, running_since=timezone.now())
     snapshot = None
     for _ in range(MAX_ROUNDS):
-        snapshot = compute_once(portfolio_id=portfolio_id) or snapshot
+        snapshot = compute_once(portfolio_id=portfolio_id, before_commit=before_commit) or snapshot
         latest = _input_version(portfolio_id)
         if latest is None:
             return None  # the portfolio was deleted meanwhile: nothing is left to compute
