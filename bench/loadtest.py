@@ -35,6 +35,7 @@ _accounts = {role: itertools.count(1) for role in ("pm", "em", "lead")}
 _lock = threading.Lock()
 _latencies: dict[str, list[float]] = {"read": [], "write": []}
 _started: dict[str, list[float]] = {"read": [], "write": []}  # when each request began (time.time())
+_trace: list[tuple[float, str, float]] = []  # (began, name, ms) of every request: $LOADTEST_OUT/requests.json
 WARM_UP_S = 5  # the first seconds are also summarised apart: a process still starting up shows there
 _counts = {"requests": 0, "errors": 0, "5xx": 0, "conflicts": 0, "writes_ok": 0}
 _writes_file = None
@@ -86,6 +87,7 @@ def _on_request(request_type, name, response_time, response_length, response=Non
         if name.startswith(("read", "write")):
             _latencies[category].append(response_time)
             _started[category].append(time.time() - response_time / 1000)
+            _trace.append((_started[category][-1], name, response_time))
         if exception is not None:
             _counts["errors"] += 1
         if response is not None and response.status_code >= 500:
@@ -131,6 +133,7 @@ def _summarise(environment, **kwargs):
         for entry in sorted(environment.stats.entries.values(), key=lambda e: e.name)
     }
     OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "requests.json").write_text(json.dumps(_trace))
     (OUT / "summary.json").write_text(json.dumps(summary, indent=2))
     print(json.dumps(summary, indent=2))
 
