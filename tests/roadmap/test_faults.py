@@ -45,7 +45,7 @@ from roadmap.services import recompute
 
 from ..factories import AssessmentFactory, PortfolioFactory, ProjectFactory
 from ..payloads import project_form
-from .conftest import CeleryProcesses, current_input_version, snapshot_is_current, wait_for
+from .conftest import CeleryProcesses, current_input_version, snapshot_is_current, wait_for, worker_idle
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -283,6 +283,8 @@ def test_worker_killed_mid_recompute_is_redelivered_and_no_half_snapshot_is_visi
     assert task_ids[0] in _task_ids(celery_on_own_redis.logs().split("----- worker-redelivered.log -----")[1])
     assert _snapshots_complete(portfolio.pk, SLOW_PROJECTS)
     assert snapshot.input_version == version
+    # The run records its outcome after the snapshot commits: wait for that, as test_worker does, not for a moment.
+    wait_for(worker_idle(portfolio), celery_on_own_redis, "the redelivered recompute to finish")
     assert RecomputeState.objects.get(portfolio=portfolio).last_outcome == RecomputeState.Outcome.OK
 
     # Same version, same seed: a synchronous recompute here gives the very same figures.
