@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -29,7 +29,7 @@ from ..models import FeasibilityAssessment, Portfolio, Project
 from ..parsing import whole_number
 from ..permissions import Access, portfolio_access
 from .backlog_columns import shown_columns
-from .common import page_context, partial_context
+from .common import page_context, partial_context, project_or_404
 from .versioned import save_versioned
 
 TEMPLATE = "portfolio/backlog.html"
@@ -250,20 +250,13 @@ def _row(request: HtmxHttpRequest, access: Access, project: Project, **extra: An
     return render(request, TEMPLATE + "#project-row", context)
 
 
-def _get_project(access: Access, pk: int) -> Project:
-    try:
-        return selectors.project_get(portfolio=access.portfolio, project_id=pk)
-    except Project.DoesNotExist:
-        raise Http404 from None
-
-
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def project_row(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """One backlog row for htmx inline editing: GET the edit row (or ``?cancel=1``: the read-only row),
     POST save it (the read-only row back, or the edit row with errors or a conflict)."""
     access = portfolio_access(request.user, slug)
-    project = _get_project(access, pk)
+    project = project_or_404(access, pk)
     if request.method in ("GET", "HEAD") and "cancel" in request.GET:
         if not request.htmx:
             return redirect("portfolio:backlog", slug=slug)

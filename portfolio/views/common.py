@@ -1,10 +1,12 @@
-"""What every portfolio page needs: the user's access and the status of the figures."""
+"""What every portfolio page needs: the user's access and the status of the figures; a project of the portfolio."""
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from roadmap.selectors.snapshots import UNREAD, figures_status
 
+from .. import selectors
+from ..models import Project
 from ..permissions import Access
 
 
@@ -19,3 +21,11 @@ def partial_context(access: Access, nav: str, **extra) -> dict:
     """Context of a partial swapped into a portfolio page (a backlog row): the page's, without the figures' status
     that only the base template shows (two queries for nothing)."""
     return {"access": access, "portfolio": access.portfolio, "nav": nav, **extra}
+
+
+def project_or_404(access: Access, pk: int) -> Project:
+    """The portfolio's project ``pk``, or a 404 (an id of another portfolio's project too)."""
+    try:
+        return selectors.project_get(portfolio=access.portfolio, project_id=pk)
+    except Project.DoesNotExist:
+        raise Http404 from None

@@ -6,16 +6,15 @@ bad input comes back next to the field (400) with nothing saved.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from .. import delivery, selectors
+from .. import delivery
 from ..forms.delivery import OutcomeForm, ProgressForm
-from ..models import Project
 from ..permissions import portfolio_access
-from .common import page_context
+from .common import page_context, project_or_404
 from .versioned import save_versioned
 
 PAGES = {
@@ -28,10 +27,7 @@ def _record(request: HttpRequest, slug: str, pk: int, page: str) -> HttpResponse
     form_class, service, action, title, done = PAGES[page]
     access = portfolio_access(request.user, slug)
     access.require(action)
-    try:
-        project = selectors.project_get(portfolio=access.portfolio, project_id=pk)
-    except Project.DoesNotExist:
-        raise Http404 from None
+    project = project_or_404(access, pk)
     conflict, status = None, 200
     if request.method == "POST":
         form = form_class.for_project(project, request.POST)

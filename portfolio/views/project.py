@@ -19,7 +19,7 @@ from ..forms.project import ProjectDeleteForm, ProjectForm
 from ..models import Project, Status
 from ..permissions import Access, portfolio_access
 from .backlog_columns import back_to
-from .common import page_context
+from .common import page_context, partial_context, project_or_404
 from .versioned import save_versioned
 
 TEMPLATE = "portfolio/project_detail.html"
@@ -87,12 +87,9 @@ def project_page_context(request: HtmxHttpRequest, access: Access, project: Proj
 
 def _partial_context(access: Access, pk: int, partial: str) -> dict:
     """What one partial of the page shows (the figures or the links), without the reads of the rest of the page."""
-    try:
-        project = selectors.project_get(portfolio=access.portfolio, project_id=pk)
-    except Project.DoesNotExist:
-        raise Http404 from None
+    project = project_or_404(access, pk)
     section = _links_context(access, project) if partial == "project-links" else _figures_context(access, project)
-    return {"access": access, "portfolio": access.portfolio, "project": project, **section}
+    return partial_context(access, "backlog", project=project, **section)
 
 
 @login_required
@@ -112,10 +109,7 @@ def project_edit(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Edit every field of a project; a save based on an older version is refused and explained."""
     access = portfolio_access(request.user, slug)
     access.require("edit_projects")
-    try:
-        project = selectors.project_get(portfolio=access.portfolio, project_id=pk)
-    except Project.DoesNotExist:
-        raise Http404 from None
+    project = project_or_404(access, pk)
     name, conflict, status = project.name, None, 200
     if request.method in ("GET", "HEAD"):
         form = ProjectForm(instance=project, portfolio=access.portfolio)
