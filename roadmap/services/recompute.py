@@ -281,13 +281,13 @@ def portfolio_recompute(*, portfolio_id: int, before_commit: BeforeCommit | None
             return None  # the portfolio was deleted meanwhile: nothing is left to compute
         if snapshot is not None and snapshot.input_version == latest:
             break
-    RecomputeState.objects.filter(portfolio_id=portfolio_id).update(
-        running_since=None, last_outcome=RecomputeState.Outcome.OK, last_error="", last_error_at=None
-    )
+    state = RecomputeState.objects.filter(portfolio_id=portfolio_id)
     # Figures of the latest inputs are in: whatever publish failed meanwhile, no task is owed any more.
-    RecomputeState.objects.filter(portfolio_id=portfolio_id).filter(_figures_current()).update(
-        broker_unreachable_since=None
-    )
+    state.filter(_figures_current()).update(broker_unreachable_since=None)
+    state.update(running_since=None, last_outcome=RecomputeState.Outcome.OK, last_error_at=None)
+    # The run's own error is gone; a queue still unreachable (an edit after the last round could not send its task)
+    # keeps its message beside its flag.
+    state.filter(broker_unreachable_since__isnull=True).update(last_error="")
     snapshots_prune(portfolio_id=portfolio_id)
     return snapshot
 

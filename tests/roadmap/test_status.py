@@ -145,3 +145,29 @@ def test_a_recompute_that_brings_the_figures_up_to_date_clears_the_unreachable_f
     snapshot = portfolio_recompute(portfolio_id=portfolio.pk)
     assert snapshot.input_version == Portfolio.objects.get(pk=portfolio.pk).input_version
     assert RecomputeState.objects.get(portfolio=portfolio).broker_unreachable_since is None
+
+
+def test_a_recompute_that_ends_behind_an_unsent_edit_keeps_the_queue_error(portfolio, pm_client):
+    """Edits kept landing while the run chased them, and the last one could not send its task: the run's end leaves
+    the figures out of date, so the flag and its message both stay (its success cleared the message and kept the
+    flag, which left the admin saying "unreachable" with no reason)."""
+    from roadmap.services.recompute import MAX_ROUNDS, portfolio_recompute
+    from tests.factories import AssessmentFactory, ProjectFactory
+
+    AssessmentFactory(project=ProjectFactory(portfolio=portfolio, name="Spam filter"))
+    RecomputeState.objects.update_or_create(
+        portfolio=portfolio,
+        defaults={"broker_unreachable_since": timezone.now(), "last_error": "Could not reach the task queue: refused"},
+    )
+    rounds = []
+
+    def an_edit_lands(snapshot):  # inside each snapshot's transaction: every round ends one version behind
+        rounds.append(snapshot.input_version)
+        Portfolio.objects.filter(pk=portfolio.pk).update(input_version=F("input_version") + 1)
+
+    portfolio_recompute(portfolio_id=portfolio.pk, before_commit=an_edit_lands)
+    assert len(rounds) == MAX_ROUNDS
+    state = RecomputeState.objects.get(portfolio=portfolio)
+    assert state.broker_unreachable_since is not None and state.last_outcome == RecomputeState.Outcome.OK
+    assert "Could not reach the task queue" in state.last_error
+    assert "Task queue unreachable" in _status(pm_client, seen=rounds[-1]).content.decode()
