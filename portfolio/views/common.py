@@ -23,9 +23,11 @@ def partial_context(access: Access, nav: str, **extra) -> dict:
     return {"access": access, "portfolio": access.portfolio, "nav": nav, **extra}
 
 
-def project_or_404(access: Access, pk: int) -> Project:
-    """The portfolio's project ``pk``, or a 404 (an id of another portfolio's project too)."""
+def project_or_404(access: Access, pk: int, *, detail: bool = False) -> Project:
+    """The portfolio's project ``pk``, or a 404 (an id of another portfolio's project too). ``detail``: with what
+    its page shows (``selectors.project_detail``)."""
+    read = selectors.project_detail if detail else selectors.project_get
     try:
-        return selectors.project_get(portfolio=access.portfolio, project_id=pk)
+        return read(portfolio=access.portfolio, project_id=pk)
     except Project.DoesNotExist:
         raise Http404 from None

@@ -13,23 +13,16 @@ from config.requests import HtmxHttpRequest
 from .. import selectors, services
 from ..forms.links import LinkCreateForm, LinkEditForm, LinkRemoveForm
 from ..forms.versioned import add_service_errors
-from ..models import Project, ReuseLink
+from ..models import ReuseLink
 from ..parsing import whole_number
 from ..permissions import Access, portfolio_access
-from .common import page_context
+from .common import page_context, project_or_404
 from .project import TEMPLATE as PROJECT_TEMPLATE
 from .project import project_page_context
 from .versioned import save_versioned
 
 # Errors the model raises about a link's ends belong next to the "project" choice of the form.
 END_FIELDS = {"producer": "other", "consumer": "other"}
-
-
-def _project(access: Access, pk: int) -> Project:
-    try:
-        return selectors.project_detail(portfolio=access.portfolio, project_id=pk)
-    except Project.DoesNotExist:
-        raise Http404 from None
 
 
 def _link(access: Access, link_id: int) -> ReuseLink:
@@ -47,7 +40,7 @@ def _return_to(request: HtmxHttpRequest, link: ReuseLink) -> int:
 
 
 def _links_response(request: HtmxHttpRequest, access: Access, project_id: int, **extra) -> HttpResponse:
-    project = _project(access, project_id)
+    project = project_or_404(access, project_id, detail=True)
     context = project_page_context(request, access, project, **extra)
     return render(request, PROJECT_TEMPLATE + "#project-links", context)
 
@@ -58,7 +51,7 @@ def link_create(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Add a reuse link with this project as consumer or producer; a cycle is refused with its path."""
     access = portfolio_access(request.user, slug)
     access.require("edit_links")
-    project = _project(access, pk)
+    project = project_or_404(access, pk, detail=True)
     form = LinkCreateForm(request.POST, project=project)
     if form.is_valid():
         producer, consumer = form.ends()
@@ -135,5 +128,5 @@ def link_delete(request: HtmxHttpRequest, slug: str, link_id: int) -> HttpRespon
         messages.error(request, str(result.form.non_field_errors()[0]))
     if request.htmx:
         return _links_response(request, access, back, conflict=result.conflict)
-    context = project_page_context(request, access, _project(access, back), conflict=result.conflict)
+    context = project_page_context(request, access, project_or_404(access, back, detail=True), conflict=result.conflict)
     return render(request, PROJECT_TEMPLATE, context, status=result.status)

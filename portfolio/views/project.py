@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
@@ -23,13 +23,6 @@ from .common import page_context, partial_context, project_or_404
 from .versioned import save_versioned
 
 TEMPLATE = "portfolio/project_detail.html"
-
-
-def _detail(access: Access, pk: int) -> Project:
-    try:
-        return selectors.project_detail(portfolio=access.portfolio, project_id=pk)
-    except Project.DoesNotExist:
-        raise Http404 from None
 
 
 def _figures_context(access: Access, project: Project) -> dict:
@@ -100,7 +93,7 @@ def project_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
     if request.htmx and not request.htmx.history_restore_request:
         partial = "project-links" if request.htmx.target == "project-links" else "project-figures"
         return render(request, f"{TEMPLATE}#{partial}", _partial_context(access, pk, partial))
-    return render(request, TEMPLATE, project_page_context(request, access, _detail(access, pk)))
+    return render(request, TEMPLATE, project_page_context(request, access, project_or_404(access, pk, detail=True)))
 
 
 @login_required
@@ -145,7 +138,7 @@ def project_delete(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
     """
     access = portfolio_access(request.user, slug)
     access.require("edit_projects")
-    project = _detail(access, pk)
+    project = project_or_404(access, pk, detail=True)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         form = ProjectDeleteForm(request.POST, instance=project)
         result = save_versioned(form, services.project_delete, "project", user=request.user)
