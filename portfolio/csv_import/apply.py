@@ -12,16 +12,22 @@ from ..models import Portfolio, Project, ReuseLink
 from .columns import ASSESSMENT_COLUMN, COLUMNS, LINK_COLUMNS, PROJECT_COLUMN
 from .outcomes import OUTCOME_COLUMNS, current_outcome, estimators_of, users_named
 from .planning import ImportPlan, may_record_assessments, plan_import, read_rows
+from .preview import ImportPreview
 from .results import CellError, ImportErrors, ImportResult
 from .rows import _current_assessment, _RowPlan
 from .state import backlog_state, state_differences
 
 
 class PreviewStale(Exception):
-    """The backlog changed since the preview was computed: ``differences`` says how (nothing was saved)."""
+    """The backlog changed since the preview was computed: ``differences`` says how (nothing was saved).
+
+    A kept upload's confirmation (``confirm_preview``) adds what to show next: ``preview``, the file previewed
+    again against the backlog as it is now, or ``errors`` when it no longer fits (the upload is then dropped)."""
 
     def __init__(self, differences: list[str]):
         self.differences = differences
+        self.preview: ImportPreview | None = None
+        self.errors: ImportErrors | None = None
         super().__init__("Since the preview: " + "; ".join(differences) + ".")
 
 

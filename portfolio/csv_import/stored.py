@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from ..collisions import collisions_retried, lock_portfolio, retry_collisions
 from ..models import ImportRecord, ImportStatus, Portfolio
-from .apply import import_apply
+from .apply import PreviewStale, import_apply
 from .planning import may_record_assessments, plan_import, read_rows
 from .preview import ImportPreview, preview_of
+from .results import ImportErrors
 from .state import backlog_state
 from .undo import undo_changes
 
@@ -60,9 +61,12 @@ def pending_preview(*, portfolio: Portfolio, user, record_id: int) -> ImportReco
 
 
 def confirm_preview(*, record: ImportRecord, user) -> ImportRecord:
-    """Apply a kept upload, checked against what its preview showed (PreviewStale otherwise, ImportErrors when a
-    row no longer holds); the record then keeps what changed, for an undo, and drops the file. A collision with
-    another write is retried (``portfolio.collisions``), from the file as it was kept."""
+    """Apply a kept upload, checked against what its preview showed (ImportErrors when a row no longer holds); the
+    record then keeps what changed, for an undo, and drops the file. A collision with another write is retried
+    (``portfolio.collisions``), from the file as it was kept.
+
+    PreviewStale when the backlog changed since the preview, carrying the file previewed again (``preview``: the
+    next confirmation is checked against that), or, when it no longer fits, its ``errors`` (the upload is dropped)."""
     data, expected_state = bytes(record.data), record.backlog_state
 
     def apply() -> ImportRecord:
@@ -73,7 +77,15 @@ def confirm_preview(*, record: ImportRecord, user) -> ImportRecord:
             record.save()
         return record
 
-    return retry_collisions(apply)
+    try:
+        return retry_collisions(apply)
+    except PreviewStale as stale:
+        try:
+            stale.preview = preview_again(record=record)
+        except ImportErrors as errors:
+            record.delete()
+            stale.errors = errors
+        raise
 
 
 @collisions_retried

@@ -58,12 +58,9 @@ def import_confirm(request: HttpRequest, slug: str, import_id: int) -> HttpRespo
     try:
         csv_import.confirm_preview(record=record, user=request.user)
     except csv_import.PreviewStale as stale:
-        try:
-            preview = csv_import.preview_again(record=record)
-        except csv_import.ImportErrors as exc:
-            record.delete()
-            return _page(request, access, errors=exc.errors, stale=stale, status=409)
-        return _page(request, access, record=record, preview=preview, stale=stale, status=409)
+        if stale.errors is not None:
+            return _page(request, access, errors=stale.errors.errors, stale=stale, status=409)
+        return _page(request, access, record=record, preview=stale.preview, stale=stale, status=409)
     except csv_import.ImportErrors as exc:
         return _page(request, access, errors=exc.errors, status=409)
     messages.success(request, f"Imported “{record.filename}”: {record.summary} (the import page can undo it).")

@@ -3,6 +3,7 @@ import previews first, is confirmed by its uploader, and can be undone), and the
 
 from portfolio.models import ImportRecord, Project
 from roadmap.services.recompute import portfolio_recompute
+from tests.factories import ProjectFactory
 
 from .conftest import api_url
 
@@ -86,6 +87,24 @@ def test_a_confirmation_after_the_backlog_changed_is_a_409_with_a_fresh_preview(
     response = pm_api.post(url + f"{record['id']}/confirm/")
     assert response.status_code == 409 and response.json()["preview"]["updated"]
     assert not Project.objects.filter(name="New from CSV").exists()
+
+
+def test_a_confirmation_the_file_no_longer_fits_is_a_409_naming_the_cell(world, pm_api):
+    """The row requires a project deleted since the preview: the cell at fault, no fresh preview, upload dropped."""
+    url = api_url(world["slug"], "imports/")
+    producer = ProjectFactory(portfolio=world["portfolio"], name="Spell check")
+    data = b"name,impact_low,impact_likely,impact_high,requires\nNew from CSV,50,80,120,Spell check:0.3\n"
+    record = pm_api.post(url, data, content_type="text/csv").json()["record"]
+    producer.delete()
+    response = pm_api.post(url + f"{record['id']}/confirm/")
+    body = response.json()
+    assert response.status_code == 409 and "preview" not in body
+    assert (
+        list(body["errors"]) == ["row 2, column requires"]
+        and "Spell check" in body["errors"]["row 2, column requires"][0]
+    )
+    assert not Project.objects.filter(name="New from CSV").exists()
+    assert not ImportRecord.objects.filter(pk=record["id"]).exists()
 
 
 def test_a_bad_file_names_each_cell_and_saves_nothing(world, pm_api):

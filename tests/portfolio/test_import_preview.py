@@ -166,6 +166,33 @@ def test_a_confirmation_after_the_backlog_changed_is_refused_with_a_fresh_previe
     assert pm_client.post(_confirm_url(refused)).status_code == 302  # the fresh preview confirms
 
 
+NEEDS_SPELL_CHECK = (
+    b"name,status,impact_low,impact_likely,impact_high,requires\n"
+    b"Query autocomplete,idea,50,80,120,Spell check:0.3\n"
+)
+
+
+@pytest.mark.django_db
+def test_a_confirmation_the_file_no_longer_fits_names_its_cell_and_drops_the_upload(
+    portfolio, backlog, pm_client, pm_user
+):
+    """The file's row requires Spell check, deleted since the preview: 409 with the cell at fault, nothing saved,
+    and the upload gone (a corrected file is the way on)."""
+    preview = _upload(pm_client, portfolio, NEEDS_SPELL_CHECK)
+    services.project_delete(project=backlog["spell"], user=pm_user)
+    before = _everything(portfolio)
+
+    refused = pm_client.post(_confirm_url(preview))
+
+    html = refused.content.decode()
+    assert refused.status_code == 409
+    assert "Not imported: the backlog changed since your preview." in html and "“Spell check” was deleted" in html
+    assert "The file no longer fits the backlog" in html and "Unknown producer “Spell check”" in html
+    assert 'id="import-preview"' not in html
+    assert _everything(portfolio) == before
+    assert not ImportRecord.objects.exists()
+
+
 @pytest.mark.django_db
 def test_only_its_uploader_confirms_a_preview_in_its_portfolio(
     portfolio, backlog, pm_client, em_client, outsider_client

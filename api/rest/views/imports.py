@@ -146,12 +146,9 @@ class ImportConfirmView(ImportActionView):
         try:
             csv_import.confirm_preview(record=record, user=request.user)
         except csv_import.PreviewStale as stale:
-            try:
-                preview = csv_import.preview_again(record=record)
-            except csv_import.ImportErrors as exc:
-                record.delete()
-                raise Conflict(str(stale), errors=cell_errors(exc).detail) from None
-            raise Conflict(str(stale), preview=PreviewSerializer(preview).data) from None
+            if stale.errors is not None:
+                raise Conflict(str(stale), errors=cell_errors(stale.errors).detail) from None
+            raise Conflict(str(stale), preview=PreviewSerializer(stale.preview).data) from None
         except csv_import.ImportErrors as exc:
             raise Conflict("The file no longer fits the backlog.", errors=cell_errors(exc).detail) from None
         return Response(ImportRecordSerializer(record).data)
