@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.template import engines
 
@@ -34,8 +35,9 @@ def test_warm_up_compiles_every_project_template_without_the_database():
     )
 
 
-def test_importing_the_wsgi_application_imports_the_views_before_any_request():
-    probe = "import sys, config.wsgi; print(all(m in sys.modules for m in sys.argv[1:]))"
+@pytest.mark.parametrize("entry", ["config.wsgi", "config.asgi"])
+def test_importing_the_application_imports_the_views_before_any_request(entry):
+    probe = f"import sys, {entry}; print(all(m in sys.modules for m in sys.argv[1:]))"
     views = ["portfolio.views.backlog", "roadmap.views.chart", "api.rest.views.whatif", "scipy.stats"]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
 
