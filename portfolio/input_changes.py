@@ -114,13 +114,7 @@ def apply_groups(base: dict, now: dict, groups: Iterable[ChangeGroup]) -> dict:
     new_projects = {int(p["id"]): p for p in now["projects"]}
     links = {_link_key(lk): lk for lk in base["links"]}
     new_links = {_link_key(lk): lk for lk in now["links"]}
-    for group in chosen:
-        if group.kind == PROJECT:
-            (project_key,) = group.projects
-            _put(projects, project_key, new_projects.get(project_key))
-        elif group.kind == LINK:
-            link_key = (group.projects[0], group.projects[1])
-            _put(links, link_key, new_links.get(link_key))
+    _apply(chosen, (projects, new_projects), (links, new_links))
     return {
         **base,
         "settings": settings,
@@ -139,17 +133,23 @@ def apply_to_inputs(
     new_projects = {p.key: p for p in now.projects}
     links = {(lk.producer, lk.consumer): lk for lk in base.links}
     new_links = {(lk.producer, lk.consumer): lk for lk in now.links}
-    for group in chosen:
-        if group.kind == PROJECT:
-            (project_key,) = group.projects
-            _put(projects, project_key, new_projects.get(project_key))
-        elif group.kind == LINK:
-            link_key = (group.projects[0], group.projects[1])
-            _put(links, link_key, new_links.get(link_key))
+    _apply(chosen, (projects, new_projects), (links, new_links))
     settings = now.settings if any(g.kind == SETTINGS for g in chosen) else base.settings
     return input_documents.PlanInputs(
         settings, tuple(projects[k] for k in sorted(projects)), tuple(links[k] for k in sorted(links))
     )
+
+
+def _apply(chosen: list[ChangeGroup], projects: tuple[dict, dict], links: tuple[dict, dict]) -> None:
+    """Each chosen project and link group's entry of the new side into the base side (or out, when gone), in place:
+    each pair is (base entries, new entries) keyed by project key and by (producer, consumer)."""
+    for group in chosen:
+        if group.kind == PROJECT:
+            (project_key,) = group.projects
+            _put(projects[0], project_key, projects[1].get(project_key))
+        elif group.kind == LINK:
+            link_key = (group.projects[0], group.projects[1])
+            _put(links[0], link_key, links[1].get(link_key))
 
 
 def _put(entries: dict, key, value) -> None:
