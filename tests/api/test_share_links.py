@@ -38,7 +38,9 @@ def test_a_shared_chart_opens_without_login_read_only_and_noindex(world, pm_user
 def test_a_shared_roadmap_opens_too(world, pm_user):
     portfolio_recompute(portfolio_id=world["portfolio"].pk)
     response = Client().get(_make(world, pm_user, page="roadmap"))
-    assert response.status_code == 200 and 'id="shared-roadmap"' in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="shared-roadmap"' in html
+    assert "Annual value delivered over time" in html and 'class="chart-wrap value-curve-wrap"' in html
 
 
 def test_revoked_expired_and_forged_links_do_not_open(world, pm_user, pm_client):
