@@ -232,7 +232,7 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # An edit must never hang because the broker is down: publishing gives up after about two seconds
 # (refused connection: at once; unreachable host: socket_connect_timeout; frozen Redis: socket_timeout).
-# Measured in tests/roadmap/test_faults.py and docs/reliability.md.
+# Measured in tests/roadmap/test_broker_outage.py and docs/reliability.md.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,

@@ -1,7 +1,7 @@
 """Fixtures for tests that drive real Celery worker and beat processes over Redis against the PostgreSQL test
-database (test_worker.py, test_faults.py); review backlogs; a known snapshot for the ROI chart's pages; the roadmap
-items the schedule math's tests build; and a computed roadmap (``plan``) with the what-if form, for the roadmap
-pages' tests.
+database (test_worker.py, test_faults.py, test_broker_outage.py; ``own_redis``, a Redis of the test's own); review
+backlogs; a known snapshot for the ROI chart's pages; the roadmap items the schedule math's tests build; and a
+computed roadmap (``plan``) with the what-if form, for the roadmap pages' tests.
 
 The worker is started per test against the database pytest-django created, with the queue purged first
 so leftovers of earlier runs cannot interfere. Every wait is bounded; on a timeout the assertion message
@@ -41,6 +41,7 @@ from ..factories import (
     RankingSnapshotFactory,
     ReuseLinkFactory,
 )
+from .own_redis import OwnRedis, free_port, use_broker
 
 REPO = Path(__file__).resolve().parents[2]
 READY_TIMEOUT = 30  # seconds for a worker to answer a ping
@@ -168,6 +169,25 @@ def celery_processes(transactional_db, tmp_path) -> Iterator[CeleryProcesses]:
     finally:
         processes.stop()
         celery_app.conf.task_default_queue = previous
+
+
+@pytest.fixture
+def own_redis() -> Iterator[OwnRedis]:
+    """A redis-server of this test's own, which this process publishes to while the test runs."""
+    server = OwnRedis(port=free_port())
+    server.start()
+    previous = celery_app.conf.broker_url
+    use_broker(server.url)
+    yield server
+    use_broker(previous)
+    server.stop()
+
+
+@pytest.fixture
+def celery_on_own_redis(own_redis, celery_processes) -> CeleryProcesses:
+    """Worker and beat processes talking to this test's own Redis (the sweep runs every 2 s)."""
+    celery_processes.env["REDIS_URL"] = own_redis.url
+    return celery_processes
 
 
 def wait_for(
