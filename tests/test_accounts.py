@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "correct horse battery 42"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _can_log_in(username: str, password: str) -> bool:
     client = Client()
     response = client.post(reverse("login"), {"username": username, "password": password})

@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "a long pass phrase 42"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def invited(portfolio, owner_user):
     """An invitation as EM (with an address) and its page's URL."""

@@ -15,12 +15,6 @@ from tests.factories import MembershipFactory, PortfolioFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Every test creates several users; the production hasher's cost is not what they test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def members_url(portfolio) -> str:
     return reverse("portfolio:members", args=[portfolio.slug])
 
