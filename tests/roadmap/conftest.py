@@ -144,6 +144,15 @@ class CeleryProcesses:
                 process.wait(timeout=STOP_TIMEOUT)
 
 
+# The marks of a module whose tests run real Celery processes over Redis against the PostgreSQL test database.
+REAL_WORKER = [
+    pytest.mark.celery_worker,
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+]
+
+
 @pytest.fixture
 def celery_processes(transactional_db, tmp_path) -> Iterator[CeleryProcesses]:
     """Start real Celery processes on the test database; stopped before the database is flushed.

@@ -19,14 +19,9 @@ from roadmap.selectors import snapshots
 
 from ..factories import AssessmentFactory, ProjectFactory
 from ..payloads import project_form
-from .conftest import snapshot_is_current, wait_for, worker_idle
+from .conftest import REAL_WORKER, snapshot_is_current, wait_for, worker_idle
 
-pytestmark = [
-    pytest.mark.celery_worker,
-    pytest.mark.postgres,
-    pytest.mark.redis,
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = REAL_WORKER
 
 # An edit with the broker down waits on it at most this many seconds. settings.py bounds the publish:
 # refused connection fails at once, an unreachable host after socket_connect_timeout=2, a frozen Redis after

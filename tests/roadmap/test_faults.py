@@ -35,14 +35,9 @@ from roadmap.selectors import snapshots
 from roadmap.services import recompute
 
 from ..factories import AssessmentFactory, PortfolioFactory, ProjectFactory
-from .conftest import current_input_version, snapshot_is_current, wait_for, worker_idle
+from .conftest import REAL_WORKER, current_input_version, snapshot_is_current, wait_for, worker_idle
 
-pytestmark = [
-    pytest.mark.celery_worker,
-    pytest.mark.postgres,
-    pytest.mark.redis,
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = REAL_WORKER
 
 # ---- a worker killed with SIGKILL mid-recompute ---------------------------------------------------------------
 

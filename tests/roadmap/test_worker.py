@@ -5,7 +5,6 @@ both on the PostgreSQL test database. The worker and beat fixtures live in conft
 import contextlib
 import threading
 
-import pytest
 from django.db import connection, transaction
 from django.db.models import F
 
@@ -13,14 +12,9 @@ from portfolio import services
 from portfolio.models import Portfolio
 from roadmap.models import RankingSnapshot, RecomputeState
 
-from .conftest import assessed_portfolio, current_input_version, snapshot_is_current, wait_for, worker_idle
+from .conftest import REAL_WORKER, assessed_portfolio, current_input_version, snapshot_is_current, wait_for, worker_idle
 
-pytestmark = [
-    pytest.mark.celery_worker,
-    pytest.mark.postgres,
-    pytest.mark.redis,
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = REAL_WORKER
 
 
 def test_edit_is_ranked_by_a_real_worker(celery_processes):
